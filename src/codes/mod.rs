@@ -1,0 +1,21 @@
+//! The domain: code systems, releases, codes and the hierarchy above them.
+//! Knows nothing of gRPC or of the index.
+
+pub mod date;
+pub mod entry;
+pub mod hierarchy;
+pub mod system;
+
+pub use date::{Date, DateParseError};
+pub use entry::{CodeEntry, Descriptor, DescriptorKind, EntryKind, Note, NoteKind};
+pub use hierarchy::{HierarchyNode, NodeKind};
+pub use system::{display_code, is_well_formed, normalize_code, CodeSystem, CptCategory, UnknownSystem};
+
+/// What a loader produces from one release's files: codes and grouping nodes, in file order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReleaseContent {
+    /// Codes and modifiers, in the order of the file.
+    pub entries: Vec<CodeEntry>,
+    /// Grouping nodes, parents before children.
+    pub nodes: Vec<HierarchyNode>,
+}

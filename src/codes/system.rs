@@ -1,0 +1,185 @@
+//! The code systems Codify serves and the shape of their codes.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// A code system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum CodeSystem {
+    /// ICD-10-CM diagnoses (CMS/NCHS).
+    Icd10Cm,
+    /// HCPCS Level II procedures, supplies and modifiers (CMS).
+    Hcpcs,
+    /// CPT (AMA): Category I, II, III, PLA codes and modifiers.
+    Cpt,
+}
+
+impl CodeSystem {
+    /// Every system, in a fixed order.
+    pub const ALL: [CodeSystem; 3] = [CodeSystem::Icd10Cm, CodeSystem::Hcpcs, CodeSystem::Cpt];
+
+    /// Stable lower-case identifier used in manifests, the index and logs.
+    pub fn id(self) -> &'static str {
+        match self {
+            CodeSystem::Icd10Cm => "icd10cm",
+            CodeSystem::Hcpcs => "hcpcs",
+            CodeSystem::Cpt => "cpt",
+        }
+    }
+
+    /// Small integer used in index fields.
+    pub fn ordinal(self) -> u64 {
+        match self {
+            CodeSystem::Icd10Cm => 0,
+            CodeSystem::Hcpcs => 1,
+            CodeSystem::Cpt => 2,
+        }
+    }
+}
+
+impl fmt::Display for CodeSystem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// An unknown code-system name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown code system {0:?} (expected icd10cm, hcpcs or cpt)")]
+pub struct UnknownSystem(pub String);
+
+impl FromStr for CodeSystem {
+    type Err = UnknownSystem;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let folded: String = text
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        match folded.as_str() {
+            "icd10cm" => Ok(CodeSystem::Icd10Cm),
+            "hcpcs" | "hcpcs2" | "hcpcsii" | "hcpcslevel2" | "hcpcslevelii" => Ok(CodeSystem::Hcpcs),
+            "cpt" => Ok(CodeSystem::Cpt),
+            _ => Err(UnknownSystem(text.to_string())),
+        }
+    }
+}
+
+/// The CPT category of a code, derived from its form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CptCategory {
+    /// Category I: five digits, or four digits + `A` (vaccines) / `M` (MAAA).
+    CategoryI,
+    /// Category II performance-measure codes: four digits + `F`.
+    CategoryII,
+    /// Category III emerging-technology codes: four digits + `T`.
+    CategoryIII,
+    /// Proprietary Laboratory Analyses: four digits + `U`.
+    Pla,
+    /// A CPT modifier (two characters).
+    Modifier,
+}
+
+impl CptCategory {
+    /// The category of a normalised CPT code, or `None` when the form is not CPT.
+    pub fn of_code(code: &str) -> Option<CptCategory> {
+        let bytes = code.as_bytes();
+        if bytes.len() == 2 && bytes.iter().all(|b| b.is_ascii_alphanumeric()) {
+            return Some(CptCategory::Modifier);
+        }
+        if bytes.len() != 5 || !bytes[..4].iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        match bytes[4] {
+            b'0'..=b'9' | b'A' | b'M' => Some(CptCategory::CategoryI),
+            b'F' => Some(CptCategory::CategoryII),
+            b'T' => Some(CptCategory::CategoryIII),
+            b'U' => Some(CptCategory::Pla),
+            _ => None,
+        }
+    }
+
+    /// Stable identifier.
+    pub fn id(self) -> &'static str {
+        match self {
+            CptCategory::CategoryI => "category_i",
+            CptCategory::CategoryII => "category_ii",
+            CptCategory::CategoryIII => "category_iii",
+            CptCategory::Pla => "pla",
+            CptCategory::Modifier => "modifier",
+        }
+    }
+}
+
+/// Normalises a code as typed: trims, drops dots and inner spaces, upper-cases.
+/// `e11.9` → `E119`. Returns `None` when anything but ASCII letters and digits remains.
+pub fn normalize_code(text: &str) -> Option<String> {
+    let cleaned: String = text
+        .trim()
+        .chars()
+        .filter(|c| *c != '.' && *c != ' ')
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    if cleaned.is_empty() || cleaned.len() > 8 || !cleaned.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return None;
+    }
+    Some(cleaned)
+}
+
+/// Whether a normalised code has a form valid in `system` (not whether it exists).
+pub fn is_well_formed(system: CodeSystem, code: &str) -> bool {
+    let bytes = code.as_bytes();
+    match system {
+        CodeSystem::Icd10Cm => {
+            (3..=7).contains(&bytes.len())
+                && bytes[0].is_ascii_uppercase()
+                && bytes[1].is_ascii_digit()
+                && bytes[2].is_ascii_alphanumeric()
+                && bytes[3..].iter().all(u8::is_ascii_alphanumeric)
+        }
+        CodeSystem::Hcpcs => {
+            (bytes.len() == 5 && bytes[0].is_ascii_uppercase() && bytes[1..].iter().all(u8::is_ascii_digit))
+                || (bytes.len() == 2 && bytes.iter().all(u8::is_ascii_alphanumeric))
+        }
+        CodeSystem::Cpt => CptCategory::of_code(code).is_some(),
+    }
+}
+
+/// Display form of a code: ICD-10-CM gets its dot after the third character.
+pub fn display_code(system: CodeSystem, code: &str) -> String {
+    if system == CodeSystem::Icd10Cm && code.len() > 3 && code.is_ascii() {
+        format!("{}.{}", &code[..3], &code[3..])
+    } else {
+        code.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn categories_follow_code_form() {
+        assert_eq!(CptCategory::of_code("99213"), Some(CptCategory::CategoryI));
+        assert_eq!(CptCategory::of_code("0001A"), Some(CptCategory::CategoryI));
+        assert_eq!(CptCategory::of_code("3074F"), Some(CptCategory::CategoryII));
+        assert_eq!(CptCategory::of_code("0042T"), Some(CptCategory::CategoryIII));
+        assert_eq!(CptCategory::of_code("0001U"), Some(CptCategory::Pla));
+        assert_eq!(CptCategory::of_code("25"), Some(CptCategory::Modifier));
+        assert_eq!(CptCategory::of_code("A0021"), None);
+    }
+
+    #[test]
+    fn normalises_and_checks_form() {
+        assert_eq!(normalize_code(" e11.9 ").as_deref(), Some("E119"));
+        assert_eq!(normalize_code("E11-9"), None);
+        assert!(is_well_formed(CodeSystem::Icd10Cm, "S72001A"));
+        assert!(!is_well_formed(CodeSystem::Icd10Cm, "1E11"));
+        assert!(is_well_formed(CodeSystem::Hcpcs, "J1234"));
+        assert!(!is_well_formed(CodeSystem::Hcpcs, "12345"));
+        assert_eq!(display_code(CodeSystem::Icd10Cm, "E119"), "E11.9");
+        assert_eq!(display_code(CodeSystem::Icd10Cm, "E11"), "E11");
+        assert_eq!("ICD-10-CM".parse::<CodeSystem>(), Ok(CodeSystem::Icd10Cm));
+    }
+}

@@ -1,11 +1,14 @@
 //! The domain: code systems, releases, codes and the hierarchy above them.
 //! Knows nothing of gRPC or of the index.
 
+pub mod catalog;
 pub mod date;
 pub mod entry;
 pub mod hierarchy;
+pub mod release;
 pub mod system;
 
+pub use catalog::{Catalog, Found, Status, Validation, Verdict};
 pub use date::{Date, DateParseError};
 pub use entry::{CodeEntry, Descriptor, DescriptorKind, EntryKind, Note, NoteKind};
 pub use hierarchy::{HierarchyNode, NodeKind};
@@ -19,3 +22,4 @@ pub struct ReleaseContent {
     /// Grouping nodes, parents before children.
     pub nodes: Vec<HierarchyNode>,
 }
+pub use release::{Ancestor, Child, Release, ReleaseId, ReleaseInfo};

@@ -131,12 +131,13 @@ pub fn normalize_code(text: &str) -> Option<String> {
 pub fn is_well_formed(system: CodeSystem, code: &str) -> bool {
     let bytes = code.as_bytes();
     match system {
+        // A letter, then letters and digits (QA0 exists since FY2026), with a digit among
+        // the first three characters.
         CodeSystem::Icd10Cm => {
             (3..=7).contains(&bytes.len())
                 && bytes[0].is_ascii_uppercase()
-                && bytes[1].is_ascii_digit()
-                && bytes[2].is_ascii_alphanumeric()
-                && bytes[3..].iter().all(u8::is_ascii_alphanumeric)
+                && bytes[1..].iter().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+                && bytes[1..3].iter().any(u8::is_ascii_digit)
         }
         CodeSystem::Hcpcs => {
             (bytes.len() == 5 && bytes[0].is_ascii_uppercase() && bytes[1..].iter().all(u8::is_ascii_digit))
@@ -176,6 +177,8 @@ mod tests {
         assert_eq!(normalize_code("E11-9"), None);
         assert!(is_well_formed(CodeSystem::Icd10Cm, "S72001A"));
         assert!(!is_well_formed(CodeSystem::Icd10Cm, "1E11"));
+        assert!(is_well_formed(CodeSystem::Icd10Cm, "QA0"));
+        assert!(!is_well_formed(CodeSystem::Icd10Cm, "ABC"));
         assert!(is_well_formed(CodeSystem::Hcpcs, "J1234"));
         assert!(!is_well_formed(CodeSystem::Hcpcs, "12345"));
         assert_eq!(display_code(CodeSystem::Icd10Cm, "E119"), "E11.9");

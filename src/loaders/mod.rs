@@ -2,6 +2,14 @@
 //! directory) into [`ReleaseContent`](crate::codes::ReleaseContent), or refuses it with
 //! the file, line and reason.
 
+pub mod cpt_ama;
+pub mod cpt_hierarchy;
+pub mod hcpcs_fixed;
+pub mod hcpcs_record;
+pub mod hcpcs_xlsx;
+pub mod icd10cm_order;
+pub mod icd10cm_tabular;
+pub mod manifest;
 pub mod source;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,243 @@
+//! The built-in client: `codify search|get|validate|children|releases`, printing plain text.
+
+use std::process::ExitCode;
+
+use clap::Args;
+use tonic::transport::Channel;
+
+use crate::codes::CodeSystem;
+use crate::config::Command;
+use crate::grpc::convert;
+use crate::grpc::proto::code_service_client::CodeServiceClient;
+use crate::grpc::proto::{self};
+
+/// Where the server is.
+#[derive(Debug, Clone, Args)]
+pub struct ClientArgs {
+    /// Server address.
+    #[arg(long, env = "CODIFY_ADDR", default_value = "http://127.0.0.1:50051")]
+    pub addr: String,
+}
+
+/// `codify search`.
+#[derive(Debug, Clone, Args)]
+pub struct SearchArgs {
+    /// What to search for.
+    pub query: String,
+    /// Restrict to a system (icd10cm, hcpcs, cpt); repeatable.
+    #[arg(long = "system")]
+    pub systems: Vec<String>,
+    /// Only billable codes.
+    #[arg(long)]
+    pub billable_only: bool,
+    /// Date the codes must be in force on (YYYY-MM-DD).
+    #[arg(long, default_value = "")]
+    pub as_of: String,
+    /// Results to show.
+    #[arg(long, default_value_t = 10)]
+    pub page_size: i32,
+    /// Server.
+    #[command(flatten)]
+    pub client: ClientArgs,
+}
+
+/// `codify get`.
+#[derive(Debug, Clone, Args)]
+pub struct GetArgs {
+    /// The code, dotted or undotted.
+    pub code: String,
+    /// The system, when the code exists in several.
+    #[arg(long)]
+    pub system: Option<String>,
+    /// Date to answer for (YYYY-MM-DD).
+    #[arg(long, default_value = "")]
+    pub as_of: String,
+    /// Server.
+    #[command(flatten)]
+    pub client: ClientArgs,
+}
+
+/// `codify validate`.
+#[derive(Debug, Clone, Args)]
+pub struct ValidateArgs {
+    /// Items as `system:code` or `system:code@YYYY-MM-DD`.
+    #[arg(required = true)]
+    pub items: Vec<String>,
+    /// Server.
+    #[command(flatten)]
+    pub client: ClientArgs,
+}
+
+/// `codify children`.
+#[derive(Debug, Clone, Args)]
+pub struct ChildrenArgs {
+    /// The system.
+    pub system: String,
+    /// Node id or code; omit for the top level.
+    pub parent: Option<String>,
+    /// Server.
+    #[command(flatten)]
+    pub client: ClientArgs,
+}
+
+/// Runs a client command and prints its answer.
+pub async fn run(command: Command) -> ExitCode {
+    match execute(command).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("codify: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn system_value(text: &str) -> Result<i32, String> {
+    let system: CodeSystem = text.parse().map_err(|e: crate::codes::UnknownSystem| e.to_string())?;
+    Ok(convert::system(system))
+}
+
+async fn connect(args: &ClientArgs) -> Result<CodeServiceClient<Channel>, String> {
+    CodeServiceClient::connect(args.addr.clone()).await.map_err(|e| format!("cannot connect to {}: {e}", args.addr))
+}
+
+fn status_text(status: tonic::Status) -> String {
+    use tonic_types::StatusExt;
+    let mut text = format!("{:?}: {}", status.code(), status.message());
+    if let Some(bad_request) = status.get_details_bad_request() {
+        for violation in bad_request.field_violations {
+            text.push_str(&format!("\n  {}: {}", violation.field, violation.description));
+        }
+    }
+    text
+}
+
+async fn execute(command: Command) -> Result<(), String> {
+    match command {
+        Command::Serve(_) => Err("serve is not a client command".to_string()),
+        Command::Search(args) => {
+            let systems = args.systems.iter().map(|s| system_value(s)).collect::<Result<Vec<_>, _>>()?;
+            let mut client = connect(&args.client).await?;
+            let request = proto::SearchCodesRequest {
+                query: args.query.clone(),
+                systems,
+                billable_only: args.billable_only,
+                as_of: args.as_of.clone(),
+                page_size: args.page_size,
+                ..Default::default()
+            };
+            let response = client.search_codes(request).await.map_err(status_text)?.into_inner();
+            println!("{} results as of {}", response.total_size, response.as_of);
+            for result in response.results {
+                let Some(code) = result.code else { continue };
+                let billable = if code.billable { "" } else { " (header)" };
+                println!("{:<8} {:<8} {}{billable}", system_label(code.system), code.code, code.title);
+            }
+            Ok(())
+        }
+        Command::Get(args) => {
+            let system = args.system.as_deref().map(system_value).transpose()?.unwrap_or(0);
+            let mut client = connect(&args.client).await?;
+            let request = proto::GetCodeRequest { system, code: args.code.clone(), as_of: args.as_of.clone() };
+            let response = client.get_code(request).await.map_err(status_text)?.into_inner();
+            let code = response.code.ok_or("empty response")?;
+            let summary = code.summary.clone().unwrap_or_default();
+            let status = proto::CodeStatus::try_from(code.status).map_or("unknown", |s| s.as_str_name());
+            println!("{} {} — {}", system_label(summary.system), summary.code, summary.title);
+            println!("  status:   {status} as of {} (release {})", code.as_of, summary.release_version);
+            println!("  billable: {}", summary.billable);
+            if !summary.short_title.is_empty() {
+                println!("  short:    {}", summary.short_title);
+            }
+            let path: Vec<String> = code.path.iter().map(|step| format!("{} {}", step.id, step.title)).collect();
+            if !path.is_empty() {
+                println!("  path:     {}", path.join(" > "));
+            }
+            for descriptor in &code.descriptors {
+                let kind = proto::DescriptorType::try_from(descriptor.r#type).map_or("descriptor", |t| t.as_str_name());
+                println!("  {kind}: {}", descriptor.text);
+            }
+            for note in &code.notes {
+                let kind = proto::NoteType::try_from(note.r#type).map_or("note", |t| t.as_str_name());
+                println!("  {kind} ({}): {}", note.source, note.text);
+            }
+            if !code.termination_date.is_empty() {
+                println!("  last day: {}", code.termination_date);
+            }
+            if !code.replacements.is_empty() {
+                println!("  replaced by: {}", code.replacements.join(", "));
+            }
+            if !code.child_codes.is_empty() {
+                println!("  children: {}", code.child_codes.join(", "));
+            }
+            Ok(())
+        }
+        Command::Validate(args) => {
+            let mut items = Vec::with_capacity(args.items.len());
+            for item in &args.items {
+                let (system, rest) = item.split_once(':').ok_or(format!("{item:?}: use system:code[@date]"))?;
+                let (code, date) = rest.split_once('@').unwrap_or((rest, ""));
+                items.push(proto::ValidationItem {
+                    system: system_value(system)?,
+                    code: code.to_string(),
+                    date_of_service: date.to_string(),
+                });
+            }
+            let mut client = connect(&args.client).await?;
+            let response = client
+                .validate_codes(proto::ValidateCodesRequest { items })
+                .await
+                .map_err(status_text)?
+                .into_inner();
+            for (item, result) in args.items.iter().zip(response.results) {
+                let verdict = if result.valid { "valid" } else { "INVALID" };
+                println!("{item:<28} {verdict:<8} {}", result.message);
+            }
+            Ok(())
+        }
+        Command::Children(args) => {
+            let mut client = connect(&args.client).await?;
+            let request = proto::ListChildrenRequest {
+                system: system_value(&args.system)?,
+                parent: args.parent.clone().unwrap_or_default(),
+                page_size: 1000,
+                ..Default::default()
+            };
+            let response = client.list_children(request).await.map_err(status_text)?.into_inner();
+            for child in response.children {
+                let more = if child.has_children { " >" } else { "" };
+                println!("{:<24} {}{more}", child.id, child.title);
+            }
+            Ok(())
+        }
+        Command::Releases(args) => {
+            let mut client = connect(&args).await?;
+            let response = client
+                .list_releases(proto::ListReleasesRequest::default())
+                .await
+                .map_err(status_text)?
+                .into_inner();
+            for release in response.releases {
+                let to = if release.effective_to.is_empty() { "…".to_string() } else { release.effective_to };
+                println!(
+                    "{:<8} {:<12} {} to {:<10} {:>6} codes ({} billable)",
+                    system_label(release.system),
+                    release.version,
+                    release.effective_from,
+                    to,
+                    release.code_count,
+                    release.billable_count
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+fn system_label(value: i32) -> &'static str {
+    match proto::CodeSystem::try_from(value) {
+        Ok(proto::CodeSystem::Icd10cm) => "ICD10CM",
+        Ok(proto::CodeSystem::Hcpcs) => "HCPCS",
+        Ok(proto::CodeSystem::Cpt) => "CPT",
+        _ => "?",
+    }
+}

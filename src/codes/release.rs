@@ -1,0 +1,177 @@
+//! A release: one code system's content as published for a period, with lookup maps.
+
+use std::collections::HashMap;
+
+use super::{CodeEntry, CodeSystem, Date, HierarchyNode, ReleaseContent};
+
+/// Identifies a release within a [`Catalog`](super::Catalog).
+pub type ReleaseId = u32;
+
+/// What a release says about itself before its content is loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReleaseInfo {
+    /// The code system.
+    pub system: CodeSystem,
+    /// Version label ("FY2026", "2025-10").
+    pub version: String,
+    /// First day in force.
+    pub effective_from: Date,
+    /// Last day in force; `None` while it is the latest release of its system.
+    pub effective_to: Option<Date>,
+    /// Files the release was loaded from (as configured).
+    pub sources: Vec<String>,
+}
+
+/// One child in the hierarchy: a grouping node or a code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Child {
+    /// Index into [`Release::nodes`].
+    Node(u32),
+    /// Index into [`Release::entries`].
+    Entry(u32),
+}
+
+/// A loaded release with its lookup maps.
+#[derive(Debug)]
+pub struct Release {
+    /// Position in the catalog.
+    pub id: ReleaseId,
+    /// Descriptive fields.
+    pub info: ReleaseInfo,
+    /// Codes in file order.
+    pub entries: Vec<CodeEntry>,
+    /// Grouping nodes, parents first.
+    pub nodes: Vec<HierarchyNode>,
+    entry_by_code: HashMap<String, u32>,
+    node_by_id: HashMap<String, u32>,
+    children_of_code: HashMap<String, Vec<Child>>,
+    children_of_node: HashMap<String, Vec<Child>>,
+    top_level: Vec<Child>,
+}
+
+impl Release {
+    /// Builds the lookup maps over loaded content.
+    pub fn new(id: ReleaseId, info: ReleaseInfo, content: ReleaseContent) -> Release {
+        let ReleaseContent { entries, nodes } = content;
+        let mut entry_by_code = HashMap::with_capacity(entries.len());
+        for (index, entry) in entries.iter().enumerate() {
+            entry_by_code.entry(entry.code.clone()).or_insert(index as u32);
+        }
+        let node_by_id: HashMap<String, u32> =
+            nodes.iter().enumerate().map(|(index, node)| (node.id.clone(), index as u32)).collect();
+        let mut children_of_code: HashMap<String, Vec<Child>> = HashMap::new();
+        let mut children_of_node: HashMap<String, Vec<Child>> = HashMap::new();
+        let mut top_level = Vec::new();
+        for (index, node) in nodes.iter().enumerate() {
+            let child = Child::Node(index as u32);
+            match node.parent.as_ref().filter(|parent| node_by_id.contains_key(*parent)) {
+                Some(parent) => children_of_node.entry(parent.clone()).or_default().push(child),
+                None => top_level.push(child),
+            }
+        }
+        for (index, entry) in entries.iter().enumerate() {
+            let child = Child::Entry(index as u32);
+            let parent_code = entry.parent_code.as_ref().filter(|code| entry_by_code.contains_key(*code));
+            let node = entry.node.as_ref().filter(|node| node_by_id.contains_key(*node));
+            match (parent_code, node) {
+                (Some(code), _) => children_of_code.entry(code.clone()).or_default().push(child),
+                (None, Some(node)) => children_of_node.entry(node.clone()).or_default().push(child),
+                (None, None) => top_level.push(child),
+            }
+        }
+        Release {
+            id,
+            info,
+            entries,
+            nodes,
+            entry_by_code,
+            node_by_id,
+            children_of_code,
+            children_of_node,
+            top_level,
+        }
+    }
+
+    /// The entry for a normalised code.
+    pub fn entry(&self, code: &str) -> Option<&CodeEntry> {
+        self.entry_by_code.get(code).map(|&index| &self.entries[index as usize])
+    }
+
+    /// The index of the entry for a normalised code.
+    pub fn entry_index(&self, code: &str) -> Option<u32> {
+        self.entry_by_code.get(code).copied()
+    }
+
+    /// The node with this id.
+    pub fn node(&self, id: &str) -> Option<&HierarchyNode> {
+        self.node_by_id.get(id).map(|&index| &self.nodes[index as usize])
+    }
+
+    /// Whether the release is in force on `date`.
+    pub fn in_force_on(&self, date: Date) -> bool {
+        self.info.effective_from <= date && self.info.effective_to.is_none_or(|last| date <= last)
+    }
+
+    /// Children of a node id or code; `None` for the top level. `None` result: no such parent.
+    pub fn children(&self, parent: Option<&str>) -> Option<&[Child]> {
+        let Some(parent) = parent else {
+            return Some(&self.top_level);
+        };
+        if let Some(children) = self.children_of_node.get(parent) {
+            return Some(children);
+        }
+        if let Some(children) = self.children_of_code.get(parent) {
+            return Some(children);
+        }
+        if self.node_by_id.contains_key(parent) || self.entry_by_code.contains_key(parent) {
+            return Some(&[]);
+        }
+        None
+    }
+
+    /// Whether a node id or code has children.
+    pub fn has_children(&self, parent: &str) -> bool {
+        self.children_of_node.get(parent).is_some_and(|c| !c.is_empty())
+            || self.children_of_code.get(parent).is_some_and(|c| !c.is_empty())
+    }
+
+    /// Ancestors of an entry, nearest first: parent codes, then nodes up to the top.
+    pub fn ancestors(&self, entry: &CodeEntry) -> Vec<Ancestor<'_>> {
+        let mut found = Vec::new();
+        let mut current = entry;
+        let mut node_id = entry.node.as_deref();
+        // Parent codes (bounded: a malformed file must not loop forever).
+        for _ in 0..16 {
+            let Some(parent) = current.parent_code.as_deref().and_then(|code| self.entry(code)) else {
+                break;
+            };
+            found.push(Ancestor::Code(parent));
+            if parent.node.is_some() {
+                node_id = parent.node.as_deref();
+            }
+            current = parent;
+        }
+        for _ in 0..16 {
+            let Some(node) = node_id.and_then(|id| self.node(id)) else {
+                break;
+            };
+            found.push(Ancestor::Node(node));
+            node_id = node.parent.as_deref();
+        }
+        found
+    }
+
+    /// Number of billable entries.
+    pub fn billable_count(&self) -> usize {
+        self.entries.iter().filter(|entry| entry.billable).count()
+    }
+}
+
+/// An ancestor of a code.
+#[derive(Debug, Clone, Copy)]
+pub enum Ancestor<'a> {
+    /// A code above it.
+    Code(&'a CodeEntry),
+    /// A grouping node above it.
+    Node(&'a HierarchyNode),
+}

@@ -1,0 +1,55 @@
+//! The loaded state the service answers from: the catalog of releases and its index.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::codes::Catalog;
+use crate::index::{CodeIndex, IndexError, Synonyms};
+use crate::loaders::manifest::Manifest;
+use crate::loaders::LoadError;
+
+/// Why the engine could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// A release file (or the manifest) was refused.
+    #[error("release load failed: {0}")]
+    Load(#[from] LoadError),
+    /// The index could not be built or opened.
+    #[error(transparent)]
+    Index(#[from] IndexError),
+}
+
+/// Catalog and index, built together.
+#[derive(Debug)]
+pub struct Engine {
+    /// Every loaded release.
+    pub catalog: Catalog,
+    /// The full-text index over the catalog.
+    pub index: CodeIndex,
+    /// Time taken to load the releases.
+    pub load_time: Duration,
+    /// Time taken to build or open the index.
+    pub index_time: Duration,
+}
+
+impl Engine {
+    /// Loads the releases of a manifest and builds (or opens) the index. Blocking.
+    pub fn load(manifest_path: &Path, index_dir: Option<&PathBuf>) -> Result<Engine, EngineError> {
+        let started = Instant::now();
+        let manifest = Manifest::read(manifest_path)?;
+        let synonyms = match &manifest.synonyms {
+            Some(path) => Synonyms::load(path)?,
+            None => Synonyms::default(),
+        };
+        let catalog = manifest.load_catalog()?;
+        let load_time = started.elapsed();
+        let index_started = Instant::now();
+        let index = CodeIndex::open_or_build(&catalog, synonyms, index_dir.map(PathBuf::as_path))?;
+        Ok(Engine {
+            catalog,
+            index,
+            load_time,
+            index_time: index_started.elapsed(),
+        })
+    }
+}

@@ -1,0 +1,10 @@
+//! The gRPC surface: generated types, request validation, service adapters, server
+//! assembly, and the one error → status mapping.
+
+pub mod convert;
+pub mod error;
+pub mod page_token;
+pub mod proto;
+pub mod server;
+pub mod service;
+pub mod validate;

@@ -1,0 +1,130 @@
+//! Server assembly: health, reflection and the code service on one listener, with
+//! start-up loading and a bounded graceful drain.
+
+use std::future::Future;
+use std::sync::{Arc, RwLock};
+use std::time::Instant;
+
+use tokio::net::TcpListener;
+use tokio_stream::wrappers::TcpListenerStream;
+use tonic::transport::Server;
+use tonic_health::ServingStatus;
+
+use super::proto::code_service_server::CodeServiceServer;
+use super::proto::FILE_DESCRIPTOR_SET;
+use super::service::{CodeServiceImpl, SharedEngine};
+use crate::config::ServerConfig;
+use crate::engine::{Engine, EngineError};
+
+/// Name health reports the code service under.
+pub const SERVICE_NAME: &str = "codify.v1.CodeService";
+
+/// Why the server stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// Releases or index could not be loaded.
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    /// The transport failed.
+    #[error("transport error: {0}")]
+    Transport(#[from] tonic::transport::Error),
+    /// Reflection could not be set up.
+    #[error("reflection setup failed: {0}")]
+    Reflection(#[from] tonic_reflection::server::Error),
+    /// A start-up task failed.
+    #[error("start-up task failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
+}
+
+/// Serves on `listener` until `shutdown` resolves. Health is NOT_SERVING until the releases
+/// are loaded and indexed, and again as soon as shutdown starts; in-flight calls then get
+/// `drain_timeout` to finish.
+pub async fn serve(
+    config: ServerConfig,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    let started = Instant::now();
+    let (health_reporter, health_service) = tonic_health::server::health_reporter();
+    health_reporter.set_service_status("", ServingStatus::NotServing).await;
+    health_reporter.set_service_status(SERVICE_NAME, ServingStatus::NotServing).await;
+    let reflection = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1()?;
+    let engine_slot: SharedEngine = Arc::new(RwLock::new(None));
+    let service = CodeServiceServer::new(CodeServiceImpl::new(engine_slot.clone()));
+
+    let (stop_sender, stop_receiver) = tokio::sync::watch::channel(false);
+    let server_stop = async move {
+        let mut receiver = stop_receiver;
+        let _ = receiver.wait_for(|stop| *stop).await;
+    };
+    let local_address = listener.local_addr().ok();
+    let server = tokio::spawn(
+        Server::builder()
+            .tcp_nodelay(true)
+            .add_service(health_service)
+            .add_service(reflection)
+            .add_service(service)
+            .serve_with_incoming_shutdown(TcpListenerStream::new(listener), server_stop),
+    );
+    tracing::info!(address = ?local_address, "listening; not serving until releases are loaded");
+
+    let releases = config.releases.clone();
+    let index_dir = config.index_dir.clone();
+    let load = tokio::task::spawn_blocking(move || Engine::load(&releases, index_dir.as_ref()));
+    tokio::pin!(shutdown);
+    let outcome: Result<(), ServeError> = tokio::select! {
+        loaded = load => match loaded {
+            Ok(Ok(engine)) => {
+                log_ready(&engine, started);
+                if let Ok(mut slot) = engine_slot.write() {
+                    *slot = Some(Arc::new(engine));
+                }
+                health_reporter.set_service_status("", ServingStatus::Serving).await;
+                health_reporter.set_service_status(SERVICE_NAME, ServingStatus::Serving).await;
+                (&mut shutdown).await;
+                Ok(())
+            }
+            Ok(Err(error)) => Err(error.into()),
+            Err(error) => Err(error.into()),
+        },
+        () = &mut shutdown => Ok(()),
+    };
+
+    tracing::info!("shutting down: health not serving");
+    health_reporter.set_service_status("", ServingStatus::NotServing).await;
+    health_reporter.set_service_status(SERVICE_NAME, ServingStatus::NotServing).await;
+    if outcome.is_ok() && !config.shutdown_delay.is_zero() {
+        tokio::time::sleep(config.shutdown_delay).await;
+    }
+    let _ = stop_sender.send(true);
+    match tokio::time::timeout(config.drain_timeout, server).await {
+        Ok(Ok(Ok(()))) => tracing::info!("drained"),
+        Ok(Ok(Err(error))) => tracing::warn!(error = %error, "transport error while draining"),
+        Ok(Err(error)) => tracing::warn!(error = %error, "server task failed"),
+        Err(_) => tracing::warn!(timeout_ms = config.drain_timeout.as_millis() as u64, "drain timed out; closing"),
+    }
+    outcome
+}
+
+fn log_ready(engine: &Engine, started: Instant) {
+    for release in engine.catalog.releases() {
+        tracing::info!(
+            system = %release.info.system,
+            version = %release.info.version,
+            effective_from = %release.info.effective_from,
+            entries = release.entries.len(),
+            "release ready"
+        );
+    }
+    tracing::info!(
+        docs = engine.index.doc_count(),
+        index_bytes = engine.index.size_bytes(),
+        load_ms = engine.load_time.as_millis() as u64,
+        index_ms = engine.index_time.as_millis() as u64,
+        startup_ms = started.elapsed().as_millis() as u64,
+        "serving"
+    );
+}

@@ -1,0 +1,233 @@
+//! `codify.v1.CodeService`: thin adapters that validate, call the domain, convert.
+
+use std::sync::{Arc, RwLock};
+
+use tonic::{Request, Response, Status};
+
+use super::error::ApiError;
+use super::proto::code_service_server::CodeService;
+use super::proto::{self};
+use super::{convert, page_token, validate};
+use crate::codes::{display_code, Catalog, CodeSystem};
+use crate::engine::Engine;
+
+/// Batches at least this large are answered on a blocking thread.
+const BLOCKING_BATCH: usize = 256;
+
+/// The loaded engine, shared with the server's start-up task.
+pub type SharedEngine = Arc<RwLock<Option<Arc<Engine>>>>;
+
+/// The service implementation.
+#[derive(Debug, Clone)]
+pub struct CodeServiceImpl {
+    engine: SharedEngine,
+}
+
+impl CodeServiceImpl {
+    /// A service answering from `engine` once it is loaded.
+    pub fn new(engine: SharedEngine) -> CodeServiceImpl {
+        CodeServiceImpl { engine }
+    }
+
+    fn engine(&self) -> Result<Arc<Engine>, ApiError> {
+        let guard = self
+            .engine
+            .read()
+            .map_err(|_| ApiError::Unavailable("service state is unavailable".to_string()))?;
+        guard
+            .clone()
+            .ok_or_else(|| ApiError::Unavailable("code-set releases are still loading".to_string()))
+    }
+}
+
+/// Runs `work` on the blocking pool.
+async fn blocking<T: Send + 'static>(
+    engine: Arc<Engine>,
+    work: impl FnOnce(&Engine) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(move || work(&engine)).await?
+}
+
+/// Finds a code in one system, or in every system when none is given.
+fn find<'a>(catalog: &'a Catalog, lookup: &validate::CodeLookup) -> Result<Option<crate::codes::Found<'a>>, ApiError> {
+    if let Some(system) = lookup.system {
+        return Ok(catalog.lookup(system, &lookup.code, lookup.as_of));
+    }
+    let mut found = catalog.lookup_any(&lookup.code, lookup.as_of);
+    if found.len() > 1 {
+        let systems: Vec<&str> = found.iter().map(|f| f.release.info.system.id()).collect();
+        return Err(ApiError::invalid(
+            "system",
+            format!("{} exists in {}: set the system", lookup.raw.trim(), systems.join(" and ")),
+        ));
+    }
+    Ok(found.pop())
+}
+
+#[tonic::async_trait]
+impl CodeService for CodeServiceImpl {
+    async fn search_codes(
+        &self,
+        request: Request<proto::SearchCodesRequest>,
+    ) -> Result<Response<proto::SearchCodesResponse>, Status> {
+        let engine = self.engine()?;
+        let (search, fingerprint) = validate::search(request.get_ref(), &engine)?;
+        let response = blocking(engine, move |engine| {
+            let page = engine.index.search(&engine.catalog, &search)?;
+            let next_offset = search.offset + page.hits.len();
+            let more = next_offset < page.total && next_offset < validate::MAX_OFFSET;
+            Ok(proto::SearchCodesResponse {
+                results: page.hits.iter().filter_map(|hit| convert::search_result(&engine.catalog, hit)).collect(),
+                next_page_token: if more { page_token::encode(next_offset, fingerprint) } else { String::new() },
+                total_size: page.total.min(i32::MAX as usize) as i32,
+                as_of: search.as_of.to_string(),
+            })
+        })
+        .await?;
+        Ok(Response::new(response))
+    }
+
+    async fn get_code(&self, request: Request<proto::GetCodeRequest>) -> Result<Response<proto::GetCodeResponse>, Status> {
+        let engine = self.engine()?;
+        let lookup = validate::get_code(request.get_ref())?;
+        let found = find(&engine.catalog, &lookup)?.ok_or_else(|| {
+            let system = lookup.system.map_or("any code system".to_string(), |s| s.id().to_string());
+            ApiError::NotFound(format!("{} is not in {system} (no loaded release has it)", lookup.raw.trim()))
+        })?;
+        let code = convert::code(&engine.catalog, &found, lookup.as_of);
+        Ok(Response::new(proto::GetCodeResponse { code: Some(code) }))
+    }
+
+    async fn batch_get_codes(
+        &self,
+        request: Request<proto::BatchGetCodesRequest>,
+    ) -> Result<Response<proto::BatchGetCodesResponse>, Status> {
+        let engine = self.engine()?;
+        let lookups = validate::batch_get(request.get_ref())?;
+        let answer = move |engine: &Engine| -> Result<proto::BatchGetCodesResponse, ApiError> {
+            let mut results = Vec::with_capacity(lookups.len());
+            for lookup in &lookups {
+                let found = find(&engine.catalog, lookup)?;
+                results.push(proto::BatchGetCodesResult {
+                    requested: Some(proto::CodeRef {
+                        system: lookup.system.map_or(0, convert::system),
+                        code: lookup.raw.clone(),
+                    }),
+                    found: found.is_some(),
+                    code: found.map(|found| convert::code(&engine.catalog, &found, lookup.as_of)),
+                });
+            }
+            Ok(proto::BatchGetCodesResponse { results })
+        };
+        let response = if request.get_ref().codes.len() >= BLOCKING_BATCH {
+            blocking(engine, answer).await?
+        } else {
+            answer(&engine)?
+        };
+        Ok(Response::new(response))
+    }
+
+    async fn validate_codes(
+        &self,
+        request: Request<proto::ValidateCodesRequest>,
+    ) -> Result<Response<proto::ValidateCodesResponse>, Status> {
+        let engine = self.engine()?;
+        let items = validate::validate_codes(request.get_ref())?;
+        let answer = move |engine: &Engine| -> Result<proto::ValidateCodesResponse, ApiError> {
+            let results: Vec<proto::ValidationResult> = items
+                .iter()
+                .map(|(system, code, date)| convert::validation(*system, &engine.catalog.validate(*system, code, *date)))
+                .collect();
+            let valid_count = results.iter().filter(|r| r.valid).count() as i32;
+            Ok(proto::ValidateCodesResponse { results, valid_count })
+        };
+        let response = if request.get_ref().items.len() >= BLOCKING_BATCH {
+            blocking(engine, answer).await?
+        } else {
+            answer(&engine)?
+        };
+        Ok(Response::new(response))
+    }
+
+    async fn list_children(
+        &self,
+        request: Request<proto::ListChildrenRequest>,
+    ) -> Result<Response<proto::ListChildrenResponse>, Status> {
+        let engine = self.engine()?;
+        let (system, parent, as_of, offset, page_size, fingerprint) = validate::list_children(request.get_ref())?;
+        let release = engine.catalog.release_in_force(system, as_of).ok_or_else(|| {
+            ApiError::NotFound(format!("no loaded {system} release is in force on {as_of}"))
+        })?;
+        let parent_key = parent.as_deref().map(|p| resolve_parent(release, system, p));
+        let children = release
+            .children(parent_key.as_deref())
+            .ok_or_else(|| ApiError::NotFound(format!("{} is not a node or code of {system} {}", parent.as_deref().unwrap_or(""), release.info.version)))?;
+        let page: Vec<proto::HierarchyChild> =
+            children.iter().skip(offset).take(page_size).filter_map(|&child| convert::child(release, child)).collect();
+        let next = offset + page_size;
+        let path = match parent_key.as_deref() {
+            Some(key) => parent_path(release, system, key),
+            None => Vec::new(),
+        };
+        Ok(Response::new(proto::ListChildrenResponse {
+            children: page,
+            next_page_token: if next < children.len() { page_token::encode(next, fingerprint) } else { String::new() },
+            path,
+            release_version: release.info.version.clone(),
+        }))
+    }
+
+    async fn list_releases(
+        &self,
+        request: Request<proto::ListReleasesRequest>,
+    ) -> Result<Response<proto::ListReleasesResponse>, Status> {
+        let engine = self.engine()?;
+        let only = validate::system(request.get_ref().system).map_err(|reason| ApiError::invalid("system", reason))?;
+        let releases = engine
+            .catalog
+            .releases()
+            .iter()
+            .filter(|release| only.is_none_or(|system| release.info.system == system))
+            .map(convert::release)
+            .collect();
+        Ok(Response::new(proto::ListReleasesResponse { releases }))
+    }
+}
+
+/// A parent as typed: a node id as is, or a code normalised (`E11.9` → `E119`).
+fn resolve_parent(release: &crate::codes::Release, _system: CodeSystem, parent: &str) -> String {
+    if release.node(parent).is_some() {
+        return parent.to_string();
+    }
+    crate::codes::normalize_code(parent)
+        .filter(|code| release.entry(code).is_some())
+        .unwrap_or_else(|| parent.to_string())
+}
+
+/// Path from the top down to and including the parent.
+fn parent_path(release: &crate::codes::Release, system: CodeSystem, key: &str) -> Vec<proto::HierarchyStep> {
+    if let Some(entry) = release.entry(key) {
+        let mut steps = convert::path(release, entry);
+        steps.push(proto::HierarchyStep {
+            id: display_code(system, &entry.code),
+            level: proto::HierarchyLevel::Code as i32,
+            title: entry.title.clone(),
+        });
+        return steps;
+    }
+    let mut steps = Vec::new();
+    let mut current = release.node(key);
+    while let Some(node) = current {
+        if steps.len() > 16 {
+            break;
+        }
+        steps.push(proto::HierarchyStep {
+            id: node.id.clone(),
+            level: convert::node_level(node.kind),
+            title: node.title.clone(),
+        });
+        current = node.parent.as_deref().and_then(|parent| release.node(parent));
+    }
+    steps.reverse();
+    steps
+}

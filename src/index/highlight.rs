@@ -1,0 +1,137 @@
+//! Highlights: which words of a result's texts the query matched, as code-point spans.
+
+use super::analyzer::{Word, WordSplitter};
+use crate::codes::{CodeEntry, DescriptorKind};
+
+/// Where the query matched in one text of an entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Highlight {
+    /// Which text: `title`, `short_title`, `inclusion_term`, `medium`, `consumer`, `clinician`.
+    pub field: &'static str,
+    /// The text.
+    pub text: String,
+    /// Matched words as (start, end) code-point offsets, end exclusive.
+    pub spans: Vec<(u32, u32)>,
+}
+
+/// Highlights for an entry: the title always (when anything matched there), and the first
+/// other text that matched a word the title did not.
+pub fn highlights(entry: &CodeEntry, words: &[Word], variants: &[Vec<Word>], fuzzy: bool) -> Vec<Highlight> {
+    let mut splitter = WordSplitter::default();
+    let query_words: Vec<&Word> = words.iter().chain(variants.iter().flatten()).collect();
+    let mut found = Vec::new();
+    let title = highlight_text(&mut splitter, "title", &entry.title, &query_words, fuzzy);
+    let title_complete = title.as_ref().is_some_and(|h| h.spans.len() >= words.len());
+    found.extend(title);
+    if title_complete {
+        return found;
+    }
+    let others = entry
+        .short_title
+        .iter()
+        .map(|text| ("short_title", text))
+        .chain(entry.descriptors.iter().map(|d| (descriptor_field(d.kind), &d.text)));
+    for (field, text) in others {
+        if let Some(highlight) = highlight_text(&mut splitter, field, text, &query_words, fuzzy) {
+            found.push(highlight);
+            break;
+        }
+    }
+    found
+}
+
+fn descriptor_field(kind: DescriptorKind) -> &'static str {
+    match kind {
+        DescriptorKind::Medium => "medium",
+        DescriptorKind::Consumer => "consumer",
+        DescriptorKind::Clinician => "clinician",
+        DescriptorKind::InclusionTerm => "inclusion_term",
+    }
+}
+
+fn highlight_text(
+    splitter: &mut WordSplitter,
+    field: &'static str,
+    text: &str,
+    query_words: &[&Word],
+    fuzzy: bool,
+) -> Option<Highlight> {
+    let spans: Vec<(u32, u32)> = splitter
+        .words(text)
+        .iter()
+        .filter(|word| query_words.iter().any(|query| word_matches(query, word, fuzzy)))
+        .map(|word| {
+            let start = text[..word.byte_from].chars().count() as u32;
+            let end = start + text[word.byte_from..word.byte_to].chars().count() as u32;
+            (start, end)
+        })
+        .collect();
+    (!spans.is_empty()).then(|| Highlight {
+        field,
+        text: text.to_string(),
+        spans,
+    })
+}
+
+fn word_matches(query: &Word, word: &Word, fuzzy: bool) -> bool {
+    if query.stem == word.stem {
+        return true;
+    }
+    if query.folded.chars().count() >= 2 && word.folded.starts_with(&query.folded) {
+        return true;
+    }
+    if fuzzy && query.folded.chars().count() >= 4 {
+        let allowed = if query.folded.chars().count() >= 8 { 2 } else { 1 };
+        let prefix: String = word.folded.chars().take(query.folded.chars().count()).collect();
+        return edit_distance(&query.folded, &prefix) <= allowed
+            || edit_distance(&query.folded, &word.folded) <= allowed;
+    }
+    false
+}
+
+/// Damerau-Levenshtein distance (adjacent transpositions count one), on chars.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in rows.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=b.len() {
+        rows[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (rows[i - 1][j] + 1).min(rows[i][j - 1] + 1).min(rows[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = best;
+        }
+    }
+    rows[a.len()][b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codes::EntryKind;
+
+    #[test]
+    fn marks_prefix_and_stem_matches_in_code_points() {
+        let entry = CodeEntry::new("E119", EntryKind::Code, true, "Type 2 diabetes mellitus without complications");
+        let mut splitter = WordSplitter::default();
+        let words = splitter.words("diab mell typ 2");
+        let found = highlights(&entry, &words, &[], false);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].spans, [(0, 4), (5, 6), (7, 15), (16, 24)]);
+    }
+
+    #[test]
+    fn counts_transpositions_as_one_edit() {
+        assert_eq!(edit_distance("pnuemonia", "pneumonia"), 1);
+        assert_eq!(edit_distance("diabetis", "diabetes"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
+}

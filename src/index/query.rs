@@ -1,0 +1,244 @@
+//! Builds tantivy queries from what the user typed. User text is only ever split into
+//! words and looked up as terms: there is no query syntax to inject.
+//!
+//! Scores are constants chosen so that the score of a document tells, after the search,
+//! how it matched (see [`MatchScore::decode`]):
+//! - each phrasing of the query (the words as typed, or a synonym variant) scores
+//!   `VARIANT_BASE + content_words × CONTENT_UNIT − penalties`, and the best phrasing counts;
+//! - per word, the penalty is 0 when its stem is a title word, 1 when it is only the prefix
+//!   (or, in typo mode, a near spelling) of a title word, 100 when it is only in other text;
+//! - `HEAD_BONUS` is added when a query word is the title's first word.
+
+use std::ops::Bound;
+
+use tantivy::query::{
+    AllQuery, BooleanQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, Query, RangeQuery,
+    TermQuery, TermSetQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::Term;
+
+use super::analyzer::{content_length, Word};
+use super::schema::{cpt_category_ordinal, Fields};
+use crate::codes::{CptCategory, Date, ReleaseId};
+
+const VARIANT_BASE: f32 = 1_000_000.0;
+const CONTENT_UNIT: f32 = 10_000.0;
+const HEAD_BONUS: f32 = 2_000_000.0;
+const WORD_IN_TITLE: f32 = 100.0;
+const WORD_NEAR_TITLE: f32 = 99.0;
+const WORD_ELSEWHERE: f32 = 0.0;
+const ELSEWHERE_PENALTY: i64 = 100;
+
+/// Words shorter than this match whole words only, never as a prefix.
+const MIN_PREFIX_CHARS: usize = 2;
+/// Words shorter than this get no typo tolerance.
+pub const MIN_FUZZY_CHARS: usize = 4;
+/// Words this long or longer tolerate two edits in the second typo pass.
+pub const TWO_EDITS_CHARS: usize = 8;
+
+/// How a document matched, decoded from its score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MatchScore {
+    /// A query word is the title's first word.
+    pub head: bool,
+    /// Content words of the best phrasing.
+    pub content_words: i64,
+    /// Words of the best phrasing found only by prefix or near spelling in the title.
+    pub near_words: i64,
+    /// Words of the best phrasing found only outside the title.
+    pub elsewhere_words: i64,
+}
+
+impl MatchScore {
+    /// Decodes a score built by this module.
+    pub fn decode(score: f32) -> MatchScore {
+        let mut total = score.round() as i64;
+        let head = total >= HEAD_BONUS as i64;
+        if head {
+            total -= HEAD_BONUS as i64;
+        }
+        let above_base = total - VARIANT_BASE as i64;
+        let unit = CONTENT_UNIT as i64;
+        let content_words = (above_base + unit - 1).div_euclid(unit).max(0);
+        let penalty = (content_words * unit - above_base).max(0);
+        MatchScore {
+            head,
+            content_words,
+            near_words: penalty % ELSEWHERE_PENALTY,
+            elsewhere_words: penalty / ELSEWHERE_PENALTY,
+        }
+    }
+}
+
+/// The filters of a search, as index values.
+#[derive(Debug, Clone)]
+pub struct Filters {
+    /// Releases searched (one per system: the release in force).
+    pub releases: Vec<ReleaseId>,
+    /// Only billable codes.
+    pub billable_only: bool,
+    /// CPT categories allowed (empty: all).
+    pub cpt_categories: Vec<CptCategory>,
+    /// Hierarchy node id or code the results must sit under.
+    pub under: Option<String>,
+    /// Date the codes must be in force on.
+    pub as_of: Date,
+}
+
+fn constant(query: Box<dyn Query>, score: f32) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(query, score))
+}
+
+fn term_query(field: Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::Basic))
+}
+
+fn prefix_query(field: Field, prefix: &str) -> Box<dyn Query> {
+    Box::new(FuzzyTermQuery::new_prefix(Term::from_field_text(field, prefix), 0, true))
+}
+
+fn near_query(field: Field, word: &str, distance: u8) -> Box<dyn Query> {
+    Box::new(FuzzyTermQuery::new_prefix(Term::from_field_text(field, word), distance, true))
+}
+
+fn any_of(queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    Box::new(DisjunctionMaxQuery::new(queries))
+}
+
+/// Every filter as one query that scores 0.
+pub fn filter_query(fields: &Fields, filters: &Filters) -> Box<dyn Query> {
+    let releases = filters.releases.iter().map(|&release| Term::from_field_u64(fields.release, u64::from(release)));
+    let as_of = i64::from(filters.as_of.days_since_epoch());
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+        (Occur::Must, Box::new(TermSetQuery::new(releases))),
+        (
+            Occur::Must,
+            Box::new(RangeQuery::new(Bound::Unbounded, Bound::Included(Term::from_field_i64(fields.added, as_of)))),
+        ),
+        (
+            Occur::Must,
+            Box::new(RangeQuery::new(
+                Bound::Included(Term::from_field_i64(fields.terminated, as_of)),
+                Bound::Unbounded,
+            )),
+        ),
+    ];
+    if filters.billable_only {
+        clauses.push((
+            Occur::Must,
+            Box::new(TermQuery::new(Term::from_field_u64(fields.billable, 1), IndexRecordOption::Basic)),
+        ));
+    }
+    if !filters.cpt_categories.is_empty() {
+        let allowed = std::iter::once(0)
+            .chain(filters.cpt_categories.iter().map(|&category| cpt_category_ordinal(Some(category))))
+            .map(|ordinal| Term::from_field_u64(fields.cpt_category, ordinal));
+        clauses.push((Occur::Must, Box::new(TermSetQuery::new(allowed))));
+    }
+    if let Some(under) = &filters.under {
+        clauses.push((Occur::Must, term_query(fields.ancestors, under)));
+    }
+    constant(Box::new(BooleanQuery::new(clauses)), 0.0)
+}
+
+/// Codes equal to `code` (normalised).
+pub fn exact_code_query(fields: &Fields, code: &str) -> Box<dyn Query> {
+    term_query(fields.code, code)
+}
+
+/// Codes starting with `code` (normalised), the code itself included.
+pub fn code_prefix_query(fields: &Fields, code: &str) -> Box<dyn Query> {
+    prefix_query(fields.code, code)
+}
+
+/// How words are matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Matching {
+    /// Stems and word prefixes only.
+    Strict,
+    /// Also words within this many edits (for words long enough).
+    Near(u8),
+}
+
+/// Text matching: every word of one phrasing (as typed, or a synonym variant) must match
+/// the title or another text.
+pub fn text_query(fields: &Fields, phrasings: &[&[Word]], matching: Matching) -> Option<Box<dyn Query>> {
+    let phrasings: Vec<&[Word]> = phrasings.iter().copied().filter(|words| !words.is_empty()).collect();
+    if phrasings.is_empty() {
+        return None;
+    }
+    let alternatives = phrasings.iter().map(|words| phrasing_query(fields, words, matching)).collect();
+    let heads = phrasings
+        .iter()
+        .flat_map(|words| words.iter())
+        .map(|word| match matching {
+            Matching::Near(distance) if long_enough_for_typos(word) => {
+                any_of(vec![term_query(fields.title_head, &word.stem), Box::new(FuzzyTermQuery::new(
+                    Term::from_field_text(fields.title_head, &word.folded),
+                    distance,
+                    true,
+                ))])
+            }
+            _ => term_query(fields.title_head, &word.stem),
+        })
+        .collect();
+    Some(Box::new(BooleanQuery::new(vec![
+        (Occur::Must, any_of(alternatives)),
+        (Occur::Should, constant(any_of(heads), HEAD_BONUS)),
+    ])))
+}
+
+/// Whether a word is long enough for typo tolerance.
+pub fn long_enough_for_typos(word: &Word) -> bool {
+    word.folded.chars().count() >= MIN_FUZZY_CHARS
+}
+
+fn phrasing_query(fields: &Fields, words: &[Word], matching: Matching) -> Box<dyn Query> {
+    let content = content_length(words) as f32;
+    let base = VARIANT_BASE + content * CONTENT_UNIT - WORD_IN_TITLE * words.len() as f32;
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, constant(Box::new(AllQuery), base))];
+    clauses.extend(words.iter().map(|word| (Occur::Must, word_query(fields, word, matching))));
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// One word: 100 when its stem is a title word, 99 when near one, 0 when only elsewhere.
+fn word_query(fields: &Fields, word: &Word, matching: Matching) -> Box<dyn Query> {
+    let allow_prefix = word.folded.chars().count() >= MIN_PREFIX_CHARS;
+    let mut title = vec![constant(term_query(fields.title, &word.stem), WORD_IN_TITLE)];
+    let mut elsewhere = vec![term_query(fields.other_text, &word.stem)];
+    if allow_prefix {
+        title.push(constant(prefix_query(fields.title_words, &word.folded), WORD_NEAR_TITLE));
+        elsewhere.push(prefix_query(fields.other_words, &word.folded));
+    }
+    if let Matching::Near(distance) = matching {
+        if long_enough_for_typos(word) {
+            title.push(constant(near_query(fields.title_words, &word.folded, distance), WORD_NEAR_TITLE));
+            elsewhere.push(near_query(fields.other_words, &word.folded, distance));
+        }
+    }
+    title.push(constant(any_of(elsewhere), WORD_ELSEWHERE));
+    any_of(title)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn score(head: bool, content: i64, near: i64, elsewhere: i64) -> f32 {
+        let words = content;
+        let base = VARIANT_BASE as i64 + content * CONTENT_UNIT as i64 - 100 * words;
+        let word_scores = 100 * (words - near - elsewhere) + 99 * near;
+        (base + word_scores + if head { HEAD_BONUS as i64 } else { 0 }) as f32
+    }
+
+    #[test]
+    fn decodes_what_it_encodes() {
+        for (head, content, near, elsewhere) in [(true, 3, 0, 0), (false, 4, 2, 1), (false, 1, 0, 1), (true, 24, 5, 19)] {
+            let decoded = MatchScore::decode(score(head, content, near, elsewhere));
+            assert_eq!(decoded, MatchScore { head, content_words: content, near_words: near, elsewhere_words: elsewhere });
+        }
+        let only_qualifiers = VARIANT_BASE - 100.0 + 100.0;
+        assert_eq!(MatchScore::decode(only_qualifiers).content_words, 0);
+    }
+}

@@ -1,0 +1,89 @@
+//! The tantivy schema: what each indexed document (one code of one release) carries.
+
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STRING,
+};
+
+use super::analyzer::{ANALYZER_NAME, FOLDING_ANALYZER_NAME};
+
+/// Handles to every field of the schema.
+#[derive(Debug, Clone)]
+pub struct Fields {
+    /// `release id << 32 | entry index`: the way back to the catalog entry.
+    pub entry_ref: Field,
+    /// Code system ordinal.
+    pub system: Field,
+    /// Release id.
+    pub release: Field,
+    /// Normalised code, untokenised.
+    pub code: Field,
+    /// Long title, stemmed.
+    pub title: Field,
+    /// Long title, folded but not stemmed (for word-prefix matching).
+    pub title_words: Field,
+    /// Every other text (short title, descriptors, inclusion terms), stemmed.
+    pub other_text: Field,
+    /// Every other text, folded but not stemmed.
+    pub other_words: Field,
+    /// 1 when billable.
+    pub billable: Field,
+    /// CPT category ordinal (0 for other systems).
+    pub cpt_category: Field,
+    /// First word of the title, as stem and as folded word (untokenised).
+    pub title_head: Field,
+    /// Ids of every hierarchy node and code above the code, and the code itself.
+    pub ancestors: Field,
+    /// Add date in days since the epoch (`i64::MIN` when none).
+    pub added: Field,
+    /// Termination date in days since the epoch (`i64::MAX` when none).
+    pub terminated: Field,
+    /// Number of non-qualifier words in the title.
+    pub title_length: Field,
+    /// Global code order (system, then code).
+    pub code_order: Field,
+}
+
+/// Builds the schema and its field handles.
+pub fn build_schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let text_indexing = TextFieldIndexing::default()
+        .set_tokenizer(ANALYZER_NAME)
+        .set_index_option(IndexRecordOption::Basic);
+    let text_options = TextOptions::default().set_indexing_options(text_indexing);
+    let word_indexing = TextFieldIndexing::default()
+        .set_tokenizer(FOLDING_ANALYZER_NAME)
+        .set_index_option(IndexRecordOption::Basic);
+    let word_options = TextOptions::default().set_indexing_options(word_indexing);
+    let fields = Fields {
+        entry_ref: builder.add_u64_field("entry_ref", FAST),
+        system: builder.add_u64_field("system", INDEXED),
+        release: builder.add_u64_field("release", INDEXED),
+        code: builder.add_text_field("code", STRING),
+        title: builder.add_text_field("title", text_options.clone()),
+        title_words: builder.add_text_field("title_words", word_options.clone()),
+        other_text: builder.add_text_field("other_text", text_options),
+        other_words: builder.add_text_field("other_words", word_options),
+        billable: builder.add_u64_field("billable", INDEXED | FAST),
+        cpt_category: builder.add_u64_field("cpt_category", INDEXED),
+        title_head: builder.add_text_field("title_head", STRING),
+        ancestors: builder.add_text_field("ancestors", STRING),
+        added: builder.add_i64_field("added", INDEXED),
+        terminated: builder.add_i64_field("terminated", INDEXED),
+        title_length: builder.add_u64_field("title_length", FAST),
+        code_order: builder.add_u64_field("code_order", FAST),
+    };
+    (builder.build(), fields)
+}
+
+/// Index ordinal of a CPT category (0 = none).
+pub fn cpt_category_ordinal(category: Option<crate::codes::CptCategory>) -> u64 {
+    use crate::codes::CptCategory;
+    match category {
+        None => 0,
+        Some(CptCategory::CategoryI) => 1,
+        Some(CptCategory::CategoryII) => 2,
+        Some(CptCategory::CategoryIII) => 3,
+        Some(CptCategory::Pla) => 4,
+        Some(CptCategory::Modifier) => 5,
+    }
+}

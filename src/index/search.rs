@@ -1,0 +1,316 @@
+//! Executes a search: code matches first, then strict text matches, then typo-tolerant
+//! matches to fill a short list. Each group is one query; groups exclude each other, so
+//! paging over their concatenation is stable.
+
+use tantivy::collector::{Count, TopDocs};
+use tantivy::columnar::Column;
+use tantivy::query::{BooleanQuery, Occur, Query};
+use tantivy::{DocId, Score, SegmentReader};
+
+use super::analyzer::{Word, WordSplitter};
+use super::highlight::{highlights, Highlight};
+use super::query::{self, Filters, MatchScore, Matching};
+use super::writer::split_entry_ref;
+use super::{CodeIndex, IndexError};
+use crate::codes::{normalize_code, Catalog, CodeSystem, CptCategory, Date, ReleaseId};
+
+/// Words of a query beyond this many are ignored.
+pub const MAX_QUERY_WORDS: usize = 24;
+/// Typo tolerance runs when the strict groups find fewer results than this.
+pub const FUZZY_FILL_BELOW: usize = 20;
+
+/// A search, in domain terms.
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    /// What the user typed.
+    pub text: String,
+    /// Systems to search; empty means all.
+    pub systems: Vec<CodeSystem>,
+    /// Only billable codes.
+    pub billable_only: bool,
+    /// CPT categories allowed; empty means all.
+    pub cpt_categories: Vec<CptCategory>,
+    /// Hierarchy node id or code the results must sit under.
+    pub under: Option<String>,
+    /// Date the codes must be in force on.
+    pub as_of: Date,
+    /// Results to skip.
+    pub offset: usize,
+    /// Results to return.
+    pub limit: usize,
+}
+
+/// How a result matched, best first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MatchType {
+    /// The query is the code.
+    ExactCode,
+    /// The query starts the code.
+    CodePrefix,
+    /// The query words are the title's words.
+    FullTitle,
+    /// Every query word is in the title.
+    AllWordsInTitle,
+    /// The words matched across title, other texts and synonyms.
+    OtherText,
+    /// Matched with typo tolerance only.
+    Fuzzy,
+}
+
+/// One result.
+#[derive(Debug, Clone)]
+pub struct SearchHit {
+    /// Release of the entry.
+    pub release: ReleaseId,
+    /// Index of the entry in the release.
+    pub entry: u32,
+    /// How it matched.
+    pub match_type: MatchType,
+    /// Matched words in the entry's texts.
+    pub highlights: Vec<Highlight>,
+}
+
+/// One page of results.
+#[derive(Debug, Clone, Default)]
+pub struct SearchPage {
+    /// The hits of the page, best first.
+    pub hits: Vec<SearchHit>,
+    /// Number of results over all pages.
+    pub total: usize,
+    /// Whether typo tolerance contributed results.
+    pub used_fuzzy: bool,
+}
+
+/// Sort key: tier, fewer words outside the title, shorter title, title starts with a query
+/// word, billable, code order, entry ref.
+type RankKey = (u8, i64, i64, u8, u8, i64, u64);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Group {
+    ExactCode,
+    CodePrefix,
+    Text,
+    Fuzzy,
+}
+
+impl CodeIndex {
+    /// Runs a search. Blocking: call it from a blocking thread.
+    pub fn search(&self, catalog: &Catalog, request: &SearchRequest) -> Result<SearchPage, IndexError> {
+        let systems: Vec<CodeSystem> = if request.systems.is_empty() {
+            CodeSystem::ALL.to_vec()
+        } else {
+            request.systems.clone()
+        };
+        let releases: Vec<ReleaseId> = systems
+            .iter()
+            .filter_map(|&system| catalog.release_in_force(system, request.as_of))
+            .map(|release| release.id)
+            .collect();
+        if releases.is_empty() {
+            return Ok(SearchPage::default());
+        }
+        let fields = self.fields();
+        let filters = Filters {
+            releases,
+            billable_only: request.billable_only,
+            cpt_categories: request.cpt_categories.clone(),
+            under: request.under.clone(),
+            as_of: request.as_of,
+        };
+        let filter = query::filter_query(fields, &filters);
+        let mut splitter = WordSplitter::default();
+        let mut words = splitter.words(&request.text);
+        words.truncate(MAX_QUERY_WORDS);
+        let variants = self.synonyms.variants(&words);
+        let code = code_shaped(&request.text);
+
+        let mut groups: Vec<(Group, Box<dyn Query>)> = Vec::new();
+        let mut exclusions: Vec<Box<dyn Query>> = Vec::new();
+        if let Some(code) = &code {
+            let exact = query::exact_code_query(fields, &code.normalized);
+            groups.push((Group::ExactCode, restrict(exact.box_clone(), filter.as_ref(), &[])));
+            exclusions.push(exact);
+            if code.prefix_allowed {
+                let prefix = query::code_prefix_query(fields, &code.normalized);
+                groups.push((Group::CodePrefix, restrict(prefix.box_clone(), filter.as_ref(), &exclusions)));
+                exclusions.push(prefix);
+            }
+        }
+        let mut phrasings: Vec<&[Word]> = vec![&words];
+        phrasings.extend(variants.iter().map(Vec::as_slice));
+        if let Some(text) = query::text_query(fields, &phrasings, Matching::Strict) {
+            groups.push((Group::Text, restrict(text.box_clone(), filter.as_ref(), &exclusions)));
+            exclusions.push(text);
+        }
+
+        let searcher = self.reader.searcher();
+        let mut page = SearchPage::default();
+        let mut keys: Vec<(Group, RankKey)> = Vec::new();
+        let mut skip = request.offset;
+        let mut collect = |group: Group, query: &dyn Query, page: &mut SearchPage| -> Result<(), IndexError> {
+            let wanted = request.limit - keys.len();
+            let (count, found) = run_group(&searcher, group, query, skip, wanted)?;
+            page.total += count;
+            keys.extend(found.into_iter().map(|key| (group, key)));
+            skip = skip.saturating_sub(count);
+            Ok(())
+        };
+        for (group, query) in &groups {
+            collect(*group, query.as_ref(), &mut page)?;
+        }
+        // Typo tolerance fills a short list: one edit first, then two for long words.
+        // Code-shaped queries are matched as codes only.
+        let typo_words = code.is_none() && words.iter().any(query::long_enough_for_typos);
+        for distance in [1, 2] {
+            let long_words = words.iter().any(|w| w.folded.chars().count() >= query::TWO_EDITS_CHARS);
+            if !typo_words || page.total >= FUZZY_FILL_BELOW || (distance == 2 && !long_words) {
+                break;
+            }
+            let Some(near) = query::text_query(fields, &[&words], Matching::Near(distance)) else {
+                break;
+            };
+            let before = page.total;
+            collect(Group::Fuzzy, restrict(near.box_clone(), filter.as_ref(), &exclusions).as_ref(), &mut page)?;
+            page.used_fuzzy |= page.total > before;
+            exclusions.push(near);
+        }
+        drop(collect);
+        page.hits = keys
+            .into_iter()
+            .take(request.limit)
+            .map(|(group, key)| hit(catalog, group, key, &words, &variants))
+            .collect();
+        Ok(page)
+    }
+
+}
+
+/// Counts a group's matches and collects up to `wanted` of them after skipping `skip`.
+fn run_group(
+    searcher: &tantivy::Searcher,
+    group: Group,
+    query: &dyn Query,
+    skip: usize,
+    wanted: usize,
+) -> Result<(usize, Vec<RankKey>), IndexError> {
+    if wanted == 0 {
+        return Ok((searcher.search(query, &Count)?, Vec::new()));
+    }
+    let collector = TopDocs::with_limit(wanted)
+        .and_offset(skip)
+        .tweak_score(move |segment: &SegmentReader| rank_fn(segment, group));
+    let (count, top) = searcher.search(query, &(Count, collector))?;
+    Ok((count, top.into_iter().map(|(key, _)| key).collect()))
+}
+
+fn hit(catalog: &Catalog, group: Group, key: RankKey, words: &[Word], variants: &[Vec<Word>]) -> SearchHit {
+    let (release, entry) = split_entry_ref(key.6);
+    let match_type = match group {
+        Group::ExactCode => MatchType::ExactCode,
+        Group::CodePrefix => MatchType::CodePrefix,
+        Group::Fuzzy => MatchType::Fuzzy,
+        Group::Text => match key.0 {
+            3 => MatchType::FullTitle,
+            1 | 2 => MatchType::AllWordsInTitle,
+            _ => MatchType::OtherText,
+        },
+    };
+    let highlights = catalog
+        .release(release)
+        .and_then(|release| release.entries.get(entry as usize))
+        .map(|entry| highlights(entry, words, variants, group == Group::Fuzzy))
+        .unwrap_or_default();
+    SearchHit {
+        release,
+        entry,
+        match_type,
+        highlights,
+    }
+}
+
+/// `query` AND filters AND NOT any exclusion.
+fn restrict(query: Box<dyn Query>, filter: &dyn Query, exclusions: &[Box<dyn Query>]) -> Box<dyn Query> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query), (Occur::Must, filter.box_clone())];
+    clauses.extend(exclusions.iter().map(|exclusion| (Occur::MustNot, exclusion.box_clone())));
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// Builds the per-document rank function of a group.
+fn rank_fn(segment: &SegmentReader, group: Group) -> impl Fn(DocId, Score) -> RankKey {
+    let column = |name: &str| -> Option<Column<u64>> { segment.fast_fields().u64(name).ok() };
+    let entry_ref = column("entry_ref");
+    let title_length = column("title_length");
+    let billable = column("billable");
+    let code_order = column("code_order");
+    move |doc: DocId, score: Score| {
+        let read = |column: &Option<Column<u64>>| column.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
+        let reference = read(&entry_ref);
+        let order = -(read(&code_order).min(i64::MAX as u64) as i64);
+        if matches!(group, Group::ExactCode | Group::CodePrefix) {
+            return (0, 0, 0, 0, 0, order, reference);
+        }
+        let matched = MatchScore::decode(score);
+        let length = read(&title_length) as i64;
+        let tier = match (group, matched.near_words, matched.elsewhere_words) {
+            (Group::Fuzzy, _, _) => 0,
+            (_, 0, 0) if length == matched.content_words => 3,
+            (_, 0, 0) => 2,
+            (_, _, 0) => 1,
+            _ => 0,
+        };
+        (tier, -matched.elsewhere_words, -length, u8::from(matched.head), read(&billable) as u8, order, reference)
+    }
+}
+
+/// A query that looks like a code (or the start of one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct CodeShape {
+    normalized: String,
+    prefix_allowed: bool,
+}
+
+/// Recognises code-shaped input: `E11.9`, `e119`, `992`, `0001U`, `25`, `RT`.
+fn code_shaped(text: &str) -> Option<CodeShape> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() || trimmed.chars().any(char::is_whitespace) {
+        return None;
+    }
+    let normalized = normalize_code(trimmed)?;
+    let bytes = normalized.as_bytes();
+    let has_digit = bytes.iter().any(u8::is_ascii_digit);
+    let letter_then_digit = bytes[0].is_ascii_uppercase() && bytes.len() >= 2 && bytes[1].is_ascii_digit();
+    let digits_then_letter = bytes.len() == 5 && bytes[..4].iter().all(u8::is_ascii_digit);
+    let all_digits = bytes.iter().all(u8::is_ascii_digit);
+    if has_digit && (letter_then_digit || digits_then_letter || (all_digits && bytes.len() >= 2)) {
+        return Some(CodeShape {
+            normalized,
+            prefix_allowed: true,
+        });
+    }
+    // Two letters: a modifier such as RT; exact match only.
+    if bytes.len() == 2 && bytes.iter().all(u8::is_ascii_uppercase) {
+        return Some(CodeShape {
+            normalized,
+            prefix_allowed: false,
+        });
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_code_shapes() {
+        let shape = |text: &str| code_shaped(text).map(|s| (s.normalized, s.prefix_allowed));
+        assert_eq!(shape("E11.9"), Some(("E119".into(), true)));
+        assert_eq!(shape("e119"), Some(("E119".into(), true)));
+        assert_eq!(shape("992"), Some(("992".into(), true)));
+        assert_eq!(shape("0001U"), Some(("0001U".into(), true)));
+        assert_eq!(shape("rt"), Some(("RT".into(), false)));
+        assert_eq!(shape("type 2"), None);
+        assert_eq!(shape("diabetes"), None);
+        assert_eq!(shape("1"), None);
+    }
+}

@@ -1,0 +1,86 @@
+//! Builds the index from a catalog: one document per code of every release.
+
+use std::collections::HashMap;
+
+use tantivy::{Index, TantivyDocument};
+
+use super::analyzer::{content_length, WordSplitter};
+use super::schema::{cpt_category_ordinal, Fields};
+use super::IndexError;
+use crate::codes::{Ancestor, Catalog, CodeSystem, CptCategory, EntryKind};
+
+/// Memory budget of the index writer.
+const WRITER_MEMORY_BYTES: usize = 120_000_000;
+
+/// Packs a release id and entry index into one `entry_ref` value.
+pub fn entry_ref(release: u32, entry: u32) -> u64 {
+    (u64::from(release) << 32) | u64::from(entry)
+}
+
+/// Unpacks an `entry_ref` value.
+pub fn split_entry_ref(value: u64) -> (u32, u32) {
+    ((value >> 32) as u32, value as u32)
+}
+
+/// Adds every entry of every release to an empty index and commits.
+pub fn write_catalog(index: &Index, fields: &Fields, catalog: &Catalog) -> Result<(), IndexError> {
+    let code_order = global_code_order(catalog);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+    let mut writer = index.writer_with_num_threads::<TantivyDocument>(threads, WRITER_MEMORY_BYTES)?;
+    let mut splitter = WordSplitter::default();
+    for release in catalog.releases() {
+        let system = release.info.system;
+        for (index_in_release, entry) in release.entries.iter().enumerate() {
+            let mut doc = TantivyDocument::new();
+            doc.add_u64(fields.entry_ref, entry_ref(release.id, index_in_release as u32));
+            doc.add_u64(fields.system, system.ordinal());
+            doc.add_u64(fields.release, u64::from(release.id));
+            doc.add_text(fields.code, &entry.code);
+            doc.add_text(fields.title, &entry.title);
+            doc.add_text(fields.title_words, &entry.title);
+            let other_texts = entry.short_title.iter().chain(entry.descriptors.iter().map(|d| &d.text));
+            for text in other_texts {
+                doc.add_text(fields.other_text, text);
+                doc.add_text(fields.other_words, text);
+            }
+            doc.add_u64(fields.billable, u64::from(entry.billable && entry.kind != EntryKind::Header));
+            let category = (system == CodeSystem::Cpt).then(|| CptCategory::of_code(&entry.code)).flatten();
+            doc.add_u64(fields.cpt_category, cpt_category_ordinal(category));
+            doc.add_text(fields.ancestors, &entry.code);
+            for ancestor in release.ancestors(entry) {
+                match ancestor {
+                    Ancestor::Code(code) => doc.add_text(fields.ancestors, &code.code),
+                    Ancestor::Node(node) => doc.add_text(fields.ancestors, &node.id),
+                }
+            }
+            doc.add_i64(fields.added, entry.added.map_or(i64::MIN, |d| i64::from(d.days_since_epoch())));
+            doc.add_i64(fields.terminated, entry.terminated.map_or(i64::MAX, |d| i64::from(d.days_since_epoch())));
+            let title_words = splitter.words(&entry.title);
+            if let Some(head) = title_words.first() {
+                doc.add_text(fields.title_head, &head.stem);
+                if head.folded != head.stem {
+                    doc.add_text(fields.title_head, &head.folded);
+                }
+            }
+            doc.add_u64(fields.title_length, content_length(&title_words));
+            let order = code_order.get(&(system, entry.code.as_str())).copied().unwrap_or(u64::MAX);
+            doc.add_u64(fields.code_order, order);
+            writer.add_document(doc)?;
+        }
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    Ok(())
+}
+
+/// Rank of every (system, code) in code order, the same for every release.
+fn global_code_order(catalog: &Catalog) -> HashMap<(CodeSystem, &str), u64> {
+    let mut keys: Vec<(CodeSystem, &str)> = catalog
+        .releases()
+        .iter()
+        .flat_map(|release| release.entries.iter().map(move |entry| (release.info.system, entry.code.as_str())))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys.into_iter().enumerate().map(|(rank, key)| (key, rank as u64)).collect()
+}

@@ -1,0 +1,235 @@
+//! The release manifest: which files make up which release of which system, and from
+//! when each is in force. Loading a manifest loads every release into a [`Catalog`].
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::{cpt_ama, cpt_hierarchy, hcpcs_fixed, hcpcs_xlsx, icd10cm_order, icd10cm_tabular, LoadError};
+use crate::codes::{Catalog, CodeSystem, Date, NodeKind, ReleaseContent, ReleaseInfo};
+
+/// A parsed manifest, with paths resolved against the manifest's directory.
+#[derive(Debug, Clone)]
+pub struct Manifest {
+    /// The manifest file.
+    pub path: PathBuf,
+    /// Releases in the order listed.
+    pub releases: Vec<ReleaseSpec>,
+    /// Synonyms file, when configured.
+    pub synonyms: Option<PathBuf>,
+}
+
+/// The file format of a release.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    /// CMS ICD-10-CM tabular XML.
+    Icd10cmTabular,
+    /// CMS ICD-10-CM order file.
+    Icd10cmOrder,
+    /// CMS HCPCS fixed-width ANWEB text.
+    HcpcsFixed,
+    /// CMS HCPCS ANWEB workbook.
+    HcpcsXlsx,
+    /// AMA CPT data-file release directory.
+    CptAma,
+}
+
+/// One release as the manifest describes it.
+#[derive(Debug, Clone)]
+pub struct ReleaseSpec {
+    /// Code system.
+    pub system: CodeSystem,
+    /// Version label.
+    pub version: String,
+    /// First day in force.
+    pub effective_from: Date,
+    /// Last day in force, when the manifest says.
+    pub effective_to: Option<Date>,
+    /// File format.
+    pub format: Format,
+    /// File or directory.
+    pub path: PathBuf,
+    /// CPT hierarchy file, for CPT releases.
+    pub hierarchy: Option<PathBuf>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawManifest {
+    releases: Vec<RawRelease>,
+    #[serde(default)]
+    synonyms: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRelease {
+    system: String,
+    version: String,
+    effective_from: String,
+    #[serde(default)]
+    effective_to: Option<String>,
+    format: Format,
+    path: String,
+    #[serde(default)]
+    hierarchy: Option<String>,
+}
+
+impl Manifest {
+    /// Reads and checks a manifest file.
+    pub fn read(path: &Path) -> Result<Manifest, LoadError> {
+        let text = std::fs::read_to_string(path).map_err(|e| LoadError::file(path, format!("cannot read manifest: {e}")))?;
+        let raw: RawManifest =
+            serde_json::from_str(&text).map_err(|e| LoadError::at_line(path, e.line(), format!("invalid manifest: {e}")))?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        let mut releases = Vec::with_capacity(raw.releases.len());
+        for (index, release) in raw.releases.into_iter().enumerate() {
+            let context = |reason: String| LoadError::file(path, format!("release #{}: {reason}", index + 1));
+            let system: CodeSystem = release.system.parse().map_err(|e: crate::codes::UnknownSystem| context(e.to_string()))?;
+            let effective_from = Date::parse(&release.effective_from).map_err(|e| context(e.to_string()))?;
+            let effective_to = release
+                .effective_to
+                .as_deref()
+                .map(Date::parse)
+                .transpose()
+                .map_err(|e| context(e.to_string()))?;
+            if effective_to.is_some_and(|to| to < effective_from) {
+                return Err(context("effective_to is before effective_from".to_string()));
+            }
+            let expected_system = match release.format {
+                Format::Icd10cmTabular | Format::Icd10cmOrder => CodeSystem::Icd10Cm,
+                Format::HcpcsFixed | Format::HcpcsXlsx => CodeSystem::Hcpcs,
+                Format::CptAma => CodeSystem::Cpt,
+            };
+            if system != expected_system {
+                return Err(context(format!("format {:?} does not hold {system} codes", release.format)));
+            }
+            if release.version.trim().is_empty() {
+                return Err(context("version is empty".to_string()));
+            }
+            releases.push(ReleaseSpec {
+                system,
+                version: release.version,
+                effective_from,
+                effective_to,
+                format: release.format,
+                path: base.join(release.path),
+                hierarchy: release.hierarchy.map(|h| base.join(h)),
+            });
+        }
+        for (index, spec) in releases.iter().enumerate() {
+            let clash = releases[..index]
+                .iter()
+                .any(|other| other.system == spec.system && other.effective_from == spec.effective_from);
+            if clash {
+                return Err(LoadError::file(
+                    path,
+                    format!("two {} releases take effect on {}", spec.system, spec.effective_from),
+                ));
+            }
+        }
+        if releases.is_empty() {
+            return Err(LoadError::file(path, "the manifest lists no releases"));
+        }
+        Ok(Manifest {
+            path: path.to_path_buf(),
+            releases,
+            synonyms: raw.synonyms.map(|s| base.join(s)),
+        })
+    }
+
+    /// Loads every release (in parallel) and builds the catalog.
+    pub fn load_catalog(&self) -> Result<Catalog, LoadError> {
+        let loaded: Vec<Result<ReleaseContent, LoadError>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = self.releases.iter().map(|spec| scope.spawn(move || load_release(spec))).collect();
+            handles
+                .into_iter()
+                .zip(&self.releases)
+                .map(|(handle, spec)| {
+                    handle
+                        .join()
+                        .unwrap_or_else(|_| Err(LoadError::file(&spec.path, "loader panicked")))
+                })
+                .collect()
+        });
+        let mut contents = Vec::with_capacity(loaded.len());
+        for result in loaded {
+            contents.push(result?);
+        }
+        borrow_icd10cm_sections(&self.releases, &mut contents);
+        let releases = self
+            .releases
+            .iter()
+            .zip(contents)
+            .map(|(spec, content)| {
+                let mut sources = vec![spec.path.display().to_string()];
+                sources.extend(spec.hierarchy.iter().map(|h| h.display().to_string()));
+                let info = ReleaseInfo {
+                    system: spec.system,
+                    version: spec.version.clone(),
+                    effective_from: spec.effective_from,
+                    effective_to: spec.effective_to,
+                    sources,
+                };
+                (info, content)
+            })
+            .collect();
+        Ok(Catalog::new(releases))
+    }
+}
+
+fn load_release(spec: &ReleaseSpec) -> Result<ReleaseContent, LoadError> {
+    let started = std::time::Instant::now();
+    let content = match spec.format {
+        Format::Icd10cmTabular => icd10cm_tabular::load(&spec.path)?,
+        Format::Icd10cmOrder => icd10cm_order::load(&spec.path)?,
+        Format::HcpcsFixed => hcpcs_fixed::load(&spec.path)?,
+        Format::HcpcsXlsx => hcpcs_xlsx::load(&spec.path)?,
+        Format::CptAma => {
+            let mut content = cpt_ama::load(&spec.path)?;
+            if let Some(hierarchy) = &spec.hierarchy {
+                let nodes = cpt_hierarchy::load(hierarchy)?;
+                cpt_hierarchy::assign(&mut content, nodes);
+            }
+            content
+        }
+    };
+    tracing::info!(
+        system = %spec.system,
+        version = %spec.version,
+        entries = content.entries.len(),
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "release loaded"
+    );
+    Ok(content)
+}
+
+/// ICD-10-CM order files carry no chapters or sections: take them from the tabular
+/// release nearest in time.
+fn borrow_icd10cm_sections(specs: &[ReleaseSpec], contents: &mut [ReleaseContent]) {
+    let tabular: Vec<(Date, usize)> = specs
+        .iter()
+        .enumerate()
+        .filter(|(_, spec)| spec.format == Format::Icd10cmTabular)
+        .map(|(index, spec)| (spec.effective_from, index))
+        .collect();
+    for index in 0..specs.len() {
+        if specs[index].format != Format::Icd10cmOrder {
+            continue;
+        }
+        let from = specs[index].effective_from;
+        let nearest = tabular
+            .iter()
+            .min_by_key(|(date, _)| (i64::from(date.days_since_epoch()) - i64::from(from.days_since_epoch())).abs());
+        if let Some(&(_, source)) = nearest {
+            let sections: Vec<_> = contents[source]
+                .nodes
+                .iter()
+                .filter(|node| matches!(node.kind, NodeKind::Chapter | NodeKind::Section))
+                .cloned()
+                .collect();
+            icd10cm_order::assign_sections(&mut contents[index], &sections);
+        }
+    }
+}

@@ -80,6 +80,20 @@ pub struct ChildrenArgs {
     pub client: ClientArgs,
 }
 
+/// `codify eval`.
+#[derive(Debug, Clone, Args)]
+pub struct EvalArgs {
+    /// Judged query file (`query<TAB>system<TAB>expected_code<TAB>class`).
+    #[arg(default_value = "data/search/eval-queries.tsv")]
+    pub file: std::path::PathBuf,
+    /// Release manifest to load.
+    #[arg(long, env = "CODIFY_RELEASES", default_value = "data/releases.json")]
+    pub releases: std::path::PathBuf,
+    /// Date to search as of.
+    #[arg(long, default_value = "2026-06-01")]
+    pub as_of: String,
+}
+
 /// Runs a client command and prints its answer.
 pub async fn run(command: Command) -> ExitCode {
     match execute(command).await {
@@ -114,6 +128,14 @@ fn status_text(status: tonic::Status) -> String {
 async fn execute(command: Command) -> Result<(), String> {
     match command {
         Command::Serve(_) => Err("serve is not a client command".to_string()),
+        Command::Eval(args) => {
+            let as_of = crate::codes::Date::parse(&args.as_of).map_err(|e| e.to_string())?;
+            let queries = crate::eval::read_queries(&args.file).map_err(|e| e.to_string())?;
+            let engine = crate::engine::Engine::load(&args.releases, None).map_err(|e| e.to_string())?;
+            let report = crate::eval::evaluate(&engine, &queries, as_of).map_err(|e| e.to_string())?;
+            print!("{}", report.render());
+            Ok(())
+        }
         Command::Search(args) => {
             let systems = args.systems.iter().map(|s| system_value(s)).collect::<Result<Vec<_>, _>>()?;
             let mut client = connect(&args.client).await?;

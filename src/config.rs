@@ -33,6 +33,8 @@ pub enum Command {
     Children(crate::cli::ChildrenArgs),
     /// List the loaded releases.
     Releases(crate::cli::ClientArgs),
+    /// Evaluate search on a judged query set (runs in-process, no server needed).
+    Eval(crate::cli::EvalArgs),
 }
 
 /// How log lines are written.

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod codes;
 pub mod config;
 pub mod engine;
+pub mod eval;
 pub mod grpc;
 pub mod index;
 pub mod loaders;

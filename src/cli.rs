@@ -205,11 +205,8 @@ async fn execute(command: Command) -> Result<(), String> {
                 });
             }
             let mut client = connect(&args.client).await?;
-            let response = client
-                .validate_codes(proto::ValidateCodesRequest { items })
-                .await
-                .map_err(status_text)?
-                .into_inner();
+            let response =
+                client.validate_codes(proto::ValidateCodesRequest { items }).await.map_err(status_text)?.into_inner();
             for (item, result) in args.items.iter().zip(response.results) {
                 let verdict = if result.valid { "valid" } else { "INVALID" };
                 println!("{item:<28} {verdict:<8} {}", result.message);
@@ -233,11 +230,8 @@ async fn execute(command: Command) -> Result<(), String> {
         }
         Command::Releases(args) => {
             let mut client = connect(&args).await?;
-            let response = client
-                .list_releases(proto::ListReleasesRequest::default())
-                .await
-                .map_err(status_text)?
-                .into_inner();
+            let response =
+                client.list_releases(proto::ListReleasesRequest::default()).await.map_err(status_text)?.into_inner();
             for release in response.releases {
                 let to = if release.effective_to.is_empty() { "…".to_string() } else { release.effective_to };
                 println!(

@@ -45,11 +45,6 @@ impl Engine {
         let load_time = started.elapsed();
         let index_started = Instant::now();
         let index = CodeIndex::open_or_build(&catalog, synonyms, index_dir.map(PathBuf::as_path))?;
-        Ok(Engine {
-            catalog,
-            index,
-            load_time,
-            index_time: index_started.elapsed(),
-        })
+        Ok(Engine { catalog, index, load_time, index_time: index_started.elapsed() })
     }
 }

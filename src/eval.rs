@@ -62,8 +62,11 @@ pub fn read_queries(path: &Path) -> Result<Vec<JudgedQuery>, LoadError> {
         let [query, system, expected, class] = fields.as_slice() else {
             return Err(LoadError::at_line(path, index + 1, "expected 4 tab-separated fields"));
         };
-        let system = system.parse().map_err(|e: crate::codes::UnknownSystem| LoadError::at_line(path, index + 1, e.to_string()))?;
-        let expected = normalize_code(expected).ok_or_else(|| LoadError::at_line(path, index + 1, "expected code is not a code"))?;
+        let system = system
+            .parse()
+            .map_err(|e: crate::codes::UnknownSystem| LoadError::at_line(path, index + 1, e.to_string()))?;
+        let expected = normalize_code(expected)
+            .ok_or_else(|| LoadError::at_line(path, index + 1, "expected code is not a code"))?;
         queries.push(JudgedQuery { query: query.to_string(), system, expected, class: class.to_string() });
     }
     Ok(queries)

@@ -69,8 +69,9 @@ impl Catalog {
     /// Builds a catalog. Releases are sorted by system and effective date; a release
     /// without an explicit end is closed the day before the next one of its system starts.
     pub fn new(mut loaded: Vec<(ReleaseInfo, ReleaseContent)>) -> Catalog {
-        loaded.sort_by(|a, b| (a.0.system, a.0.effective_from).cmp(&(b.0.system, b.0.effective_from)));
-        let starts: Vec<(CodeSystem, Date)> = loaded.iter().map(|(info, _)| (info.system, info.effective_from)).collect();
+        loaded.sort_by_key(|(info, _)| (info.system, info.effective_from));
+        let starts: Vec<(CodeSystem, Date)> =
+            loaded.iter().map(|(info, _)| (info.system, info.effective_from)).collect();
         let releases = loaded
             .into_iter()
             .enumerate()
@@ -113,11 +114,7 @@ impl Catalog {
     pub fn lookup(&self, system: CodeSystem, code: &str, date: Date) -> Option<Found<'_>> {
         if let Some(release) = self.release_in_force(system, date) {
             if let Some(entry) = release.entry(code) {
-                return Some(Found {
-                    release,
-                    entry,
-                    status: entry_status(entry, date),
-                });
+                return Some(Found { release, entry, status: entry_status(entry, date) });
             }
         }
         let earlier = self
@@ -128,23 +125,16 @@ impl Catalog {
         if let Some((release, entry)) = earlier {
             let release_end = release.info.effective_to.unwrap_or(date);
             let last_day = entry.terminated.map_or(release_end, |term| term.min(release_end));
-            return Some(Found {
-                release,
-                entry,
-                status: Status::Terminated { last_day },
-            });
+            return Some(Found { release, entry, status: Status::Terminated { last_day } });
         }
         let later = self
             .releases_of(system)
             .filter(|release| release.info.effective_from > date)
             .find_map(|release| release.entry(code).map(|entry| (release, entry)));
         later.map(|(release, entry)| {
-            let first_day = entry.added.map_or(release.info.effective_from, |added| added.max(release.info.effective_from));
-            Found {
-                release,
-                entry,
-                status: Status::NotYetEffective { first_day },
-            }
+            let first_day =
+                entry.added.map_or(release.info.effective_from, |added| added.max(release.info.effective_from));
+            Found { release, entry, status: Status::NotYetEffective { first_day } }
         })
     }
 
@@ -157,12 +147,7 @@ impl Catalog {
     pub fn validate(&self, system: CodeSystem, raw_code: &str, date_of_service: Date) -> Validation<'_> {
         let release_in_force = self.release_in_force(system, date_of_service);
         let Some(normalized) = normalize_code(raw_code).filter(|code| is_well_formed(system, code)) else {
-            return Validation {
-                verdict: Verdict::Malformed,
-                normalized: None,
-                entry: None,
-                release_in_force,
-            };
+            return Validation { verdict: Verdict::Malformed, normalized: None, entry: None, release_in_force };
         };
         let found = self.lookup(system, &normalized, date_of_service);
         let verdict = match (&found, release_in_force) {
@@ -170,9 +155,9 @@ impl Catalog {
             (None, Some(_)) => Verdict::Unknown,
             (Some(found), _) => match found.status {
                 Status::Active if found.entry.billable && found.entry.kind != EntryKind::Header => Verdict::Valid,
-                Status::Active => Verdict::NotBillable {
-                    children: self.billable_children(found.release, &found.entry.code),
-                },
+                Status::Active => {
+                    Verdict::NotBillable { children: self.billable_children(found.release, &found.entry.code) }
+                }
                 Status::Terminated { last_day } => Verdict::Terminated {
                     last_day,
                     replacements: self.replacements(system, found.entry, date_of_service),
@@ -184,12 +169,7 @@ impl Catalog {
             (Verdict::Valid, None) => Verdict::NoRelease,
             (other, _) => other,
         };
-        Validation {
-            verdict,
-            normalized: Some(normalized),
-            entry: found.map(|found| found.entry),
-            release_in_force,
-        }
+        Validation { verdict, normalized: Some(normalized), entry: found.map(|found| found.entry), release_in_force }
     }
 
     /// Direct children of a code that are billable.

@@ -25,9 +25,7 @@ impl Date {
         if !(1..=9999).contains(&year) {
             return None;
         }
-        Some(Date {
-            days: days_from_civil(year, month, day),
-        })
+        Some(Date { days: days_from_civil(year, month, day) })
     }
 
     /// Parses `YYYY-MM-DD` or `YYYYMMDD`.
@@ -35,9 +33,7 @@ impl Date {
         let trimmed = text.trim();
         let digits: String = match trimmed.len() {
             8 => trimmed.to_string(),
-            10 if trimmed.as_bytes()[4] == b'-' && trimmed.as_bytes()[7] == b'-' => {
-                trimmed.replace('-', "")
-            }
+            10 if trimmed.as_bytes()[4] == b'-' && trimmed.as_bytes()[7] == b'-' => trimmed.replace('-', ""),
             _ => return Err(DateParseError(text.to_string())),
         };
         if digits.len() != 8 || !digits.bytes().all(|b| b.is_ascii_digit()) {
@@ -51,13 +47,8 @@ impl Date {
 
     /// Today's date in UTC.
     pub fn today_utc() -> Date {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0);
-        Date {
-            days: (secs / 86_400) as i32,
-        }
+        let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+        Date { days: (secs / 86_400) as i32 }
     }
 
     /// Days since 1970-01-01 (negative before).

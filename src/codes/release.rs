@@ -79,17 +79,7 @@ impl Release {
                 (None, None) => top_level.push(child),
             }
         }
-        Release {
-            id,
-            info,
-            entries,
-            nodes,
-            entry_by_code,
-            node_by_id,
-            children_of_code,
-            children_of_node,
-            top_level,
-        }
+        Release { id, info, entries, nodes, entry_by_code, node_by_id, children_of_code, children_of_node, top_level }
     }
 
     /// The entry for a normalised code.

@@ -52,11 +52,8 @@ impl FromStr for CodeSystem {
     type Err = UnknownSystem;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let folded: String = text
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
+        let folded: String =
+            text.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase();
         match folded.as_str() {
             "icd10cm" => Ok(CodeSystem::Icd10Cm),
             "hcpcs" | "hcpcs2" | "hcpcsii" | "hcpcslevel2" | "hcpcslevelii" => Ok(CodeSystem::Hcpcs),
@@ -115,12 +112,8 @@ impl CptCategory {
 /// Normalises a code as typed: trims, drops dots and inner spaces, upper-cases.
 /// `e11.9` → `E119`. Returns `None` when anything but ASCII letters and digits remains.
 pub fn normalize_code(text: &str) -> Option<String> {
-    let cleaned: String = text
-        .trim()
-        .chars()
-        .filter(|c| *c != '.' && *c != ' ')
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
+    let cleaned: String =
+        text.trim().chars().filter(|c| *c != '.' && *c != ' ').map(|c| c.to_ascii_uppercase()).collect();
     if cleaned.is_empty() || cleaned.len() > 8 || !cleaned.chars().all(|c| c.is_ascii_alphanumeric()) {
         return None;
     }

@@ -2,8 +2,8 @@
 
 use super::proto;
 use crate::codes::{
-    display_code, Ancestor, Catalog, Child, CodeEntry, CodeSystem, CptCategory, Date, DescriptorKind, EntryKind,
-    Found, NodeKind, NoteKind, Release, Status, Validation, Verdict,
+    display_code, Ancestor, Catalog, Child, CodeEntry, CodeSystem, CptCategory, Date, DescriptorKind, EntryKind, Found,
+    NodeKind, NoteKind, Release, Status, Validation, Verdict,
 };
 use crate::index::{MatchType, SearchHit};
 
@@ -95,11 +95,9 @@ pub fn path(release: &Release, entry: &CodeEntry) -> Vec<proto::HierarchyStep> {
                 level: proto::HierarchyLevel::Code as i32,
                 title: code.title.clone(),
             },
-            Ancestor::Node(node) => proto::HierarchyStep {
-                id: node.id.clone(),
-                level: node_level(node.kind),
-                title: node.title.clone(),
-            },
+            Ancestor::Node(node) => {
+                proto::HierarchyStep { id: node.id.clone(), level: node_level(node.kind), title: node.title.clone() }
+            }
         })
         .collect();
     steps.reverse();
@@ -135,11 +133,7 @@ pub fn code(catalog: &Catalog, found: &Found<'_>, as_of: Date) -> proto::Code {
     let mut notes: Vec<proto::Note> = entry
         .notes
         .iter()
-        .map(|note| proto::Note {
-            r#type: note_type(note.kind),
-            text: note.text.clone(),
-            source: display(&entry.code),
-        })
+        .map(|note| proto::Note { r#type: note_type(note.kind), text: note.text.clone(), source: display(&entry.code) })
         .collect();
     for ancestor in source.ancestors(entry) {
         if let Ancestor::Code(parent) = ancestor {
@@ -182,10 +176,7 @@ pub fn code(catalog: &Catalog, found: &Found<'_>, as_of: Date) -> proto::Code {
         descriptors: entry
             .descriptors
             .iter()
-            .map(|d| proto::Descriptor {
-                r#type: descriptor_type(d.kind),
-                text: d.text.clone(),
-            })
+            .map(|d| proto::Descriptor { r#type: descriptor_type(d.kind), text: d.text.clone() })
             .collect(),
         notes,
         path: path(source, entry),
@@ -217,8 +208,13 @@ pub fn validation(system_id: CodeSystem, validation: &Validation<'_>) -> proto::
     let (reason, message) = match &validation.verdict {
         Verdict::Valid => (proto::ValidityReason::Valid, format!("{display_code_text} is valid")),
         Verdict::Malformed => (proto::ValidityReason::Malformed, format!("not a well-formed {system_id} code")),
-        Verdict::Unknown => (proto::ValidityReason::Unknown, format!("{display_code_text} is not a {system_id} code in any loaded release")),
-        Verdict::NoRelease => (proto::ValidityReason::NoRelease, format!("no loaded {system_id} release covers the date of service")),
+        Verdict::Unknown => (
+            proto::ValidityReason::Unknown,
+            format!("{display_code_text} is not a {system_id} code in any loaded release"),
+        ),
+        Verdict::NoRelease => {
+            (proto::ValidityReason::NoRelease, format!("no loaded {system_id} release covers the date of service"))
+        }
         Verdict::NotBillable { children } => {
             result.replacements = children.iter().map(|c| display(c)).collect();
             (
@@ -229,7 +225,10 @@ pub fn validation(system_id: CodeSystem, validation: &Validation<'_>) -> proto::
         Verdict::Terminated { last_day, replacements } => {
             result.termination_date = last_day.to_string();
             result.replacements = replacements.iter().map(|c| display(c)).collect();
-            (proto::ValidityReason::Terminated, format!("{display_code_text} was terminated; last valid day {last_day}"))
+            (
+                proto::ValidityReason::Terminated,
+                format!("{display_code_text} was terminated; last valid day {last_day}"),
+            )
         }
         Verdict::NotYetEffective { first_day } => {
             result.effective_date = first_day.to_string();

@@ -30,13 +30,9 @@ impl CodeServiceImpl {
     }
 
     fn engine(&self) -> Result<Arc<Engine>, ApiError> {
-        let guard = self
-            .engine
-            .read()
-            .map_err(|_| ApiError::Unavailable("service state is unavailable".to_string()))?;
-        guard
-            .clone()
-            .ok_or_else(|| ApiError::Unavailable("code-set releases are still loading".to_string()))
+        let guard =
+            self.engine.read().map_err(|_| ApiError::Unavailable("service state is unavailable".to_string()))?;
+        guard.clone().ok_or_else(|| ApiError::Unavailable("code-set releases are still loading".to_string()))
     }
 }
 
@@ -87,7 +83,10 @@ impl CodeService for CodeServiceImpl {
         Ok(Response::new(response))
     }
 
-    async fn get_code(&self, request: Request<proto::GetCodeRequest>) -> Result<Response<proto::GetCodeResponse>, Status> {
+    async fn get_code(
+        &self,
+        request: Request<proto::GetCodeRequest>,
+    ) -> Result<Response<proto::GetCodeResponse>, Status> {
         let engine = self.engine()?;
         let lookup = validate::get_code(request.get_ref())?;
         let found = find(&engine.catalog, &lookup)?.ok_or_else(|| {
@@ -136,7 +135,9 @@ impl CodeService for CodeServiceImpl {
         let answer = move |engine: &Engine| -> Result<proto::ValidateCodesResponse, ApiError> {
             let results: Vec<proto::ValidationResult> = items
                 .iter()
-                .map(|(system, code, date)| convert::validation(*system, &engine.catalog.validate(*system, code, *date)))
+                .map(|(system, code, date)| {
+                    convert::validation(*system, &engine.catalog.validate(*system, code, *date))
+                })
                 .collect();
             let valid_count = results.iter().filter(|r| r.valid).count() as i32;
             Ok(proto::ValidateCodesResponse { results, valid_count })
@@ -154,14 +155,20 @@ impl CodeService for CodeServiceImpl {
         request: Request<proto::ListChildrenRequest>,
     ) -> Result<Response<proto::ListChildrenResponse>, Status> {
         let engine = self.engine()?;
-        let (system, parent, as_of, offset, page_size, fingerprint) = validate::list_children(request.get_ref())?;
-        let release = engine.catalog.release_in_force(system, as_of).ok_or_else(|| {
-            ApiError::NotFound(format!("no loaded {system} release is in force on {as_of}"))
-        })?;
+        let validate::ChildrenListing { system, parent, as_of, offset, page_size, fingerprint } =
+            validate::list_children(request.get_ref())?;
+        let release = engine
+            .catalog
+            .release_in_force(system, as_of)
+            .ok_or_else(|| ApiError::NotFound(format!("no loaded {system} release is in force on {as_of}")))?;
         let parent_key = parent.as_deref().map(|p| resolve_parent(release, system, p));
-        let children = release
-            .children(parent_key.as_deref())
-            .ok_or_else(|| ApiError::NotFound(format!("{} is not a node or code of {system} {}", parent.as_deref().unwrap_or(""), release.info.version)))?;
+        let children = release.children(parent_key.as_deref()).ok_or_else(|| {
+            ApiError::NotFound(format!(
+                "{} is not a node or code of {system} {}",
+                parent.as_deref().unwrap_or(""),
+                release.info.version
+            ))
+        })?;
         let page: Vec<proto::HierarchyChild> =
             children.iter().skip(offset).take(page_size).filter_map(|&child| convert::child(release, child)).collect();
         let next = offset + page_size;

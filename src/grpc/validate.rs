@@ -216,12 +216,7 @@ fn code_ref(
         violations.add(field, "is not a code: use letters and digits, optionally with a dot");
         return None;
     };
-    Some(CodeLookup {
-        system,
-        raw: code.to_string(),
-        code: normalized,
-        as_of,
-    })
+    Some(CodeLookup { system, raw: code.to_string(), code: normalized, as_of })
 }
 
 /// A GetCode request, checked.
@@ -298,10 +293,25 @@ pub fn validate_codes(request: &proto::ValidateCodesRequest) -> Result<Vec<Valid
     violations.finish(items)
 }
 
-/// A ListChildren request, checked: system, parent, date, offset, page size.
-pub fn list_children(
-    request: &proto::ListChildrenRequest,
-) -> Result<(CodeSystem, Option<String>, Date, usize, usize, u64), ApiError> {
+/// A ListChildren request, checked.
+#[derive(Debug, Clone)]
+pub struct ChildrenListing {
+    /// The system browsed.
+    pub system: CodeSystem,
+    /// Node id or code as typed; `None` for the top level.
+    pub parent: Option<String>,
+    /// Date whose release is browsed.
+    pub as_of: Date,
+    /// Children to skip.
+    pub offset: usize,
+    /// Children per page.
+    pub page_size: usize,
+    /// What page tokens are bound to.
+    pub fingerprint: u64,
+}
+
+/// A ListChildren request, checked.
+pub fn list_children(request: &proto::ListChildrenRequest) -> Result<ChildrenListing, ApiError> {
     let mut violations = Violations::default();
     let system = match system(request.system) {
         Ok(Some(found)) => Some(found),
@@ -341,7 +351,14 @@ pub fn list_children(
     };
     let parent = (!parent.is_empty()).then(|| parent.to_string());
     match system {
-        Some(system) => violations.finish((system, parent, as_of, offset, page_size as usize, fingerprint)),
+        Some(system) => violations.finish(ChildrenListing {
+            system,
+            parent,
+            as_of,
+            offset,
+            page_size: page_size as usize,
+            fingerprint,
+        }),
         None => Err(ApiError::InvalidArgument(violations.0)),
     }
 }

@@ -14,8 +14,26 @@ pub const FOLDING_ANALYZER_NAME: &str = "codify_words";
 /// Words that qualify a title without narrowing it ("unspecified", "NOS", connectives).
 /// They do not count towards a title's length, so that the default code of a condition
 /// ranks with the condition's name. "complication(s)" is a qualifier only after "without".
-const QUALIFIER_WORDS: &[&str] =
-    &["a", "an", "and", "as", "at", "by", "due", "for", "in", "nos", "of", "on", "or", "the", "to", "unspecified", "with", "without"];
+const QUALIFIER_WORDS: &[&str] = &[
+    "a",
+    "an",
+    "and",
+    "as",
+    "at",
+    "by",
+    "due",
+    "for",
+    "in",
+    "nos",
+    "of",
+    "on",
+    "or",
+    "the",
+    "to",
+    "unspecified",
+    "with",
+    "without",
+];
 
 /// Number of words of a title that are not qualifiers.
 pub fn content_length(words: &[Word]) -> u64 {
@@ -80,10 +98,7 @@ pub struct WordSplitter {
 
 impl Default for WordSplitter {
     fn default() -> Self {
-        WordSplitter {
-            folding: folding_analyzer(),
-            stemming: stemming_analyzer(),
-        }
+        WordSplitter { folding: folding_analyzer(), stemming: stemming_analyzer() }
     }
 }
 

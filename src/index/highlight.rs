@@ -66,11 +66,7 @@ fn highlight_text(
             (start, end)
         })
         .collect();
-    (!spans.is_empty()).then(|| Highlight {
-        field,
-        text: text.to_string(),
-        spans,
-    })
+    (!spans.is_empty()).then(|| Highlight { field, text: text.to_string(), spans })
 }
 
 fn word_matches(query: &Word, word: &Word, fuzzy: bool) -> bool {
@@ -97,8 +93,8 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, row) in rows.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        rows[0][j] = j;
+    for (j, cell) in rows[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {

@@ -55,7 +55,11 @@ impl std::fmt::Debug for CodeIndex {
 
 impl CodeIndex {
     /// Builds the index in memory, or opens / rebuilds it in `directory` when one is given.
-    pub fn open_or_build(catalog: &Catalog, synonyms: Synonyms, directory: Option<&Path>) -> Result<CodeIndex, IndexError> {
+    pub fn open_or_build(
+        catalog: &Catalog,
+        synonyms: Synonyms,
+        directory: Option<&Path>,
+    ) -> Result<CodeIndex, IndexError> {
         let (schema, fields) = build_schema();
         let fingerprint = catalog_fingerprint(catalog);
         let index = match directory {
@@ -68,12 +72,7 @@ impl CodeIndex {
             Some(path) => open_or_build_in_dir(path, schema, &fields, catalog, fingerprint)?,
         };
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(CodeIndex {
-            reader,
-            fields,
-            synonyms,
-            fingerprint,
-        })
+        Ok(CodeIndex { reader, fields, synonyms, fingerprint })
     }
 
     /// Number of indexed documents.
@@ -114,10 +113,7 @@ fn open_or_build_in_dir(
     catalog: &Catalog,
     fingerprint: u64,
 ) -> Result<Index, IndexError> {
-    let dir_error = |reason: String| IndexError::Directory {
-        path: path.display().to_string(),
-        reason,
-    };
+    let dir_error = |reason: String| IndexError::Directory { path: path.display().to_string(), reason };
     let fingerprint_path = path.join(FINGERPRINT_FILE);
     let recorded = std::fs::read_to_string(&fingerprint_path).ok();
     if recorded.as_deref().map(str::trim) == Some(format!("{fingerprint:016x}").as_str()) {
@@ -134,7 +130,8 @@ fn open_or_build_in_dir(
     let index = Index::create(directory, schema, tantivy::IndexSettings::default())?;
     register_analyzers(&index);
     writer::write_catalog(&index, fields, catalog)?;
-    std::fs::write(&fingerprint_path, format!("{fingerprint:016x}\n")).map_err(|e| dir_error(format!("cannot write fingerprint: {e}")))?;
+    std::fs::write(&fingerprint_path, format!("{fingerprint:016x}\n"))
+        .map_err(|e| dir_error(format!("cannot write fingerprint: {e}")))?;
     tracing::info!(path = %path.display(), "index built in directory");
     Ok(index)
 }

@@ -12,8 +12,8 @@
 use std::ops::Bound;
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, Query, RangeQuery,
-    TermQuery, TermSetQuery,
+    AllQuery, BooleanQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery,
+    TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
@@ -173,13 +173,10 @@ pub fn text_query(fields: &Fields, phrasings: &[&[Word]], matching: Matching) ->
         .iter()
         .flat_map(|words| words.iter())
         .map(|word| match matching {
-            Matching::Near(distance) if long_enough_for_typos(word) => {
-                any_of(vec![term_query(fields.title_head, &word.stem), Box::new(FuzzyTermQuery::new(
-                    Term::from_field_text(fields.title_head, &word.folded),
-                    distance,
-                    true,
-                ))])
-            }
+            Matching::Near(distance) if long_enough_for_typos(word) => any_of(vec![
+                term_query(fields.title_head, &word.stem),
+                Box::new(FuzzyTermQuery::new(Term::from_field_text(fields.title_head, &word.folded), distance, true)),
+            ]),
             _ => term_query(fields.title_head, &word.stem),
         })
         .collect();
@@ -234,9 +231,13 @@ mod tests {
 
     #[test]
     fn decodes_what_it_encodes() {
-        for (head, content, near, elsewhere) in [(true, 3, 0, 0), (false, 4, 2, 1), (false, 1, 0, 1), (true, 24, 5, 19)] {
+        for (head, content, near, elsewhere) in [(true, 3, 0, 0), (false, 4, 2, 1), (false, 1, 0, 1), (true, 24, 5, 19)]
+        {
             let decoded = MatchScore::decode(score(head, content, near, elsewhere));
-            assert_eq!(decoded, MatchScore { head, content_words: content, near_words: near, elsewhere_words: elsewhere });
+            assert_eq!(
+                decoded,
+                MatchScore { head, content_words: content, near_words: near, elsewhere_words: elsewhere }
+            );
         }
         let only_qualifiers = VARIANT_BASE - 100.0 + 100.0;
         assert_eq!(MatchScore::decode(only_qualifiers).content_words, 0);

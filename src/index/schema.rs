@@ -1,8 +1,6 @@
 //! The tantivy schema: what each indexed document (one code of one release) carries.
 
-use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STRING,
-};
+use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STRING};
 
 use super::analyzer::{ANALYZER_NAME, FOLDING_ANALYZER_NAME};
 
@@ -46,13 +44,11 @@ pub struct Fields {
 /// Builds the schema and its field handles.
 pub fn build_schema() -> (Schema, Fields) {
     let mut builder = Schema::builder();
-    let text_indexing = TextFieldIndexing::default()
-        .set_tokenizer(ANALYZER_NAME)
-        .set_index_option(IndexRecordOption::Basic);
+    let text_indexing =
+        TextFieldIndexing::default().set_tokenizer(ANALYZER_NAME).set_index_option(IndexRecordOption::Basic);
     let text_options = TextOptions::default().set_indexing_options(text_indexing);
-    let word_indexing = TextFieldIndexing::default()
-        .set_tokenizer(FOLDING_ANALYZER_NAME)
-        .set_index_option(IndexRecordOption::Basic);
+    let word_indexing =
+        TextFieldIndexing::default().set_tokenizer(FOLDING_ANALYZER_NAME).set_index_option(IndexRecordOption::Basic);
     let word_options = TextOptions::default().set_indexing_options(word_indexing);
     let fields = Fields {
         entry_ref: builder.add_u64_field("entry_ref", FAST),

@@ -96,11 +96,8 @@ enum Group {
 impl CodeIndex {
     /// Runs a search. Blocking: call it from a blocking thread.
     pub fn search(&self, catalog: &Catalog, request: &SearchRequest) -> Result<SearchPage, IndexError> {
-        let systems: Vec<CodeSystem> = if request.systems.is_empty() {
-            CodeSystem::ALL.to_vec()
-        } else {
-            request.systems.clone()
-        };
+        let systems: Vec<CodeSystem> =
+            if request.systems.is_empty() { CodeSystem::ALL.to_vec() } else { request.systems.clone() };
         let releases: Vec<ReleaseId> = systems
             .iter()
             .filter_map(|&system| catalog.release_in_force(system, request.as_of))
@@ -174,7 +171,6 @@ impl CodeIndex {
             page.used_fuzzy |= page.total > before;
             exclusions.push(near);
         }
-        drop(collect);
         page.hits = keys
             .into_iter()
             .take(request.limit)
@@ -182,7 +178,6 @@ impl CodeIndex {
             .collect();
         Ok(page)
     }
-
 }
 
 /// Counts a group's matches and collects up to `wanted` of them after skipping `skip`.
@@ -220,12 +215,7 @@ fn hit(catalog: &Catalog, group: Group, key: RankKey, words: &[Word], variants: 
         .and_then(|release| release.entries.get(entry as usize))
         .map(|entry| highlights(entry, words, variants, group == Group::Fuzzy))
         .unwrap_or_default();
-    SearchHit {
-        release,
-        entry,
-        match_type,
-        highlights,
-    }
+    SearchHit { release, entry, match_type, highlights }
 }
 
 /// `query` AND filters AND NOT any exclusion.
@@ -282,17 +272,11 @@ fn code_shaped(text: &str) -> Option<CodeShape> {
     let digits_then_letter = bytes.len() == 5 && bytes[..4].iter().all(u8::is_ascii_digit);
     let all_digits = bytes.iter().all(u8::is_ascii_digit);
     if has_digit && (letter_then_digit || digits_then_letter || (all_digits && bytes.len() >= 2)) {
-        return Some(CodeShape {
-            normalized,
-            prefix_allowed: true,
-        });
+        return Some(CodeShape { normalized, prefix_allowed: true });
     }
     // Two letters: a modifier such as RT; exact match only.
     if bytes.len() == 2 && bytes.iter().all(u8::is_ascii_uppercase) {
-        return Some(CodeShape {
-            normalized,
-            prefix_allowed: false,
-        });
+        return Some(CodeShape { normalized, prefix_allowed: false });
     }
     None
 }

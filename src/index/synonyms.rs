@@ -50,15 +50,11 @@ impl Synonyms {
                 return Err((line_number, "term and expansion must both contain words".to_string()));
             }
             synonyms.count += 1;
-            synonyms
-                .by_first_stem
-                .entry(term_stems[0].clone())
-                .or_default()
-                .push(Synonym { term_stems, expansion });
+            synonyms.by_first_stem.entry(term_stems[0].clone()).or_default().push(Synonym { term_stems, expansion });
         }
         for candidates in synonyms.by_first_stem.values_mut() {
             // Longest terms first so "heart attack" wins over "heart".
-            candidates.sort_by(|a, b| b.term_stems.len().cmp(&a.term_stems.len()));
+            candidates.sort_by_key(|synonym| std::cmp::Reverse(synonym.term_stems.len()));
         }
         Ok(synonyms)
     }
@@ -131,7 +127,10 @@ mod tests {
 
     #[test]
     fn expands_longest_terms_and_combinations() {
-        let synonyms = Synonyms::parse("# comment\nheart attack\tmyocardial infarction\nafib\tatrial fibrillation\ntype ii\ttype 2\n").unwrap();
+        let synonyms = Synonyms::parse(
+            "# comment\nheart attack\tmyocardial infarction\nafib\tatrial fibrillation\ntype ii\ttype 2\n",
+        )
+        .unwrap();
         assert_eq!(synonyms.len(), 3);
         let mut splitter = WordSplitter::default();
         let variants = synonyms.variants(&splitter.words("Heart attacks with afib"));

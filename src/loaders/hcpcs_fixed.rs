@@ -33,12 +33,8 @@ struct Pending {
 impl Pending {
     fn finish(mut self) -> HcpcsRecord {
         self.chunks.sort_by_key(|(seqnum, _)| *seqnum);
-        let parts: Vec<&str> = self
-            .chunks
-            .iter()
-            .map(|(_, chunk)| chunk.as_str())
-            .filter(|chunk| !chunk.is_empty())
-            .collect();
+        let parts: Vec<&str> =
+            self.chunks.iter().map(|(_, chunk)| chunk.as_str()).filter(|chunk| !chunk.is_empty()).collect();
         self.record.long_description = parts.join(" ");
         self.record
     }
@@ -56,11 +52,7 @@ fn parse_records(path: &Path, text: &str) -> Result<Vec<HcpcsRecord>, LoadError>
         let chunk = columns.field(12, 91).trim_end().to_string();
         match recid {
             '3' | '7' => {
-                let kind = if recid == '3' {
-                    EntryKind::Code
-                } else {
-                    EntryKind::Modifier
-                };
+                let kind = if recid == '3' { EntryKind::Code } else { EntryKind::Modifier };
                 records.extend(pending.take().map(Pending::finish));
                 pending = Some(Pending {
                     record: columns.first_line_record(line_number, kind),
@@ -68,11 +60,7 @@ fn parse_records(path: &Path, text: &str) -> Result<Vec<HcpcsRecord>, LoadError>
                 });
             }
             _ => {
-                let kind = if recid == '4' {
-                    EntryKind::Code
-                } else {
-                    EntryKind::Modifier
-                };
+                let kind = if recid == '4' { EntryKind::Code } else { EntryKind::Modifier };
                 let code = columns.field(1, 5);
                 match pending.as_mut() {
                     Some(open) if open.record.kind == kind && open.record.hcpc.trim() == code.trim() => {
@@ -118,9 +106,7 @@ impl Columns {
         if !matches!(recid, '3' | '4' | '7' | '8') || !self.chars[5..10].iter().all(char::is_ascii_digit) {
             return None;
         }
-        let seqnum = self.chars[5..10]
-            .iter()
-            .fold(0, |number, digit| number * 10 + digit.to_digit(10).unwrap_or(0));
+        let seqnum = self.chars[5..10].iter().fold(0, |number, digit| number * 10 + digit.to_digit(10).unwrap_or(0));
         Some((seqnum, recid))
     }
 
@@ -147,10 +133,7 @@ mod tests {
     use super::*;
     use crate::codes::{CodeEntry, Date};
 
-    const REAL_2020: &str = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/data/hcpcs/HCPC2020_ANWEB_w_disclaimer.txt.gz"
-    );
+    const REAL_2020: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/hcpcs/HCPC2020_ANWEB_w_disclaimer.txt.gz");
 
     fn release_2020() -> &'static ReleaseContent {
         static RELEASE: OnceLock<ReleaseContent> = OnceLock::new();
@@ -224,10 +207,7 @@ mod tests {
             ]
         );
         let drugs = &release.nodes[6];
-        assert_eq!(
-            drugs.title,
-            "Drugs administered other than oral method, chemotherapy drugs"
-        );
+        assert_eq!(drugs.title, "Drugs administered other than oral method, chemotherapy drugs");
         assert_eq!(drugs.range, Some(("J0120".to_string(), "J9999".to_string())));
         assert!(release.entries.iter().all(|e| e.billable && e.node.is_some()));
     }
@@ -263,10 +243,7 @@ mod tests {
     #[test]
     fn real_2020_code_active_then_and_terminated_by_2025() {
         let andexxa = entry(release_2020(), "C9041");
-        assert_eq!(
-            andexxa.title,
-            "Injection, coagulation factor xa (recombinant), inactivated (andexxa), 10 mg"
-        );
+        assert_eq!(andexxa.title, "Injection, coagulation factor xa (recombinant), inactivated (andexxa), 10 mg");
         assert_eq!(andexxa.added, date("20190401"));
         assert_eq!(andexxa.terminated, None);
         assert_eq!(andexxa.action_code, Some('A'));
@@ -278,10 +255,7 @@ mod tests {
     fn real_2020_modifier() {
         let modifier = entry(release_2020(), "AA");
         assert_eq!(modifier.kind, EntryKind::Modifier);
-        assert_eq!(
-            modifier.title,
-            "Anesthesia services performed personally by anesthesiologist"
-        );
+        assert_eq!(modifier.title, "Anesthesia services performed personally by anesthesiologist");
         assert_eq!(modifier.short_title.as_deref(), Some("Anesthesia perf by anesgst"));
         assert_eq!(modifier.node.as_deref(), Some("hcpcs-modifiers"));
         assert_eq!(modifier.added, date("19840101"));
@@ -321,20 +295,8 @@ mod tests {
 
     #[test]
     fn bad_date_reports_its_physical_line() {
-        let good = line(
-            &[
-                (1, "A0021"),
-                (6, "00100"),
-                (11, "3"),
-                (12, "Ambulance"),
-                (269, "20200101"),
-            ],
-            320,
-        );
-        let bad = line(
-            &[(1, "A0080"), (6, "00100"), (11, "3"), (12, "Other"), (269, "2020011X")],
-            320,
-        );
+        let good = line(&[(1, "A0021"), (6, "00100"), (11, "3"), (12, "Ambulance"), (269, "20200101")], 320);
+        let bad = line(&[(1, "A0080"), (6, "00100"), (11, "3"), (12, "Other"), (269, "2020011X")], 320);
         let text = format!("note\r\n\r\n{good}\r\n{bad}\r\n");
         let file = TempFile::new("bad-date.txt", text.as_bytes());
         let err = load(&file.0).unwrap_err();

@@ -131,9 +131,7 @@ pub fn build_release(path: &Path, records: Vec<HcpcsRecord>) -> Result<ReleaseCo
             EntryKind::Modifier => modifier_range.get_or_insert_with(|| single_code_range(&entry.code)),
             _ => {
                 let letter = entry.code.chars().next().unwrap_or('?');
-                letter_ranges
-                    .entry(letter)
-                    .or_insert_with(|| single_code_range(&entry.code))
+                letter_ranges.entry(letter).or_insert_with(|| single_code_range(&entry.code))
             }
         };
         widen(range, &entry.code);
@@ -173,23 +171,12 @@ fn to_entry(path: &Path, record: &HcpcsRecord) -> Result<Option<CodeEntry>, Load
         _ => code.len() == 5 && crate::codes::is_well_formed(CodeSystem::Hcpcs, &code),
     };
     if !well_formed {
-        let what = if record.kind == EntryKind::Modifier {
-            "modifier"
-        } else {
-            "procedure code"
-        };
-        return Err(at(format!(
-            "HCPC {:?} is not a valid HCPCS Level II {what}",
-            record.hcpc
-        )));
+        let what = if record.kind == EntryKind::Modifier { "modifier" } else { "procedure code" };
+        return Err(at(format!("HCPC {:?} is not a valid HCPCS Level II {what}", record.hcpc)));
     }
     let long_description = record.long_description.trim();
     let short_description = record.short_description.trim();
-    let title = if long_description.is_empty() {
-        short_description
-    } else {
-        long_description
-    };
+    let title = if long_description.is_empty() { short_description } else { long_description };
     if title.is_empty() {
         return Err(at(format!("{code} has neither a long nor a short description")));
     }

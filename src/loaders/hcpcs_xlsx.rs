@@ -73,11 +73,8 @@ struct Columns {
 
 impl Columns {
     fn from_header(path: &Path, row: usize, cells: &[Cell]) -> Result<Columns, LoadError> {
-        let by_name: HashMap<String, usize> = cells
-            .iter()
-            .enumerate()
-            .map(|(index, cell)| (header_key(&cell.text), index))
-            .collect();
+        let by_name: HashMap<String, usize> =
+            cells.iter().enumerate().map(|(index, cell)| (header_key(&cell.text), index)).collect();
         let mut missing = Vec::new();
         let mut find = |name: &'static str| {
             by_name.get(&header_key(name)).copied().unwrap_or_else(|| {
@@ -90,13 +87,7 @@ impl Columns {
             recid: find("RECID"),
             long_description: find("LONG DESCRIPTION"),
             short_description: find("SHORT DESCRIPTION"),
-            xrefs: [
-                find("XREF1"),
-                find("XREF2"),
-                find("XREF3"),
-                find("XREF4"),
-                find("XREF5"),
-            ],
+            xrefs: [find("XREF1"), find("XREF2"), find("XREF3"), find("XREF4"), find("XREF5")],
             coverage: find("COV"),
             betos: find("BETOS"),
             added: find("ADD DT"),
@@ -123,18 +114,10 @@ impl Columns {
             return Ok(None);
         }
         let text = |column: usize| cells.get(column).map_or("", |cell| cell.text.as_str());
-        let date = |column: usize| {
-            cells
-                .get(column)
-                .map_or_else(String::new, |cell| date_text(cell, date1904))
-        };
+        let date = |column: usize| cells.get(column).map_or_else(String::new, |cell| date_text(cell, date1904));
         let recid = text(self.recid);
         let kind = hcpcs_record::kind_of_recid(recid).ok_or_else(|| {
-            LoadError::at_line(
-                path,
-                row,
-                format!("RECID {recid:?} is neither 3 (procedure) nor 7 (modifier)"),
-            )
+            LoadError::at_line(path, row, format!("RECID {recid:?} is neither 3 (procedure) nor 7 (modifier)"))
         })?;
         let mut record = HcpcsRecord::new(row, kind);
         record.hcpc = text(self.hcpc).to_string();
@@ -192,20 +175,14 @@ struct Workbook {
 
 /// Resolves the first sheet through `xl/workbook.xml` and its relationships.
 fn read_workbook(path: &Path, archive: &mut ZipArchive<File>) -> Result<Workbook, LoadError> {
-    let mut workbook = Workbook {
-        sheet_part: DEFAULT_SHEET_PART.to_string(),
-        date1904: false,
-    };
+    let mut workbook = Workbook { sheet_part: DEFAULT_SHEET_PART.to_string(), date1904: false };
     let Some(workbook_xml) = read_part(path, archive, "xl/workbook.xml")? else {
         return Ok(workbook);
     };
     let mut sheet_relation = None;
     let mut reader = Reader::from_str(&workbook_xml);
     loop {
-        match reader
-            .read_event()
-            .map_err(|e| xml_error(path, "xl/workbook.xml", &reader, e))?
-        {
+        match reader.read_event().map_err(|e| xml_error(path, "xl/workbook.xml", &reader, e))? {
             Event::Start(element) | Event::Empty(element) => match element.local_name().as_ref() {
                 "workbookPr" => {
                     let flag = attribute(path, &element, |key| key == "date1904")?;
@@ -226,10 +203,7 @@ fn read_workbook(path: &Path, archive: &mut ZipArchive<File>) -> Result<Workbook
     };
     let mut reader = Reader::from_str(&rels_xml);
     loop {
-        match reader
-            .read_event()
-            .map_err(|e| xml_error(path, "xl/_rels/workbook.xml.rels", &reader, e))?
-        {
+        match reader.read_event().map_err(|e| xml_error(path, "xl/_rels/workbook.xml.rels", &reader, e))? {
             Event::Start(element) | Event::Empty(element) if element.local_name().as_ref() == "Relationship" => {
                 if attribute(path, &element, |key| key == "Id")?.as_deref() != Some(relation.as_str()) {
                     continue;
@@ -359,23 +333,13 @@ fn for_each_row(
 fn typed_cell(cell_type: &str, raw: String, shared_strings: &[String]) -> Result<Cell, String> {
     let text = match cell_type {
         "s" => {
-            let index: usize = raw
-                .trim()
-                .parse()
-                .map_err(|_| format!("bad shared-string index {raw:?}"))?;
+            let index: usize = raw.trim().parse().map_err(|_| format!("bad shared-string index {raw:?}"))?;
             let shared = shared_strings.get(index);
-            shared
-                .cloned()
-                .ok_or_else(|| format!("shared-string index {index} out of range"))?
+            shared.cloned().ok_or_else(|| format!("shared-string index {index} out of range"))?
         }
         "inlineStr" | "str" | "b" | "e" => raw,
         "d" => raw.split('T').next().unwrap_or_default().to_string(),
-        _ => {
-            return Ok(Cell {
-                text: number_text(raw),
-                numeric: true,
-            })
-        }
+        _ => return Ok(Cell { text: number_text(raw), numeric: true }),
     };
     Ok(Cell { text, numeric: false })
 }
@@ -392,9 +356,7 @@ fn number_text(raw: String) -> String {
 fn column_index(reference: &str) -> Option<usize> {
     let letters = reference.bytes().take_while(u8::is_ascii_alphabetic);
     let index = letters.fold(0usize, |index, letter| {
-        index
-            .saturating_mul(26)
-            .saturating_add(usize::from(letter.to_ascii_uppercase() - b'A' + 1))
+        index.saturating_mul(26).saturating_add(usize::from(letter.to_ascii_uppercase() - b'A' + 1))
     });
     (1..=16_384).contains(&index).then_some(index)
 }
@@ -443,12 +405,7 @@ fn read_part(path: &Path, archive: &mut ZipArchive<File>, name: &str) -> Result<
     let mut part = match archive.by_name(name) {
         Ok(part) => part,
         Err(ZipError::FileNotFound) => return Ok(None),
-        Err(e) => {
-            return Err(LoadError::file(
-                path,
-                format!("cannot open {name} in the workbook: {e}"),
-            ))
-        }
+        Err(e) => return Err(LoadError::file(path, format!("cannot open {name} in the workbook: {e}"))),
     };
     let capacity = usize::try_from(part.size()).unwrap_or(0).min(1 << 28);
     let mut xml = String::with_capacity(capacity);
@@ -475,10 +432,7 @@ mod tests {
     use crate::codes::{CodeEntry, EntryKind};
 
     const REAL_OCT_2025: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/hcpcs/HCPC2025_OCT_ANWEB.xlsx");
-    const REAL_2020_TXT: &str = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/data/hcpcs/HCPC2020_ANWEB_w_disclaimer.txt.gz"
-    );
+    const REAL_2020_TXT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/hcpcs/HCPC2020_ANWEB_w_disclaimer.txt.gz");
 
     fn release_2025() -> &'static ReleaseContent {
         static RELEASE: OnceLock<ReleaseContent> = OnceLock::new();
@@ -502,9 +456,7 @@ mod tests {
             let path = std::env::temp_dir().join(file_name);
             let mut writer = zip::ZipWriter::new(File::create(&path).unwrap());
             for (part, content) in parts {
-                writer
-                    .start_file(*part, zip::write::SimpleFileOptions::default())
-                    .unwrap();
+                writer.start_file(*part, zip::write::SimpleFileOptions::default()).unwrap();
                 writer.write_all(content.as_bytes()).unwrap();
             }
             writer.finish().unwrap();
@@ -545,10 +497,7 @@ mod tests {
             for (column, cell) in row.iter().enumerate() {
                 let Some(text) = cell else { continue };
                 let letter = char::from(b'A' + column as u8);
-                xml.push_str(&format!(
-                    r#"<c r="{letter}{}" t="inlineStr"><is><t>{text}</t></is></c>"#,
-                    index + 1
-                ));
+                xml.push_str(&format!(r#"<c r="{letter}{}" t="inlineStr"><is><t>{text}</t></is></c>"#, index + 1));
             }
             xml.push_str("</row>");
         }
@@ -573,10 +522,7 @@ mod tests {
         assert_eq!(corona.title, "Coronavirus diagnostic panel tests");
         assert_eq!(corona.range, Some(("U0001".to_string(), "U0005".to_string())));
         let modifiers = release.nodes.last().unwrap();
-        assert_eq!(
-            (modifiers.id.as_str(), modifiers.title.as_str()),
-            ("hcpcs-modifiers", "Modifiers")
-        );
+        assert_eq!((modifiers.id.as_str(), modifiers.title.as_str()), ("hcpcs-modifiers", "Modifiers"));
         assert_eq!(modifiers.range, Some(("A1".to_string(), "ZC".to_string())));
     }
 
@@ -612,10 +558,7 @@ mod tests {
 
         let modifier = entry(release, "AA");
         assert_eq!(modifier.kind, EntryKind::Modifier);
-        assert_eq!(
-            modifier.title,
-            "Anesthesia services performed personally by anesthesiologist"
-        );
+        assert_eq!(modifier.title, "Anesthesia services performed personally by anesthesiologist");
         assert_eq!(modifier.node.as_deref(), Some("hcpcs-modifiers"));
         assert_eq!(modifier.action_effective, date("20010101"));
     }
@@ -629,10 +572,7 @@ mod tests {
         assert_eq!(entry(release, "E0716").action_effective, date("20241001"));
         assert_eq!(entry(release, "J9333").action_effective, date("20251001"));
         let hand_edited = entry(release, "L6034");
-        assert_eq!(
-            (hand_edited.added, hand_edited.action_effective),
-            (date("20251001"), date("20251001"))
-        );
+        assert_eq!((hand_edited.added, hand_edited.action_effective), (date("20251001"), date("20251001")));
     }
 
     #[test]
@@ -641,9 +581,7 @@ mod tests {
         // A5514: five physical lines in the 2020 .txt, one cell in the 2025 .xlsx.
         let old = entry(&from_txt, "A5514");
         assert_eq!(old, entry(release_2025(), "A5514"));
-        assert!(old
-            .title
-            .ends_with("includes arch filler and other shaping material, custom fabricated, each"));
+        assert!(old.title.ends_with("includes arch filler and other shaping material, custom fabricated, each"));
         // C9041 was in force in 2020 and is terminated (cross-referenced to J7169) by October 2025.
         let andexxa = entry(&from_txt, "C9041");
         assert_eq!((andexxa.terminated, andexxa.action_code), (None, Some('A')));
@@ -653,10 +591,8 @@ mod tests {
     #[test]
     fn reads_shared_rich_inline_and_numeric_cells() {
         let shared = r#"<sst><si><t>HCPC</t></si><si><r><t>LONG </t></r><r><rPr/><t>DESCRIPTION</t></r><rPh><t>x</t></rPh></si><si><t xml:space="preserve">   GA</t></si><si><t>Waiver &amp; notice &#x2019;on file&#8217;</t></si></sst>"#;
-        let mut header: Vec<String> = HEADER
-            .iter()
-            .map(|h| format!(r#"<c t="inlineStr"><is><t>{h}</t></is></c>"#))
-            .collect();
+        let mut header: Vec<String> =
+            HEADER.iter().map(|h| format!(r#"<c t="inlineStr"><is><t>{h}</t></is></c>"#)).collect();
         header[0] = r#"<c r="A1" t="s"><v>0</v></c>"#.to_string();
         header[2] = r#"<c r="C1" t="s"><v>1</v></c>"#.to_string();
         let worksheet = format!(
@@ -690,10 +626,7 @@ mod tests {
     #[test]
     fn converts_excel_serial_dates() {
         let serial = |value: &str, date1904| {
-            let cell = Cell {
-                text: value.to_string(),
-                numeric: true,
-            };
+            let cell = Cell { text: value.to_string(), numeric: true };
             date_text(&cell, date1904)
         };
         assert_eq!(serial("45931", false), "20251001");
@@ -703,10 +636,7 @@ mod tests {
         assert_eq!(serial("61", false), "19000301");
         assert_eq!(serial("1", true), "19040102");
         assert_eq!(serial("20251001", false), "20251001");
-        let text = Cell {
-            text: "45931".to_string(),
-            numeric: false,
-        };
+        let text = Cell { text: "45931".to_string(), numeric: false };
         assert_eq!(date_text(&text, false), "45931");
         assert_eq!(number_text("2.0251001E7".to_string()), "20251001");
         assert_eq!(column_index("AV8847"), Some(48));

@@ -29,8 +29,7 @@ fn parse(path: &Path, text: &str) -> Result<ReleaseContent, LoadError> {
         if line.trim().is_empty() {
             continue;
         }
-        let entry =
-            parse_line(line).map_err(|reason| LoadError::at_line(path, line_number, reason))?;
+        let entry = parse_line(line).map_err(|reason| LoadError::at_line(path, line_number, reason))?;
         if let Some(first) = line_of_code.insert(entry.code.clone(), line_number) {
             let reason = format!("duplicate code {} (first on line {first})", entry.code);
             return Err(LoadError::at_line(path, line_number, reason));
@@ -38,53 +37,35 @@ fn parse(path: &Path, text: &str) -> Result<ReleaseContent, LoadError> {
         entries.push(entry);
     }
     if entries.is_empty() {
-        return Err(LoadError::file(
-            path,
-            "no codes: not an ICD-10-CM order file",
-        ));
+        return Err(LoadError::file(path, "no codes: not an ICD-10-CM order file"));
     }
     for entry in &mut entries {
         let code = entry.code.as_str();
-        let parent_len = (3..code.len())
-            .rev()
-            .find(|len| line_of_code.contains_key(&code[..*len]));
+        let parent_len = (3..code.len()).rev().find(|len| line_of_code.contains_key(&code[..*len]));
         entry.parent_code = parent_len.map(|len| code[..len].to_string());
     }
-    Ok(ReleaseContent {
-        entries,
-        nodes: Vec::new(),
-    })
+    Ok(ReleaseContent { entries, nodes: Vec::new() })
 }
 
 /// Parses one non-blank line; the error is the reason the line is refused.
 fn parse_line(line: &str) -> Result<CodeEntry, String> {
     let order = columns(line, 1, Some(5));
     if order.len() != 5 || !order.bytes().all(|b| b.is_ascii_digit()) || !blank_at(line, 6) {
-        return Err(format!(
-            "bad order number {order:?} (columns 1-5: five digits, then a blank)"
-        ));
+        return Err(format!("bad order number {order:?} (columns 1-5: five digits, then a blank)"));
     }
     let code_field = columns(line, 7, Some(13));
     let code = code_field.trim_end();
     if !is_icd10cm_code(code) || !blank_at(line, 14) {
         let shown = columns(line, 7, Some(14));
-        return Err(format!(
-            "bad code {shown:?} (columns 7-13: an undotted ICD-10-CM code, then a blank)"
-        ));
+        return Err(format!("bad code {shown:?} (columns 7-13: an undotted ICD-10-CM code, then a blank)"));
     }
     let (kind, billable) = match columns(line, 15, Some(15)) {
         "0" => (EntryKind::Header, false),
         "1" => (EntryKind::Code, true),
-        flag => {
-            return Err(format!(
-                "bad flag {flag:?} for {code} (column 15: 0 header, 1 billable)"
-            ))
-        }
+        flag => return Err(format!("bad flag {flag:?} for {code} (column 15: 0 header, 1 billable)")),
     };
     if !blank_at(line, 16) {
-        return Err(format!(
-            "bad flag for {code}: column 16 after the flag must be blank"
-        ));
+        return Err(format!("bad flag for {code}: column 16 after the flag must be blank"));
     }
     let short_title = columns(line, 17, Some(76)).trim();
     if short_title.is_empty() {
@@ -92,9 +73,7 @@ fn parse_line(line: &str) -> Result<CodeEntry, String> {
     }
     let long_title = columns(line, 78, None).trim();
     if long_title.is_empty() || !blank_at(line, 77) {
-        return Err(format!(
-            "missing long title for {code} (column 78 on, after a blank column 77)"
-        ));
+        return Err(format!("missing long title for {code} (column 78 on, after a blank column 77)"));
     }
     let mut entry = CodeEntry::new(code, kind, billable, long_title);
     entry.short_title = Some(short_title.to_string());
@@ -110,9 +89,7 @@ fn columns(line: &str, first: usize, last: Option<usize>) -> &str {
         } else if line.as_bytes()[..column].is_ascii() {
             column
         } else {
-            line.char_indices()
-                .nth(column)
-                .map_or(line.len(), |(at, _)| at)
+            line.char_indices().nth(column).map_or(line.len(), |(at, _)| at)
         }
     };
     let start = byte_at(first - 1);
@@ -157,22 +134,14 @@ pub fn assign_sections(content: &mut ReleaseContent, sections: &[HierarchyNode])
     let mut by_category: HashMap<[u8; 3], (Option<usize>, Option<usize>)> = HashMap::new();
     let mut previous: Option<(u8, usize)> = None;
     for entry in &mut content.entries {
-        let category: Option<[u8; 3]> = entry
-            .code
-            .as_bytes()
-            .get(..3)
-            .and_then(|c| c.try_into().ok());
+        let category: Option<[u8; 3]> = entry.code.as_bytes().get(..3).and_then(|c| c.try_into().ok());
         let Some(category) = category else {
             entry.node = None;
             previous = None;
             continue;
         };
-        let (leaf, grouping) = *by_category
-            .entry(category)
-            .or_insert_with(|| containing_blocks(&blocks, &category));
-        let inherited = previous
-            .filter(|(letter, _)| *letter == category[0])
-            .map(|(_, block)| block);
+        let (leaf, grouping) = *by_category.entry(category).or_insert_with(|| containing_blocks(&blocks, &category));
+        let inherited = previous.filter(|(letter, _)| *letter == category[0]).map(|(_, block)| block);
         let chosen = leaf.or(inherited).or(grouping);
         entry.node = chosen.map(|block| blocks[block].id.to_string());
         previous = chosen.map(|block| (category[0], block));
@@ -185,24 +154,14 @@ fn blocks_of(sections: &[HierarchyNode]) -> Vec<Block<'_>> {
         .filter(|node| node.kind == NodeKind::Section)
         .filter_map(|node| {
             let (first, last) = node.range.as_ref()?;
-            Some(Block {
-                id: &node.id,
-                first,
-                last,
-                leaf: true,
-            })
+            Some(Block { id: &node.id, first, last, leaf: true })
         })
         .collect();
     // A grouping block starts where its first sub-block starts. (Containment alone would also
     // make `C76-C80` a grouping block: `C7A` and `C7B` sort inside it as plain strings.)
-    let ranges: Vec<(&str, &str)> = blocks
-        .iter()
-        .map(|block| (block.first, block.last))
-        .collect();
+    let ranges: Vec<(&str, &str)> = blocks.iter().map(|block| (block.first, block.last)).collect();
     for block in &mut blocks {
-        block.leaf = !ranges
-            .iter()
-            .any(|&(first, last)| first == block.first && last < block.last);
+        block.leaf = !ranges.iter().any(|&(first, last)| first == block.first && last < block.last);
     }
     blocks
 }
@@ -219,8 +178,7 @@ fn containing_blocks(blocks: &[Block<'_>], category: &[u8; 3]) -> (Option<usize>
         let best = if block.leaf { &mut leaf } else { &mut grouping };
         let narrower = best.is_none_or(|current| {
             let current = &blocks[current];
-            (block.first, std::cmp::Reverse(block.last))
-                > (current.first, std::cmp::Reverse(current.last))
+            (block.first, std::cmp::Reverse(block.last)) > (current.first, std::cmp::Reverse(current.last))
         });
         if narrower {
             *best = Some(index);
@@ -238,9 +196,7 @@ mod tests {
     use super::*;
 
     fn data_file(name: &str) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("data/icd10cm")
-            .join(name)
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("data/icd10cm").join(name)
     }
 
     fn fy2025() -> &'static ReleaseContent {
@@ -250,9 +206,7 @@ mod tests {
 
     fn fy2026_tabular() -> &'static ReleaseContent {
         static CONTENT: OnceLock<ReleaseContent> = OnceLock::new();
-        CONTENT.get_or_init(|| {
-            super::super::icd10cm_tabular::load(&data_file("icd10cm-tabular-2026.xml.gz")).unwrap()
-        })
+        CONTENT.get_or_init(|| super::super::icd10cm_tabular::load(&data_file("icd10cm-tabular-2026.xml.gz")).unwrap())
     }
 
     fn entry<'a>(content: &'a ReleaseContent, code: &str) -> &'a CodeEntry {
@@ -280,37 +234,19 @@ mod tests {
     fn loads_the_fy2025_order_file() {
         let content = fy2025();
         assert_eq!(content.entries.len(), 97_584);
-        assert_eq!(
-            content.entries.iter().filter(|e| e.billable).count(),
-            74_260
-        );
+        assert_eq!(content.entries.iter().filter(|e| e.billable).count(), 74_260);
         assert!(content.nodes.is_empty());
-        assert!(content
-            .entries
-            .iter()
-            .all(|e| e.billable == (e.kind == EntryKind::Code)));
+        assert!(content.entries.iter().all(|e| e.billable == (e.kind == EntryKind::Code)));
         assert_eq!(content.entries[0].code, "A00");
-        assert_eq!(
-            content.entries.last().map(|e| e.code.as_str()),
-            Some("U099")
-        );
+        assert_eq!(content.entries.last().map(|e| e.code.as_str()), Some("U099"));
 
         let e119 = entry(content, "E119");
         assert_eq!(e119.title, "Type 2 diabetes mellitus without complications");
-        assert_eq!(
-            e119.short_title.as_deref(),
-            Some("Type 2 diabetes mellitus without complications")
-        );
+        assert_eq!(e119.short_title.as_deref(), Some("Type 2 diabetes mellitus without complications"));
         assert_eq!((e119.kind, e119.billable), (EntryKind::Code, true));
-        assert_eq!(
-            (e119.parent_code.as_deref(), e119.node.as_deref()),
-            (Some("E11"), None)
-        );
+        assert_eq!((e119.parent_code.as_deref(), e119.node.as_deref()), (Some("E11"), None));
         let e11 = entry(content, "E11");
-        assert_eq!(
-            (e11.kind, e11.billable, e11.parent_code.as_deref()),
-            (EntryKind::Header, false, None)
-        );
+        assert_eq!((e11.kind, e11.billable, e11.parent_code.as_deref()), (EntryKind::Header, false, None));
 
         let s72001a = entry(content, "S72001A");
         assert_eq!(
@@ -318,30 +254,18 @@ mod tests {
             "Fracture of unspecified part of neck of right femur, \
              initial encounter for closed fracture"
         );
-        assert_eq!(
-            s72001a.short_title.as_deref(),
-            Some("Fracture of unsp part of neck of right femur, init")
-        );
+        assert_eq!(s72001a.short_title.as_deref(), Some("Fracture of unsp part of neck of right femur, init"));
         assert_eq!(s72001a.parent_code.as_deref(), Some("S72001"));
-        assert_eq!(
-            entry(content, "T360X1A").parent_code.as_deref(),
-            Some("T360X1")
-        );
+        assert_eq!(entry(content, "T360X1A").parent_code.as_deref(), Some("T360X1"));
         // Placeholder-X codes without an `X` header: T07XXXA sits directly under T07.
-        assert_eq!(
-            entry(content, "T07XXXA").parent_code.as_deref(),
-            Some("T07")
-        );
+        assert_eq!(entry(content, "T07XXXA").parent_code.as_deref(), Some("T07"));
     }
 
     #[test]
     fn keeps_codes_that_fy2026_deleted() {
         // S30.1 got children in FY2026, so S301XXA is in FY2025 only.
         let s301xxa = entry(fy2025(), "S301XXA");
-        assert_eq!(
-            s301xxa.title,
-            "Contusion of abdominal wall, initial encounter"
-        );
+        assert_eq!(s301xxa.title, "Contusion of abdominal wall, initial encounter");
         assert_eq!((s301xxa.kind, s301xxa.billable), (EntryKind::Code, true));
         assert_eq!(s301xxa.parent_code.as_deref(), Some("S301"));
         assert!(!fy2026_tabular().entries.iter().any(|e| e.code == "S301XXA"));
@@ -382,10 +306,7 @@ mod tests {
             range: Some(("B10".to_string(), "B10".to_string())),
         };
         assign_sections(&mut lonely, std::slice::from_ref(&only_b));
-        assert_eq!(
-            (lonely.entries[0].node.as_ref(), lonely.nodes.len()),
-            (None, 1)
-        );
+        assert_eq!((lonely.entries[0].node.as_ref(), lonely.nodes.len()), (None, 1));
     }
 
     #[test]
@@ -400,26 +321,14 @@ mod tests {
                 "Cholera due to Vibrio cholerae 01, biovar cholerae",
             ),
             String::new(),
-            order_line(
-                3,
-                "QA00101",
-                '1',
-                "Genetic variant",
-                "Neurodevelopmental disorder, genetic variant",
-            ),
+            order_line(3, "QA00101", '1', "Genetic variant", "Neurodevelopmental disorder, genetic variant"),
         ]
         .join("\r\n")
             + "\r";
         let content = load_text(&text).unwrap();
-        let codes: Vec<(&str, Option<&str>)> = content
-            .entries
-            .iter()
-            .map(|e| (e.code.as_str(), e.parent_code.as_deref()))
-            .collect();
-        assert_eq!(
-            codes,
-            [("A00", None), ("A000", Some("A00")), ("QA00101", None)]
-        );
+        let codes: Vec<(&str, Option<&str>)> =
+            content.entries.iter().map(|e| (e.code.as_str(), e.parent_code.as_deref())).collect();
+        assert_eq!(codes, [("A00", None), ("A000", Some("A00")), ("QA00101", None)]);
         assert_eq!(
             content.entries[1].short_title.as_deref(),
             Some("Cholera due to Vibrio cholerae 01, biovar cholerae")
@@ -430,34 +339,16 @@ mod tests {
     fn malformed_lines_are_refused_with_their_line_number() {
         let good = order_line(1, "A00", '0', "Cholera", "Cholera");
         let cases = [
-            (
-                order_line(2, "A000", '7', "Cholera", "Cholera due to"),
-                "bad flag \"7\"",
-            ),
-            (
-                order_line(2, "A0.0", '1', "Cholera", "Cholera due to"),
-                "bad code",
-            ),
-            (
-                order_line(2, "A000", '1', "Cholera", "Cholera").replace("00002", "0000x"),
-                "bad order number",
-            ),
-            (
-                order_line(2, "A000", '1', "Cholera", "")[..40].to_string(),
-                "missing long title",
-            ),
+            (order_line(2, "A000", '7', "Cholera", "Cholera due to"), "bad flag \"7\""),
+            (order_line(2, "A0.0", '1', "Cholera", "Cholera due to"), "bad code"),
+            (order_line(2, "A000", '1', "Cholera", "Cholera").replace("00002", "0000x"), "bad order number"),
+            (order_line(2, "A000", '1', "Cholera", "")[..40].to_string(), "missing long title"),
             ("00002 A000    1".to_string(), "missing short title"),
             ("00002".to_string(), "bad code"),
-            (
-                order_line(1, "A00", '1', "Cholera", "Cholera"),
-                "duplicate code A00 (first on line 1)",
-            ),
+            (order_line(1, "A00", '1', "Cholera", "Cholera"), "duplicate code A00 (first on line 1)"),
         ];
         for (bad, expected) in cases {
-            let text = format!(
-                "{good}\n{good2}\r\n{bad}\n",
-                good2 = order_line(3, "A001", '1', "x", "y")
-            );
+            let text = format!("{good}\n{good2}\r\n{bad}\n", good2 = order_line(3, "A001", '1', "x", "y"));
             let err = load_text(&text).unwrap_err();
             assert_eq!(err.line, Some(3), "{bad:?}: {err}");
             assert!(err.reason.starts_with(expected), "{bad:?}: {err}");

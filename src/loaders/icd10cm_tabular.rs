@@ -19,8 +19,7 @@ use quick_xml::{Reader, XmlVersion};
 use super::source;
 use super::LoadError;
 use crate::codes::{
-    CodeEntry, Descriptor, DescriptorKind, EntryKind, HierarchyNode, NodeKind, Note, NoteKind,
-    ReleaseContent,
+    CodeEntry, Descriptor, DescriptorKind, EntryKind, HierarchyNode, NodeKind, Note, NoteKind, ReleaseContent,
 };
 
 /// 7th characters CMS withholds from some codes although the `<sevenChrDef>` above them lists
@@ -178,18 +177,15 @@ impl<'a> Parser<'a> {
     }
 
     fn capturing(&self) -> bool {
-        matches!(
-            self.stack.last(),
-            Some(Tag::Name | Tag::Desc | Tag::Note | Tag::Extension)
-        )
+        matches!(self.stack.last(), Some(Tag::Name | Tag::Desc | Tag::Note | Tag::Extension))
     }
 
     fn start(&mut self, start: &BytesStart<'_>) -> Result<(), LoadError> {
         if self.stack.is_empty() && start.name().as_ref() != "ICD10CM.tabular" {
             let root = start.name().as_ref().to_string();
-            return Err(self.error(format!(
-                "root element is <{root}>, not <ICD10CM.tabular>: not an ICD-10-CM tabular file"
-            )));
+            return Err(
+                self.error(format!("root element is <{root}>, not <ICD10CM.tabular>: not an ICD-10-CM tabular file"))
+            );
         }
         let tag = tag_of(start.name().as_ref());
         let parent = self.stack.last().copied();
@@ -202,9 +198,7 @@ impl<'a> Parser<'a> {
                     return Err(self.error("<sevenChrDef> outside a <diag>"));
                 };
                 if frame.has_children {
-                    return Err(
-                        self.error("<sevenChrDef> after the child codes it should apply to")
-                    );
+                    return Err(self.error("<sevenChrDef> after the child codes it should apply to"));
                 }
                 self.seven_defs.push(Vec::new());
                 frame.seven_def = Some(self.seven_defs.len() - 1);
@@ -234,11 +228,7 @@ impl<'a> Parser<'a> {
         self.chapter_sections = None;
     }
 
-    fn start_section(
-        &mut self,
-        start: &BytesStart<'_>,
-        parent: Option<Tag>,
-    ) -> Result<(), LoadError> {
+    fn start_section(&mut self, start: &BytesStart<'_>, parent: Option<Tag>) -> Result<(), LoadError> {
         let chapter_id = match (parent, self.chapter) {
             (Some(Tag::Chapter), Some(chapter)) => self.content.nodes[chapter].id.clone(),
             _ => return Err(self.error("<section> outside a <chapter>")),
@@ -261,18 +251,13 @@ impl<'a> Parser<'a> {
         });
         let index = self.content.nodes.len() - 1;
         self.section = Some(index);
-        self.chapter_sections = Some(
-            self.chapter_sections
-                .map_or((index, index), |(first, _)| (first, index)),
-        );
+        self.chapter_sections = Some(self.chapter_sections.map_or((index, index), |(first, _)| (first, index)));
         Ok(())
     }
 
     fn start_diag(&mut self, parent: Option<Tag>) -> Result<(), LoadError> {
         let section_id = match (parent, self.section) {
-            (Some(Tag::Section | Tag::Diag), Some(section)) => {
-                self.content.nodes[section].id.clone()
-            }
+            (Some(Tag::Section | Tag::Diag), Some(section)) => self.content.nodes[section].id.clone(),
             _ => return Err(self.error("<diag> outside a <section>")),
         };
         let mut entry = CodeEntry::new(String::new(), EntryKind::Code, true, String::new());
@@ -333,13 +318,7 @@ impl<'a> Parser<'a> {
     }
 
     fn set_code(&mut self) -> Result<(), LoadError> {
-        let code: String = self
-            .text_buf
-            .trim()
-            .chars()
-            .filter(|c| *c != '.')
-            .map(|c| c.to_ascii_uppercase())
-            .collect();
+        let code: String = self.text_buf.trim().chars().filter(|c| *c != '.').map(|c| c.to_ascii_uppercase()).collect();
         if !is_icd10cm_code(&code) {
             return Err(self.error(format!("bad code {:?}", self.text_buf.trim())));
         }
@@ -355,9 +334,7 @@ impl<'a> Parser<'a> {
     fn set_chapter_id(&mut self) -> Result<(), LoadError> {
         let number: u32 = match self.text_buf.trim().parse() {
             Ok(number) => number,
-            Err(_) => {
-                return Err(self.error(format!("bad chapter number {:?}", self.text_buf.trim())))
-            }
+            Err(_) => return Err(self.error(format!("bad chapter number {:?}", self.text_buf.trim()))),
         };
         if let Some(chapter) = self.chapter {
             self.content.nodes[chapter].id = format!("ch{number:02}");
@@ -387,10 +364,7 @@ impl<'a> Parser<'a> {
         }
         let entry = &mut self.content.entries[frame.entry];
         match kind {
-            None => entry.descriptors.push(Descriptor {
-                kind: DescriptorKind::InclusionTerm,
-                text,
-            }),
+            None => entry.descriptors.push(Descriptor { kind: DescriptorKind::InclusionTerm, text }),
             Some(kind) => entry.notes.push(Note { kind, text }),
         }
     }
@@ -437,12 +411,7 @@ impl<'a> Parser<'a> {
                 let reason = format!("duplicate code {expanded_code} (7th-character expansion)");
                 return Err(self.error_at(frame.start, reason));
             }
-            let mut expanded = CodeEntry::new(
-                expanded_code,
-                EntryKind::Code,
-                true,
-                format!("{title}, {text}"),
-            );
+            let mut expanded = CodeEntry::new(expanded_code, EntryKind::Code, true, format!("{title}, {text}"));
             expanded.parent_code = Some(code.clone());
             expanded.node = node.clone();
             self.content.entries.push(expanded);
@@ -458,10 +427,7 @@ impl<'a> Parser<'a> {
             return Err(self.error("<chapter> without a <name>"));
         }
         if let Some((first, last)) = self.chapter_sections.take() {
-            let first_code = self.content.nodes[first]
-                .range
-                .as_ref()
-                .map(|r| r.0.clone());
+            let first_code = self.content.nodes[first].range.as_ref().map(|r| r.0.clone());
             let last_code = self.content.nodes[last].range.as_ref().map(|r| r.1.clone());
             if let (Some(first_code), Some(last_code)) = (first_code, last_code) {
                 self.content.nodes[chapter].range = Some((first_code, last_code));
@@ -493,17 +459,11 @@ impl<'a> Parser<'a> {
 
     fn finish(self) -> Result<ReleaseContent, LoadError> {
         if !self.stack.is_empty() {
-            let reason = format!(
-                "unexpected end of file: {} elements not closed",
-                self.stack.len()
-            );
+            let reason = format!("unexpected end of file: {} elements not closed", self.stack.len());
             return Err(self.error(reason));
         }
         if self.content.entries.is_empty() {
-            return Err(LoadError::file(
-                self.path,
-                "no <diag> element: not an ICD-10-CM tabular list",
-            ));
+            return Err(LoadError::file(self.path, "no <diag> element: not an ICD-10-CM tabular list"));
         }
         Ok(self.content)
     }
@@ -512,13 +472,9 @@ impl<'a> Parser<'a> {
 /// Whether CMS withholds 7th character `seventh` from the 6-character `base`.
 fn is_withheld(base: &str, seventh: char) -> bool {
     let sixth = base.as_bytes().get(5).copied().unwrap_or(b' ');
-    WITHHELD_SEVENTH_CHARACTERS
-        .iter()
-        .any(|(category, sixths, sevenths)| {
-            base.starts_with(category)
-                && sixths.contains(&sixth)
-                && sevenths.contains(&(seventh as u8))
-        })
+    WITHHELD_SEVENTH_CHARACTERS.iter().any(|(category, sixths, sevenths)| {
+        base.starts_with(category) && sixths.contains(&sixth) && sevenths.contains(&(seventh as u8))
+    })
 }
 
 /// Whether `code` has the form of an undotted ICD-10-CM code: a letter, then 2 to 6 letters
@@ -527,9 +483,7 @@ pub(super) fn is_icd10cm_code(code: &str) -> bool {
     let bytes = code.as_bytes();
     (3..=7).contains(&bytes.len())
         && bytes[0].is_ascii_uppercase()
-        && bytes[1..]
-            .iter()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        && bytes[1..].iter().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
 /// Trims text and folds line breaks and runs of whitespace inside it to single spaces.
@@ -563,9 +517,7 @@ mod tests {
     use super::*;
 
     fn data_file(name: &str) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("data/icd10cm")
-            .join(name)
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("data/icd10cm").join(name)
     }
 
     fn fy2026() -> &'static ReleaseContent {
@@ -595,17 +547,10 @@ mod tests {
             .filter(|line| !line.contains('-') && !line.bytes().all(|b| b.is_ascii_digit()))
             .collect();
         let loaded: HashSet<&str> = fy2026().entries.iter().map(|e| e.code.as_str()).collect();
-        assert_eq!(
-            loaded.len(),
-            fy2026().entries.len(),
-            "a code is loaded twice"
-        );
+        assert_eq!(loaded.len(), fy2026().entries.len(), "a code is loaded twice");
         let missing: Vec<&&str> = official.difference(&loaded).take(10).collect();
         let extra: Vec<&&str> = loaded.difference(&official).take(10).collect();
-        assert!(
-            missing.is_empty() && extra.is_empty(),
-            "missing {missing:?}, extra {extra:?}"
-        );
+        assert!(missing.is_empty() && extra.is_empty(), "missing {missing:?}, extra {extra:?}");
         assert_eq!(official.len(), 98_186);
     }
 
@@ -615,44 +560,22 @@ mod tests {
         assert_eq!(content.entries.len(), 98_186);
         let billable = content.entries.iter().filter(|e| e.billable).count();
         assert_eq!(billable, 74_719);
-        let headers = content
-            .entries
-            .iter()
-            .filter(|e| e.kind == EntryKind::Header)
-            .count();
+        let headers = content.entries.iter().filter(|e| e.kind == EntryKind::Header).count();
         assert_eq!(headers, 98_186 - 74_719);
-        assert!(content
-            .entries
-            .iter()
-            .all(|e| e.billable == (e.kind == EntryKind::Code)));
+        assert!(content.entries.iter().all(|e| e.billable == (e.kind == EntryKind::Code)));
         // 46,881 `<diag>` elements; the other entries are 7th-character expansions.
         let xml = source::read_text(&data_file("icd10cm-tabular-2026.xml.gz")).unwrap();
-        assert_eq!(
-            xml.matches("<diag>").count() + xml.matches("<diag ").count(),
-            46_881
-        );
+        assert_eq!(xml.matches("<diag>").count() + xml.matches("<diag ").count(), 46_881);
         let names: HashSet<String> = xml
             .split("<name>")
             .skip(1)
             .filter_map(|rest| rest.split_once('<'))
             .map(|(name, _)| name.replace('.', ""))
             .collect();
-        let expansions = content
-            .entries
-            .iter()
-            .filter(|e| !names.contains(&e.code))
-            .count();
+        let expansions = content.entries.iter().filter(|e| !names.contains(&e.code)).count();
         assert_eq!(expansions, 98_186 - 46_881);
-        let chapters = content
-            .nodes
-            .iter()
-            .filter(|n| n.kind == NodeKind::Chapter)
-            .count();
-        let sections = content
-            .nodes
-            .iter()
-            .filter(|n| n.kind == NodeKind::Section)
-            .count();
+        let chapters = content.nodes.iter().filter(|n| n.kind == NodeKind::Chapter).count();
+        let sections = content.nodes.iter().filter(|n| n.kind == NodeKind::Section).count();
         assert_eq!((chapters, sections), (22, 297));
         assert!(content.entries.iter().all(|e| e.node.is_some()));
     }
@@ -666,63 +589,23 @@ mod tests {
         assert_eq!(e119.node.as_deref(), Some("E08-E13"));
 
         let e11 = entry("E11");
-        assert_eq!(
-            (e11.kind, e11.billable, e11.parent_code.as_deref()),
-            (EntryKind::Header, false, None)
-        );
-        let first_excludes1 = e11
-            .notes
-            .iter()
-            .find(|n| n.kind == NoteKind::Excludes1)
-            .unwrap();
-        assert_eq!(
-            first_excludes1.text,
-            "diabetes mellitus due to underlying condition (E08.-)"
-        );
-        assert_eq!(
-            e11.notes
-                .iter()
-                .filter(|n| n.kind == NoteKind::Excludes1)
-                .count(),
-            8
-        );
-        assert_eq!(
-            e11.notes
-                .iter()
-                .filter(|n| n.kind == NoteKind::Includes)
-                .count(),
-            3
-        );
-        assert_eq!(
-            e11.notes
-                .iter()
-                .filter(|n| n.kind == NoteKind::UseAdditionalCode)
-                .count(),
-            5
-        );
+        assert_eq!((e11.kind, e11.billable, e11.parent_code.as_deref()), (EntryKind::Header, false, None));
+        let first_excludes1 = e11.notes.iter().find(|n| n.kind == NoteKind::Excludes1).unwrap();
+        assert_eq!(first_excludes1.text, "diabetes mellitus due to underlying condition (E08.-)");
+        assert_eq!(e11.notes.iter().filter(|n| n.kind == NoteKind::Excludes1).count(), 8);
+        assert_eq!(e11.notes.iter().filter(|n| n.kind == NoteKind::Includes).count(), 3);
+        assert_eq!(e11.notes.iter().filter(|n| n.kind == NoteKind::UseAdditionalCode).count(), 5);
 
-        let terms: Vec<&str> = entry("A0102")
-            .descriptors
-            .iter()
-            .map(|d| d.text.as_str())
-            .collect();
+        let terms: Vec<&str> = entry("A0102").descriptors.iter().map(|d| d.text.as_str()).collect();
         assert_eq!(terms, ["Typhoid endocarditis", "Typhoid myocarditis"]);
-        assert!(entry("A0102")
-            .descriptors
-            .iter()
-            .all(|d| d.kind == DescriptorKind::InclusionTerm));
+        assert!(entry("A0102").descriptors.iter().all(|d| d.kind == DescriptorKind::InclusionTerm));
 
         let s060 = entry("S060");
         assert_eq!(s060.notes[0].kind, NoteKind::Excludes1);
-        assert!(s060.notes[0]
-            .text
-            .starts_with("concussion with other intracranial injuries"));
+        assert!(s060.notes[0].text.starts_with("concussion with other intracranial injuries"));
         // A placeholder diag (`<diag placeholder="true">`) is an ordinary header.
         assert_eq!(entry("S060X").kind, EntryKind::Header);
-        assert_eq!(
-            node("QA0").range,
-            Some(("QA0".to_string(), "QA0".to_string()))
-        );
+        assert_eq!(node("QA0").range, Some(("QA0".to_string(), "QA0".to_string())));
         assert_eq!(entry("QA00101").node.as_deref(), Some("QA0"));
     }
 
@@ -738,31 +621,16 @@ mod tests {
         assert_eq!(s72001a.parent_code.as_deref(), Some("S72001"));
         assert_eq!(s72001a.node.as_deref(), Some("S70-S79"));
         assert!(s72001a.notes.is_empty() && s72001a.descriptors.is_empty());
-        assert_eq!(
-            (entry("S72001").kind, entry("S72001").billable),
-            (EntryKind::Header, false)
-        );
+        assert_eq!((entry("S72001").kind, entry("S72001").billable), (EntryKind::Header, false));
 
         let t360x1a = entry("T360X1A");
-        assert_eq!(
-            t360x1a.title,
-            "Poisoning by penicillins, accidental (unintentional), initial encounter"
-        );
+        assert_eq!(t360x1a.title, "Poisoning by penicillins, accidental (unintentional), initial encounter");
         assert_eq!(t360x1a.parent_code.as_deref(), Some("T360X1"));
-        assert!(
-            t360x1a.descriptors.is_empty(),
-            "expansions do not copy inclusion terms"
-        );
+        assert!(t360x1a.descriptors.is_empty(), "expansions do not copy inclusion terms");
         assert_eq!(entry("T360X1").descriptors.len(), 1);
-        assert_eq!(
-            entry("T07XXXA").title,
-            "Unspecified multiple injuries, initial encounter"
-        );
+        assert_eq!(entry("T07XXXA").title, "Unspecified multiple injuries, initial encounter");
         assert_eq!(entry("T07XXXA").parent_code.as_deref(), Some("T07"));
-        assert_eq!(
-            entry("S0000XA").title,
-            "Unspecified superficial injury of scalp, initial encounter"
-        );
+        assert_eq!(entry("S0000XA").title, "Unspecified superficial injury of scalp, initial encounter");
         // A 6-character code takes its 7th character directly.
         assert_eq!(
             entry("E083211").title,
@@ -771,10 +639,7 @@ mod tests {
         );
         // S06 codes with 6th character 7 or 8 (death before regaining consciousness) get only A.
         assert!(fy2026().entries.iter().any(|e| e.code == "S06307A"));
-        assert!(!fy2026()
-            .entries
-            .iter()
-            .any(|e| e.code == "S06307D" || e.code == "S06308S"));
+        assert!(!fy2026().entries.iter().any(|e| e.code == "S06307D" || e.code == "S06308S"));
         assert!(fy2026().entries.iter().any(|e| e.code == "S06306D"));
     }
 
@@ -787,52 +652,27 @@ mod tests {
         for (index, entry) in entries.iter().enumerate() {
             if let Some(parent) = &entry.parent_code {
                 let parent_index = position.get(parent.as_str()).copied();
-                assert!(
-                    parent_index.is_some_and(|at: usize| at < index),
-                    "{} before its parent",
-                    entry.code
-                );
+                assert!(parent_index.is_some_and(|at: usize| at < index), "{} before its parent", entry.code);
             }
             position.insert(entry.code.as_str(), index);
         }
         let s72001 = position["S72001"];
-        let following: Vec<&str> = entries[s72001 + 1..s72001 + 8]
-            .iter()
-            .map(|e| e.code.as_str())
-            .collect();
-        assert_eq!(
-            following,
-            ["S72001A", "S72001B", "S72001C", "S72001D", "S72001E", "S72001F", "S72001G"]
-        );
+        let following: Vec<&str> = entries[s72001 + 1..s72001 + 8].iter().map(|e| e.code.as_str()).collect();
+        assert_eq!(following, ["S72001A", "S72001B", "S72001C", "S72001D", "S72001E", "S72001F", "S72001G"]);
     }
 
     #[test]
     fn chapters_and_sections_become_nodes() {
         let chapter = node("ch04");
-        assert_eq!(
-            chapter.title,
-            "Endocrine, nutritional and metabolic diseases (E00-E89)"
-        );
-        assert_eq!(
-            (chapter.kind, chapter.parent.as_deref()),
-            (NodeKind::Chapter, None)
-        );
+        assert_eq!(chapter.title, "Endocrine, nutritional and metabolic diseases (E00-E89)");
+        assert_eq!((chapter.kind, chapter.parent.as_deref()), (NodeKind::Chapter, None));
         assert_eq!(chapter.range, Some(("E00".to_string(), "E89".to_string())));
         let section = node("E08-E13");
         assert_eq!(section.title, "Diabetes mellitus (E08-E13)");
-        assert_eq!(
-            (section.kind, section.parent.as_deref()),
-            (NodeKind::Section, Some("ch04"))
-        );
+        assert_eq!((section.kind, section.parent.as_deref()), (NodeKind::Section, Some("ch04")));
         assert_eq!(section.range, Some(("E08".to_string(), "E13".to_string())));
-        assert_eq!(
-            node("I10-I1A").range,
-            Some(("I10".to_string(), "I1A".to_string()))
-        );
-        assert_eq!(
-            node("ch22").range,
-            Some(("U00".to_string(), "U49".to_string()))
-        );
+        assert_eq!(node("I10-I1A").range, Some(("I10".to_string(), "I1A".to_string())));
+        assert_eq!(node("ch22").range, Some(("U00".to_string(), "U49".to_string())));
         assert_eq!(fy2026().nodes[0].id, "ch01");
         assert_eq!(fy2026().nodes[1].parent.as_deref(), Some("ch01"));
     }
@@ -851,11 +691,8 @@ mod tests {
     #[test]
     fn parses_a_small_document() {
         let content = parse(Path::new("small.xml"), SMALL).unwrap();
-        let codes: Vec<(&str, EntryKind, bool)> = content
-            .entries
-            .iter()
-            .map(|e| (e.code.as_str(), e.kind, e.billable))
-            .collect();
+        let codes: Vec<(&str, EntryKind, bool)> =
+            content.entries.iter().map(|e| (e.code.as_str(), e.kind, e.billable)).collect();
         assert_eq!(
             codes,
             [
@@ -868,17 +705,11 @@ mod tests {
         );
         assert_eq!(content.entries[0].title, "Multiple injuries & more");
         assert_eq!(content.entries[0].notes.len(), 1);
-        assert_eq!(
-            content.entries[2].title,
-            "Multiple injuries & more, sequela"
-        );
+        assert_eq!(content.entries[2].title, "Multiple injuries & more, sequela");
         assert!(content.entries[2].notes.is_empty());
         assert_eq!(content.entries[4].descriptors[0].text, "Leaf  term");
         assert_eq!(content.nodes.len(), 2);
-        assert_eq!(
-            content.nodes[0].range,
-            Some(("T07".to_string(), "T07".to_string()))
-        );
+        assert_eq!(content.nodes[0].range, Some(("T07".to_string(), "T07".to_string())));
     }
 
     #[test]
@@ -890,10 +721,7 @@ mod tests {
 
         let bad_code = SMALL.replace("<name>T08.1</name>", "<name>T0-8</name>");
         let err = parse(Path::new("bad.xml"), &bad_code).unwrap_err();
-        assert_eq!(
-            (err.line, err.reason.as_str()),
-            (Some(6), "bad code \"T0-8\"")
-        );
+        assert_eq!((err.line, err.reason.as_str()), (Some(6), "bad code \"T0-8\""));
 
         let truncated = &SMALL[..SMALL.find("</section>").unwrap()];
         let err = parse(Path::new("truncated.xml"), truncated).unwrap_err();
@@ -903,8 +731,7 @@ mod tests {
 
     #[test]
     fn a_file_without_codes_is_refused() {
-        let empty =
-            "<?xml version=\"1.0\"?>\n<ICD10CM.tabular><version>2026</version></ICD10CM.tabular>\n";
+        let empty = "<?xml version=\"1.0\"?>\n<ICD10CM.tabular><version>2026</version></ICD10CM.tabular>\n";
         let err = parse(Path::new("empty.xml"), empty).unwrap_err();
         assert_eq!(err.line, None);
         assert!(err.reason.contains("no <diag>"), "{err}");

@@ -79,21 +79,19 @@ struct RawRelease {
 impl Manifest {
     /// Reads and checks a manifest file.
     pub fn read(path: &Path) -> Result<Manifest, LoadError> {
-        let text = std::fs::read_to_string(path).map_err(|e| LoadError::file(path, format!("cannot read manifest: {e}")))?;
-        let raw: RawManifest =
-            serde_json::from_str(&text).map_err(|e| LoadError::at_line(path, e.line(), format!("invalid manifest: {e}")))?;
+        let text =
+            std::fs::read_to_string(path).map_err(|e| LoadError::file(path, format!("cannot read manifest: {e}")))?;
+        let raw: RawManifest = serde_json::from_str(&text)
+            .map_err(|e| LoadError::at_line(path, e.line(), format!("invalid manifest: {e}")))?;
         let base = path.parent().unwrap_or(Path::new("."));
         let mut releases = Vec::with_capacity(raw.releases.len());
         for (index, release) in raw.releases.into_iter().enumerate() {
             let context = |reason: String| LoadError::file(path, format!("release #{}: {reason}", index + 1));
-            let system: CodeSystem = release.system.parse().map_err(|e: crate::codes::UnknownSystem| context(e.to_string()))?;
+            let system: CodeSystem =
+                release.system.parse().map_err(|e: crate::codes::UnknownSystem| context(e.to_string()))?;
             let effective_from = Date::parse(&release.effective_from).map_err(|e| context(e.to_string()))?;
-            let effective_to = release
-                .effective_to
-                .as_deref()
-                .map(Date::parse)
-                .transpose()
-                .map_err(|e| context(e.to_string()))?;
+            let effective_to =
+                release.effective_to.as_deref().map(Date::parse).transpose().map_err(|e| context(e.to_string()))?;
             if effective_to.is_some_and(|to| to < effective_from) {
                 return Err(context("effective_to is before effective_from".to_string()));
             }
@@ -132,11 +130,7 @@ impl Manifest {
         if releases.is_empty() {
             return Err(LoadError::file(path, "the manifest lists no releases"));
         }
-        Ok(Manifest {
-            path: path.to_path_buf(),
-            releases,
-            synonyms: raw.synonyms.map(|s| base.join(s)),
-        })
+        Ok(Manifest { path: path.to_path_buf(), releases, synonyms: raw.synonyms.map(|s| base.join(s)) })
     }
 
     /// Loads every release (in parallel) and builds the catalog.
@@ -147,9 +141,7 @@ impl Manifest {
                 .into_iter()
                 .zip(&self.releases)
                 .map(|(handle, spec)| {
-                    handle
-                        .join()
-                        .unwrap_or_else(|_| Err(LoadError::file(&spec.path, "loader panicked")))
+                    handle.join().unwrap_or_else(|_| Err(LoadError::file(&spec.path, "loader panicked")))
                 })
                 .collect()
         });

@@ -29,19 +29,11 @@ pub struct LoadError {
 impl LoadError {
     /// An error about the whole file.
     pub fn file(file: &Path, reason: impl Into<String>) -> LoadError {
-        LoadError {
-            file: file.to_path_buf(),
-            line: None,
-            reason: reason.into(),
-        }
+        LoadError { file: file.to_path_buf(), line: None, reason: reason.into() }
     }
 
     /// An error at a 1-based line.
     pub fn at_line(file: &Path, line: usize, reason: impl Into<String>) -> LoadError {
-        LoadError {
-            file: file.to_path_buf(),
-            line: Some(line),
-            reason: reason.into(),
-        }
+        LoadError { file: file.to_path_buf(), line: Some(line), reason: reason.into() }
     }
 }

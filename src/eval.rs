@@ -48,6 +48,10 @@ pub struct EvalReport {
     pub mrr_at_10: f64,
     /// Queries whose expected code was not first.
     pub misses: Vec<Miss>,
+    /// In-process search latency per query, sorted ascending.
+    pub latencies: Vec<std::time::Duration>,
+    /// The slowest queries, slowest first.
+    pub slowest: Vec<(std::time::Duration, String)>,
 }
 
 /// Reads a judged query file: `query<TAB>system<TAB>expected_code<TAB>class`, `#` comments.
@@ -87,7 +91,10 @@ pub fn evaluate(engine: &Engine, queries: &[JudgedQuery], as_of: Date) -> Result
             offset: 0,
             limit: CUTOFF,
         };
+        let started = std::time::Instant::now();
         let page = engine.index.search(&engine.catalog, &request)?;
+        report.latencies.push(started.elapsed());
+        report.slowest.push((started.elapsed(), judged.query.clone()));
         let top: Vec<String> = page
             .hits
             .iter()
@@ -104,6 +111,9 @@ pub fn evaluate(engine: &Engine, queries: &[JudgedQuery], as_of: Date) -> Result
             reciprocal += 1.0 / rank as f64;
         }
     }
+    report.latencies.sort_unstable();
+    report.slowest.sort_by(|a, b| b.0.cmp(&a.0));
+    report.slowest.truncate(5);
     let count = queries.len().max(1) as f64;
     report.recall_at_1 = first as f64 / count;
     report.recall_at_10 = within as f64 / count;
@@ -118,6 +128,22 @@ impl EvalReport {
             "queries {}  recall@1 {:.3}  recall@10 {:.3}  MRR@10 {:.3}\n",
             self.queries, self.recall_at_1, self.recall_at_10, self.mrr_at_10
         );
+        if !self.latencies.is_empty() {
+            let at = |share: f64| {
+                let index = ((self.latencies.len() as f64 * share).ceil() as usize).clamp(1, self.latencies.len()) - 1;
+                self.latencies[index].as_micros()
+            };
+            text.push_str(&format!(
+                "in-process search latency: p50 {} µs  p90 {} µs  p99 {} µs  max {} µs\n",
+                at(0.5),
+                at(0.9),
+                at(0.99),
+                at(1.0)
+            ));
+        }
+        for (elapsed, query) in &self.slowest {
+            text.push_str(&format!("  slow {:>6} µs  {query:?}\n", elapsed.as_micros()));
+        }
         for miss in &self.misses {
             let rank = miss.rank.map_or("-".to_string(), |r| r.to_string());
             text.push_str(&format!(

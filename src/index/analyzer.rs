@@ -80,6 +80,9 @@ pub struct Word {
     pub byte_from: usize,
     /// Byte offset one past the word's end.
     pub byte_to: usize,
+    /// Set by the search when no indexed word starts like this one: a candidate for
+    /// typo tolerance.
+    pub unknown: bool,
 }
 
 impl Word {
@@ -114,6 +117,7 @@ impl WordSplitter {
                 stem: String::new(),
                 byte_from: token.offset_from,
                 byte_to: token.offset_to,
+                unknown: false,
             });
         }
         let mut stem_stream = self.stemming.token_stream(text);

@@ -31,7 +31,9 @@ const WORD_ELSEWHERE: f32 = 0.0;
 const ELSEWHERE_PENALTY: i64 = 100;
 
 /// Words shorter than this match whole words only, never as a prefix.
-const MIN_PREFIX_CHARS: usize = 2;
+pub const MIN_PREFIX_CHARS: usize = 2;
+/// Longest word prefix indexed.
+pub const MAX_PREFIX_CHARS: usize = 15;
 /// Words shorter than this get no typo tolerance.
 pub const MIN_FUZZY_CHARS: usize = 4;
 /// Words this long or longer tolerate two edits in the second typo pass.
@@ -94,8 +96,21 @@ fn term_query(field: Field, text: &str) -> Box<dyn Query> {
     Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::Basic))
 }
 
-fn prefix_query(field: Field, prefix: &str) -> Box<dyn Query> {
-    Box::new(FuzzyTermQuery::new_prefix(Term::from_field_text(field, prefix), 0, true))
+/// Documents with a word starting with `prefix`, through the indexed word prefixes
+/// (longer prefixes are cut to [`MAX_PREFIX_CHARS`]).
+fn word_prefix_query(prefix_field: Field, prefix: &str) -> Box<dyn Query> {
+    let cut = prefix.char_indices().nth(MAX_PREFIX_CHARS).map_or(prefix, |(at, _)| &prefix[..at]);
+    term_query(prefix_field, cut)
+}
+
+/// Terms starting with `prefix`: a range over the term dictionary.
+fn term_prefix_query(field: Field, prefix: &str) -> Box<dyn Query> {
+    let mut upper = prefix.to_string();
+    upper.push(char::MAX);
+    Box::new(RangeQuery::new(
+        Bound::Included(Term::from_field_text(field, prefix)),
+        Bound::Excluded(Term::from_field_text(field, &upper)),
+    ))
 }
 
 fn near_query(field: Field, word: &str, distance: u8) -> Box<dyn Query> {
@@ -108,10 +123,17 @@ fn any_of(queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
 
 /// Every filter as one query that scores 0.
 pub fn filter_query(fields: &Fields, filters: &Filters) -> Box<dyn Query> {
-    let releases = filters.releases.iter().map(|&release| Term::from_field_u64(fields.release, u64::from(release)));
+    let releases: Vec<Box<dyn Query>> = filters
+        .releases
+        .iter()
+        .map(|&release| {
+            let id = Term::from_field_u64(fields.release, u64::from(release));
+            Box::new(RangeQuery::new(Bound::Included(id.clone()), Bound::Included(id))) as Box<dyn Query>
+        })
+        .collect();
     let as_of = i64::from(filters.as_of.days_since_epoch());
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
-        (Occur::Must, Box::new(TermSetQuery::new(releases))),
+        (Occur::Must, Box::new(BooleanQuery::union(releases))),
         (
             Occur::Must,
             Box::new(RangeQuery::new(Bound::Unbounded, Bound::Included(Term::from_field_i64(fields.added, as_of)))),
@@ -149,7 +171,7 @@ pub fn exact_code_query(fields: &Fields, code: &str) -> Box<dyn Query> {
 
 /// Codes starting with `code` (normalised), the code itself included.
 pub fn code_prefix_query(fields: &Fields, code: &str) -> Box<dyn Query> {
-    prefix_query(fields.code, code)
+    term_prefix_query(fields.code, code)
 }
 
 /// How words are matched.
@@ -186,9 +208,17 @@ pub fn text_query(fields: &Fields, phrasings: &[&[Word]], matching: Matching) ->
     ])))
 }
 
-/// Whether a word is long enough for typo tolerance.
+/// Whether a word gets typo tolerance: long enough, and unknown to the index.
 pub fn long_enough_for_typos(word: &Word) -> bool {
-    word.folded.chars().count() >= MIN_FUZZY_CHARS
+    word.unknown && word.folded.chars().count() >= MIN_FUZZY_CHARS
+}
+
+/// The term that finds documents with a word starting like `word`.
+pub fn prefix_term(fields: &Fields, word: &Word, in_title: bool) -> Term {
+    let field = if in_title { fields.title_prefixes } else { fields.other_prefixes };
+    let cut =
+        word.folded.char_indices().nth(MAX_PREFIX_CHARS).map_or(word.folded.as_str(), |(at, _)| &word.folded[..at]);
+    Term::from_field_text(field, cut)
 }
 
 fn phrasing_query(fields: &Fields, words: &[Word], matching: Matching) -> Box<dyn Query> {
@@ -205,8 +235,8 @@ fn word_query(fields: &Fields, word: &Word, matching: Matching) -> Box<dyn Query
     let mut title = vec![constant(term_query(fields.title, &word.stem), WORD_IN_TITLE)];
     let mut elsewhere = vec![term_query(fields.other_text, &word.stem)];
     if allow_prefix {
-        title.push(constant(prefix_query(fields.title_words, &word.folded), WORD_NEAR_TITLE));
-        elsewhere.push(prefix_query(fields.other_words, &word.folded));
+        title.push(constant(word_prefix_query(fields.title_prefixes, &word.folded), WORD_NEAR_TITLE));
+        elsewhere.push(word_prefix_query(fields.other_prefixes, &word.folded));
     }
     if let Matching::Near(distance) = matching {
         if long_enough_for_typos(word) {

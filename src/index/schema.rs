@@ -23,6 +23,10 @@ pub struct Fields {
     pub other_text: Field,
     /// Every other text, folded but not stemmed.
     pub other_words: Field,
+    /// Every prefix (2 to 15 characters) of every title word, for word-prefix matching.
+    pub title_prefixes: Field,
+    /// Every prefix of every word of the other texts.
+    pub other_prefixes: Field,
     /// 1 when billable.
     pub billable: Field,
     /// CPT category ordinal (0 for other systems).
@@ -53,18 +57,20 @@ pub fn build_schema() -> (Schema, Fields) {
     let fields = Fields {
         entry_ref: builder.add_u64_field("entry_ref", FAST),
         system: builder.add_u64_field("system", INDEXED),
-        release: builder.add_u64_field("release", INDEXED),
+        release: builder.add_u64_field("release", FAST),
         code: builder.add_text_field("code", STRING),
         title: builder.add_text_field("title", text_options.clone()),
         title_words: builder.add_text_field("title_words", word_options.clone()),
         other_text: builder.add_text_field("other_text", text_options),
-        other_words: builder.add_text_field("other_words", word_options),
+        other_words: builder.add_text_field("other_words", word_options.clone()),
+        title_prefixes: builder.add_text_field("title_prefixes", word_options.clone()),
+        other_prefixes: builder.add_text_field("other_prefixes", word_options),
         billable: builder.add_u64_field("billable", INDEXED | FAST),
         cpt_category: builder.add_u64_field("cpt_category", INDEXED),
         title_head: builder.add_text_field("title_head", STRING),
         ancestors: builder.add_text_field("ancestors", STRING),
-        added: builder.add_i64_field("added", INDEXED),
-        terminated: builder.add_i64_field("terminated", INDEXED),
+        added: builder.add_i64_field("added", FAST),
+        terminated: builder.add_i64_field("terminated", FAST),
         title_length: builder.add_u64_field("title_length", FAST),
         code_order: builder.add_u64_field("code_order", FAST),
     };

@@ -155,11 +155,19 @@ impl CodeIndex {
         for (group, query) in &groups {
             collect(*group, query.as_ref(), &mut page)?;
         }
-        // Typo tolerance fills a short list: one edit first, then two for long words.
-        // Code-shaped queries are matched as codes only.
-        let typo_words = code.is_none() && words.iter().any(query::long_enough_for_typos);
+        // Typo tolerance fills a short list, for words no indexed word starts like: one
+        // edit first, then two for long words. Code-shaped queries are matched as codes only.
+        if code.is_none() && page.total < FUZZY_FILL_BELOW {
+            for word in &mut words {
+                let known = |in_title| searcher.doc_freq(&query::prefix_term(fields, word, in_title)).unwrap_or(0) > 0;
+                word.unknown = !known(true) && !known(false);
+            }
+        }
+        let typo_words = words.iter().any(query::long_enough_for_typos);
         for distance in [1, 2] {
-            let long_words = words.iter().any(|w| w.folded.chars().count() >= query::TWO_EDITS_CHARS);
+            let long_words = words
+                .iter()
+                .any(|w| query::long_enough_for_typos(w) && w.folded.chars().count() >= query::TWO_EDITS_CHARS);
             if !typo_words || page.total >= FUZZY_FILL_BELOW || (distance == 2 && !long_words) {
                 break;
             }

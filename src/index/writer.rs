@@ -4,7 +4,8 @@ use std::collections::HashMap;
 
 use tantivy::{Index, TantivyDocument};
 
-use super::analyzer::{content_length, WordSplitter};
+use super::analyzer::{content_length, Word, WordSplitter};
+use super::query::{MAX_PREFIX_CHARS, MIN_PREFIX_CHARS};
 use super::schema::{cpt_category_ordinal, Fields};
 use super::IndexError;
 use crate::codes::{Ancestor, Catalog, CodeSystem, CptCategory, EntryKind};
@@ -38,11 +39,16 @@ pub fn write_catalog(index: &Index, fields: &Fields, catalog: &Catalog) -> Resul
             doc.add_text(fields.code, &entry.code);
             doc.add_text(fields.title, &entry.title);
             doc.add_text(fields.title_words, &entry.title);
+            let title_words = splitter.words(&entry.title);
+            doc.add_text(fields.title_prefixes, word_prefixes(&title_words));
             let other_texts = entry.short_title.iter().chain(entry.descriptors.iter().map(|d| &d.text));
+            let mut other_words = Vec::new();
             for text in other_texts {
                 doc.add_text(fields.other_text, text);
                 doc.add_text(fields.other_words, text);
+                other_words.extend(splitter.words(text));
             }
+            doc.add_text(fields.other_prefixes, word_prefixes(&other_words));
             doc.add_u64(fields.billable, u64::from(entry.billable && entry.kind != EntryKind::Header));
             let category = (system == CodeSystem::Cpt).then(|| CptCategory::of_code(&entry.code)).flatten();
             doc.add_u64(fields.cpt_category, cpt_category_ordinal(category));
@@ -55,7 +61,6 @@ pub fn write_catalog(index: &Index, fields: &Fields, catalog: &Catalog) -> Resul
             }
             doc.add_i64(fields.added, entry.added.map_or(i64::MIN, |d| i64::from(d.days_since_epoch())));
             doc.add_i64(fields.terminated, entry.terminated.map_or(i64::MAX, |d| i64::from(d.days_since_epoch())));
-            let title_words = splitter.words(&entry.title);
             if let Some(head) = title_words.first() {
                 doc.add_text(fields.title_head, &head.stem);
                 if head.folded != head.stem {
@@ -73,6 +78,20 @@ pub fn write_catalog(index: &Index, fields: &Fields, catalog: &Catalog) -> Resul
     Ok(())
 }
 
+/// Every prefix of 2 to [`MAX_PREFIX_CHARS`] characters of every word, space-separated
+/// (indexed with the folding analyzer, each becomes a term).
+fn word_prefixes(words: &[Word]) -> String {
+    let mut prefixes = String::new();
+    for word in words {
+        let ends = word.folded.char_indices().map(|(at, _)| at).skip(MIN_PREFIX_CHARS).chain([word.folded.len()]);
+        for end in ends.take(MAX_PREFIX_CHARS + 1 - MIN_PREFIX_CHARS) {
+            prefixes.push_str(&word.folded[..end]);
+            prefixes.push(' ');
+        }
+    }
+    prefixes
+}
+
 /// Rank of every (system, code) in code order, the same for every release.
 fn global_code_order(catalog: &Catalog) -> HashMap<(CodeSystem, &str), u64> {
     let mut keys: Vec<(CodeSystem, &str)> = catalog
@@ -83,4 +102,17 @@ fn global_code_order(catalog: &Catalog) -> HashMap<(CodeSystem, &str), u64> {
     keys.sort_unstable();
     keys.dedup();
     keys.into_iter().enumerate().map(|(rank, key)| (key, rank as u64)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_word_prefixes_from_two_characters() {
+        let words = WordSplitter::default().words("Type 2 diabetes");
+        assert_eq!(word_prefixes(&words), "ty typ type di dia diab diabe diabet diabete diabetes ");
+        let long = WordSplitter::default().words("pneumonoultramicroscopic");
+        assert_eq!(word_prefixes(&long).split(' ').filter(|p| !p.is_empty()).last(), Some("pneumonoultrami"));
+    }
 }

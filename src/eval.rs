@@ -112,7 +112,7 @@ pub fn evaluate(engine: &Engine, queries: &[JudgedQuery], as_of: Date) -> Result
         }
     }
     report.latencies.sort_unstable();
-    report.slowest.sort_by(|a, b| b.0.cmp(&a.0));
+    report.slowest.sort_by_key(|(elapsed, _)| std::cmp::Reverse(*elapsed));
     report.slowest.truncate(5);
     let count = queries.len().max(1) as f64;
     report.recall_at_1 = first as f64 / count;

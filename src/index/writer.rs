@@ -113,6 +113,6 @@ mod tests {
         let words = WordSplitter::default().words("Type 2 diabetes");
         assert_eq!(word_prefixes(&words), "ty typ type di dia diab diabe diabet diabete diabetes ");
         let long = WordSplitter::default().words("pneumonoultramicroscopic");
-        assert_eq!(word_prefixes(&long).split(' ').filter(|p| !p.is_empty()).last(), Some("pneumonoultrami"));
+        assert_eq!(word_prefixes(&long).split(' ').filter(|p| !p.is_empty()).next_back(), Some("pneumonoultrami"));
     }
 }

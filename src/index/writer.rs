@@ -82,7 +82,7 @@ pub fn write_catalog(index: &Index, fields: &Fields, catalog: &Catalog) -> Resul
 /// (indexed with the folding analyzer, each becomes a term).
 fn word_prefixes(words: &[Word]) -> String {
     let mut prefixes = String::new();
-    for word in words {
+    for word in words.iter().filter(|word| word.folded.chars().count() >= MIN_PREFIX_CHARS) {
         let ends = word.folded.char_indices().map(|(at, _)| at).skip(MIN_PREFIX_CHARS).chain([word.folded.len()]);
         for end in ends.take(MAX_PREFIX_CHARS + 1 - MIN_PREFIX_CHARS) {
             prefixes.push_str(&word.folded[..end]);
@@ -113,6 +113,6 @@ mod tests {
         let words = WordSplitter::default().words("Type 2 diabetes");
         assert_eq!(word_prefixes(&words), "ty typ type di dia diab diabe diabet diabete diabetes ");
         let long = WordSplitter::default().words("pneumonoultramicroscopic");
-        assert_eq!(word_prefixes(&long).split(' ').filter(|p| !p.is_empty()).next_back(), Some("pneumonoultrami"));
+        assert_eq!(word_prefixes(&long).split(' ').rfind(|p| !p.is_empty()), Some("pneumonoultrami"));
     }
 }

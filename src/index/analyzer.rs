@@ -35,6 +35,9 @@ const QUALIFIER_WORDS: &[&str] = &[
     "without",
 ];
 
+/// Words that only link others; dropped from queries that have other words.
+const CONNECTIVE_WORDS: &[&str] = &["a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to"];
+
 /// Number of words of a title that are not qualifiers.
 pub fn content_length(words: &[Word]) -> u64 {
     let mut previous: Option<&str> = None;
@@ -86,6 +89,11 @@ pub struct Word {
 }
 
 impl Word {
+    /// Whether this word only links others ("of", "the", "in"): it is dropped from queries.
+    pub fn is_connective(&self) -> bool {
+        CONNECTIVE_WORDS.binary_search(&self.folded.as_str()).is_ok()
+    }
+
     /// Whether this word only qualifies a title (see [`QUALIFIER_WORDS`]).
     pub fn is_qualifier(&self) -> bool {
         QUALIFIER_WORDS.binary_search(&self.folded.as_str()).is_ok()
@@ -137,15 +145,75 @@ impl WordSplitter {
     }
 }
 
+/// The phrase keys of a text: its folded words joined by spaces, and the same without the
+/// parts that do not change its meaning for a coder (parenthesised nonessential modifiers,
+/// "NOS", a trailing ", unspecified ..." segment, a trailing "without complications").
+pub fn phrase_keys(splitter: &mut WordSplitter, text: &str) -> Vec<String> {
+    let mut keys = Vec::with_capacity(2);
+    let full = phrase_key(&splitter.words(text));
+    if full.is_empty() {
+        return keys;
+    }
+    let mut essential = String::with_capacity(text.len());
+    let mut depth = 0usize;
+    for c in text.chars() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => essential.push(c),
+            _ => {}
+        }
+    }
+    if let Some(at) = essential.to_ascii_lowercase().find(", unspecified") {
+        essential.truncate(at);
+    }
+    let mut words: Vec<Word> = splitter.words(&essential).into_iter().filter(|w| w.folded != "nos").collect();
+    let ends_without_complications = words.len() > 2
+        && words[words.len() - 2].folded == "without"
+        && matches!(words[words.len() - 1].folded.as_str(), "complication" | "complications");
+    if ends_without_complications {
+        words.truncate(words.len() - 2);
+    }
+    let reduced = phrase_key(&words);
+    keys.push(full);
+    if !reduced.is_empty() && !keys.contains(&reduced) {
+        keys.push(reduced);
+    }
+    keys
+}
+
+/// Folded words joined by single spaces.
+pub fn phrase_key(words: &[Word]) -> String {
+    words.iter().map(|w| w.folded.as_str()).collect::<Vec<_>>().join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
+    fn phrase_keys_drop_nonessential_parts() {
+        let mut splitter = WordSplitter::default();
+        assert_eq!(
+            phrase_keys(&mut splitter, "Essential (primary) hypertension"),
+            ["essential primary hypertension", "essential hypertension"]
+        );
+        assert_eq!(phrase_keys(&mut splitter, "Pneumonia, unspecified organism"), ["pneumonia unspecified organism", "pneumonia"]);
+        assert_eq!(phrase_keys(&mut splitter, "Diabetes NOS"), ["diabetes nos", "diabetes"]);
+        assert_eq!(
+            phrase_keys(&mut splitter, "Type 2 diabetes mellitus without complications"),
+            ["type 2 diabetes mellitus without complications", "type 2 diabetes mellitus"]
+        );
+        assert_eq!(phrase_keys(&mut splitter, "Heart failure"), ["heart failure"]);
+    }
+
+    #[test]
     fn qualifier_list_is_sorted_for_binary_search() {
-        let mut sorted = QUALIFIER_WORDS.to_vec();
-        sorted.sort_unstable();
-        assert_eq!(sorted, QUALIFIER_WORDS);
+        for list in [QUALIFIER_WORDS, CONNECTIVE_WORDS] {
+            let mut sorted = list.to_vec();
+            sorted.sort_unstable();
+            assert_eq!(sorted, list);
+        }
     }
 
     #[test]

@@ -7,7 +7,9 @@
 //!   `VARIANT_BASE + content_words × CONTENT_UNIT − penalties`, and the best phrasing counts;
 //! - per word, the penalty is 0 when its stem is a title word, 1 when it is only the prefix
 //!   (or, in typo mode, a near spelling) of a title word, 100 when it is only in other text;
-//! - `HEAD_BONUS` is added when a query word is the title's first word.
+//! - `HEAD_BONUS` is added when a query word is the title's first word;
+//! - `PHRASE_BONUS` is added when a phrasing is a whole text of the code (title, inclusion
+//!   term, descriptor), nonessential parts aside.
 
 use std::ops::Bound;
 
@@ -18,13 +20,14 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
-use super::analyzer::{content_length, Word};
+use super::analyzer::{content_length, phrase_key, Word};
 use super::schema::{cpt_category_ordinal, Fields};
 use crate::codes::{CptCategory, Date, ReleaseId};
 
 const VARIANT_BASE: f32 = 1_000_000.0;
 const CONTENT_UNIT: f32 = 10_000.0;
 const HEAD_BONUS: f32 = 2_000_000.0;
+const PHRASE_BONUS: f32 = 4_000_000.0;
 const WORD_IN_TITLE: f32 = 100.0;
 const WORD_NEAR_TITLE: f32 = 99.0;
 const WORD_ELSEWHERE: f32 = 0.0;
@@ -42,6 +45,8 @@ pub const TWO_EDITS_CHARS: usize = 8;
 /// How a document matched, decoded from its score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MatchScore {
+    /// A phrasing of the query is a whole text of the code.
+    pub phrase: bool,
     /// A query word is the title's first word.
     pub head: bool,
     /// Content words of the best phrasing.
@@ -56,6 +61,10 @@ impl MatchScore {
     /// Decodes a score built by this module.
     pub fn decode(score: f32) -> MatchScore {
         let mut total = score.round() as i64;
+        let phrase = total >= PHRASE_BONUS as i64;
+        if phrase {
+            total -= PHRASE_BONUS as i64;
+        }
         let head = total >= HEAD_BONUS as i64;
         if head {
             total -= HEAD_BONUS as i64;
@@ -65,6 +74,7 @@ impl MatchScore {
         let content_words = (above_base + unit - 1).div_euclid(unit).max(0);
         let penalty = (content_words * unit - above_base).max(0);
         MatchScore {
+            phrase,
             head,
             content_words,
             near_words: penalty % ELSEWHERE_PENALTY,
@@ -177,19 +187,47 @@ pub fn code_prefix_query(fields: &Fields, code: &str) -> Box<dyn Query> {
 /// How words are matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Matching {
-    /// Stems and word prefixes only.
+    /// Stems and word prefixes only; every word required.
     Strict,
-    /// Also words within this many edits (for words long enough).
+    /// Stems and word prefixes; phrasings of 3 or more words may miss one word in four
+    /// (at least one).
+    Relaxed,
+    /// Also words within this many edits (for unknown words long enough); every word required.
     Near(u8),
+}
+
+/// Words a relaxed phrasing may miss.
+fn relaxed_missing(words: usize) -> usize {
+    if words < 3 {
+        0
+    } else {
+        words.div_ceil(4).max(1)
+    }
 }
 
 /// Text matching: every word of one phrasing (as typed, or a synonym variant) must match
 /// the title or another text.
 pub fn text_query(fields: &Fields, phrasings: &[&[Word]], matching: Matching) -> Option<Box<dyn Query>> {
-    let phrasings: Vec<&[Word]> = phrasings.iter().copied().filter(|words| !words.is_empty()).collect();
+    // Relaxed phrasings keep only the words that carry meaning (3+ letters, no qualifiers):
+    // a union over common short words would cost more than it finds.
+    let relaxed_words: Vec<Vec<Word>>;
+    let phrasings: Vec<&[Word]> = if matching == Matching::Relaxed {
+        relaxed_words = phrasings
+            .iter()
+            .map(|words| {
+                words.iter().filter(|w| w.folded.chars().count() >= 3 && !w.is_qualifier()).cloned().collect()
+            })
+            .filter(|words: &Vec<Word>| relaxed_missing(words.len()) > 0)
+            .collect();
+        relaxed_words.iter().map(Vec::as_slice).collect()
+    } else {
+        phrasings.iter().copied().filter(|words| !words.is_empty()).collect()
+    };
     if phrasings.is_empty() {
         return None;
     }
+    let whole_texts: Vec<Box<dyn Query>> =
+        phrasings.iter().map(|words| term_query(fields.phrases, &phrase_key(words))).collect();
     let alternatives = phrasings.iter().map(|words| phrasing_query(fields, words, matching)).collect();
     let heads = phrasings
         .iter()
@@ -205,6 +243,7 @@ pub fn text_query(fields: &Fields, phrasings: &[&[Word]], matching: Matching) ->
     Some(Box::new(BooleanQuery::new(vec![
         (Occur::Must, any_of(alternatives)),
         (Occur::Should, constant(any_of(heads), HEAD_BONUS)),
+        (Occur::Should, constant(any_of(whole_texts), PHRASE_BONUS)),
     ])))
 }
 
@@ -225,6 +264,11 @@ fn phrasing_query(fields: &Fields, words: &[Word], matching: Matching) -> Box<dy
     let content = content_length(words) as f32;
     let base = VARIANT_BASE + content * CONTENT_UNIT - WORD_IN_TITLE * words.len() as f32;
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, constant(Box::new(AllQuery), base))];
+    if matching == Matching::Relaxed {
+        let required = words.len() - relaxed_missing(words.len());
+        clauses.extend(words.iter().map(|word| (Occur::Should, word_query(fields, word, matching))));
+        return Box::new(BooleanQuery::with_minimum_required_clauses(clauses, required));
+    }
     clauses.extend(words.iter().map(|word| (Occur::Must, word_query(fields, word, matching))));
     Box::new(BooleanQuery::new(clauses))
 }
@@ -252,21 +296,22 @@ fn word_query(fields: &Fields, word: &Word, matching: Matching) -> Box<dyn Query
 mod tests {
     use super::*;
 
-    fn score(head: bool, content: i64, near: i64, elsewhere: i64) -> f32 {
+    fn score(phrase: bool, head: bool, content: i64, near: i64, elsewhere: i64) -> f32 {
         let words = content;
         let base = VARIANT_BASE as i64 + content * CONTENT_UNIT as i64 - 100 * words;
         let word_scores = 100 * (words - near - elsewhere) + 99 * near;
-        (base + word_scores + if head { HEAD_BONUS as i64 } else { 0 }) as f32
+        let bonus = if head { HEAD_BONUS as i64 } else { 0 } + if phrase { PHRASE_BONUS as i64 } else { 0 };
+        (base + word_scores + bonus) as f32
     }
 
     #[test]
     fn decodes_what_it_encodes() {
-        for (head, content, near, elsewhere) in [(true, 3, 0, 0), (false, 4, 2, 1), (false, 1, 0, 1), (true, 24, 5, 19)]
-        {
-            let decoded = MatchScore::decode(score(head, content, near, elsewhere));
+        let cases = [(true, true, 3, 0, 0), (false, false, 4, 2, 1), (true, false, 1, 0, 1), (false, true, 24, 5, 19)];
+        for (phrase, head, content, near, elsewhere) in cases {
+            let decoded = MatchScore::decode(score(phrase, head, content, near, elsewhere));
             assert_eq!(
                 decoded,
-                MatchScore { head, content_words: content, near_words: near, elsewhere_words: elsewhere }
+                MatchScore { phrase, head, content_words: content, near_words: near, elsewhere_words: elsewhere }
             );
         }
         let only_qualifiers = VARIANT_BASE - 100.0 + 100.0;

@@ -33,6 +33,10 @@ pub struct Fields {
     pub cpt_category: Field,
     /// First word of the title, as stem and as folded word (untokenised).
     pub title_head: Field,
+    /// Whole texts as phrases (folded words joined by spaces), also without their
+    /// nonessential parts: parenthesised words, "NOS", a trailing ", unspecified ..." or
+    /// "without complications".
+    pub phrases: Field,
     /// Ids of every hierarchy node and code above the code, and the code itself.
     pub ancestors: Field,
     /// Add date in days since the epoch (`i64::MIN` when none).
@@ -43,6 +47,8 @@ pub struct Fields {
     pub title_length: Field,
     /// Global code order (system, then code).
     pub code_order: Field,
+    /// Number of characters of the code (code-prefix results list shorter codes first).
+    pub code_length: Field,
 }
 
 /// Builds the schema and its field handles.
@@ -68,11 +74,13 @@ pub fn build_schema() -> (Schema, Fields) {
         billable: builder.add_u64_field("billable", INDEXED | FAST),
         cpt_category: builder.add_u64_field("cpt_category", INDEXED),
         title_head: builder.add_text_field("title_head", STRING),
+        phrases: builder.add_text_field("phrases", STRING),
         ancestors: builder.add_text_field("ancestors", STRING),
         added: builder.add_i64_field("added", FAST),
         terminated: builder.add_i64_field("terminated", FAST),
         title_length: builder.add_u64_field("title_length", FAST),
         code_order: builder.add_u64_field("code_order", FAST),
+        code_length: builder.add_u64_field("code_length", FAST),
     };
     (builder.build(), fields)
 }

@@ -18,6 +18,8 @@ use crate::codes::{normalize_code, Catalog, CodeSystem, CptCategory, Date, Relea
 pub const MAX_QUERY_WORDS: usize = 24;
 /// Typo tolerance runs when the strict groups find fewer results than this.
 pub const FUZZY_FILL_BELOW: usize = 20;
+/// Phrasings may miss a word when the strict groups find fewer results than this.
+pub const RELAXED_BELOW: usize = 5;
 
 /// A search, in domain terms.
 #[derive(Debug, Clone)]
@@ -90,6 +92,7 @@ enum Group {
     ExactCode,
     CodePrefix,
     Text,
+    Relaxed,
     Fuzzy,
 }
 
@@ -116,10 +119,17 @@ impl CodeIndex {
         };
         let filter = query::filter_query(fields, &filters);
         let mut splitter = WordSplitter::default();
-        let mut words = splitter.words(&request.text);
+        let code = code_shaped(&request.text).or_else(|| code_token(&request.text));
+        let text_without_code = match &code {
+            Some(code) if code.token_only => remove_token(&request.text, &code.typed),
+            _ => request.text.clone(),
+        };
+        let mut words = splitter.words(&text_without_code);
+        if words.iter().any(|word| !word.is_connective()) {
+            words.retain(|word| !word.is_connective());
+        }
         words.truncate(MAX_QUERY_WORDS);
         let variants = self.synonyms.variants(&words);
-        let code = code_shaped(&request.text);
 
         let mut groups: Vec<(Group, Box<dyn Query>)> = Vec::new();
         let mut exclusions: Vec<Box<dyn Query>> = Vec::new();
@@ -154,6 +164,13 @@ impl CodeIndex {
         };
         for (group, query) in &groups {
             collect(*group, query.as_ref(), &mut page)?;
+        }
+        // Next to nothing found: let long phrasings miss a word.
+        if page.total < RELAXED_BELOW {
+            if let Some(relaxed) = query::text_query(fields, &phrasings, Matching::Relaxed) {
+                collect(Group::Relaxed, restrict(relaxed.box_clone(), filter.as_ref(), &exclusions).as_ref(), &mut page)?;
+                exclusions.push(relaxed);
+            }
         }
         // Typo tolerance fills a short list, for words no indexed word starts like: one
         // edit first, then two for long words. Code-shaped queries are matched as codes only.
@@ -212,6 +229,7 @@ fn hit(catalog: &Catalog, group: Group, key: RankKey, words: &[Word], variants: 
         Group::ExactCode => MatchType::ExactCode,
         Group::CodePrefix => MatchType::CodePrefix,
         Group::Fuzzy => MatchType::Fuzzy,
+        Group::Relaxed => MatchType::OtherText,
         Group::Text => match key.0 {
             3 => MatchType::FullTitle,
             1 | 2 => MatchType::AllWordsInTitle,
@@ -240,17 +258,19 @@ fn rank_fn(segment: &SegmentReader, group: Group) -> impl Fn(DocId, Score) -> Ra
     let title_length = column("title_length");
     let billable = column("billable");
     let code_order = column("code_order");
+    let code_length = column("code_length");
     move |doc: DocId, score: Score| {
         let read = |column: &Option<Column<u64>>| column.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
         let reference = read(&entry_ref);
         let order = -(read(&code_order).min(i64::MAX as u64) as i64);
         if matches!(group, Group::ExactCode | Group::CodePrefix) {
-            return (0, 0, 0, 0, 0, order, reference);
+            return (0, 0, -(read(&code_length) as i64), 0, 0, order, reference);
         }
         let matched = MatchScore::decode(score);
         let length = read(&title_length) as i64;
         let tier = match (group, matched.near_words, matched.elsewhere_words) {
-            (Group::Fuzzy, _, _) => 0,
+            (Group::Fuzzy | Group::Relaxed, _, _) => 0,
+            _ if matched.phrase => 3,
             (_, 0, 0) if length == matched.content_words => 3,
             (_, 0, 0) => 2,
             (_, _, 0) => 1,
@@ -265,6 +285,37 @@ fn rank_fn(segment: &SegmentReader, group: Group) -> impl Fn(DocId, Score) -> Ra
 struct CodeShape {
     normalized: String,
     prefix_allowed: bool,
+    /// The code as typed.
+    typed: String,
+    /// The code is one word of a longer query ("E11.9 diabetes").
+    token_only: bool,
+}
+
+/// A word of a longer query that is clearly a code: a letter and a digit then more, or five
+/// characters of CPT form. Matched exactly, never by prefix.
+fn code_token(text: &str) -> Option<CodeShape> {
+    text.split_whitespace().find_map(|token| {
+        let trimmed = token.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+        let shape = code_shaped(trimmed)?;
+        let bytes = shape.normalized.as_bytes();
+        let clearly_code = bytes.len() >= 3
+            && ((bytes[0].is_ascii_uppercase() && bytes[1].is_ascii_digit() && bytes[2].is_ascii_digit())
+                || bytes.len() == 5 && bytes[..4].iter().all(u8::is_ascii_digit));
+        clearly_code.then(|| CodeShape { prefix_allowed: false, token_only: true, typed: token.to_string(), ..shape })
+    })
+}
+
+/// `text` without the first occurrence of the whitespace-separated `token`.
+fn remove_token(text: &str, token: &str) -> String {
+    let mut removed = false;
+    text.split_whitespace()
+        .filter(|word| {
+            let drop = !removed && *word == token;
+            removed |= drop;
+            !drop
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Recognises code-shaped input: `E11.9`, `e119`, `992`, `0001U`, `25`, `RT`.
@@ -280,11 +331,11 @@ fn code_shaped(text: &str) -> Option<CodeShape> {
     let digits_then_letter = bytes.len() == 5 && bytes[..4].iter().all(u8::is_ascii_digit);
     let all_digits = bytes.iter().all(u8::is_ascii_digit);
     if has_digit && (letter_then_digit || digits_then_letter || (all_digits && bytes.len() >= 2)) {
-        return Some(CodeShape { normalized, prefix_allowed: true });
+        return Some(CodeShape { normalized, prefix_allowed: true, typed: trimmed.to_string(), token_only: false });
     }
     // Two letters: a modifier such as RT; exact match only.
     if bytes.len() == 2 && bytes.iter().all(u8::is_ascii_uppercase) {
-        return Some(CodeShape { normalized, prefix_allowed: false });
+        return Some(CodeShape { normalized, prefix_allowed: false, typed: trimmed.to_string(), token_only: false });
     }
     None
 }
@@ -304,5 +355,10 @@ mod tests {
         assert_eq!(shape("type 2"), None);
         assert_eq!(shape("diabetes"), None);
         assert_eq!(shape("1"), None);
+        let token = code_token("E11.9 diabetes").map(|s| (s.normalized, s.typed));
+        assert_eq!(token, Some(("E119".to_string(), "E11.9".to_string())));
+        assert_eq!(code_token("stage 3 pressure ulcer").map(|s| s.normalized), None);
+        assert_eq!(code_token("office visit 99213").map(|s| s.normalized).as_deref(), Some("99213"));
+        assert_eq!(remove_token("E11.9 diabetes", "E11.9"), "diabetes");
     }
 }

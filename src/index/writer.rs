@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use tantivy::{Index, TantivyDocument};
 
-use super::analyzer::{content_length, Word, WordSplitter};
+use super::analyzer::{content_length, phrase_keys, Word, WordSplitter};
 use super::query::{MAX_PREFIX_CHARS, MIN_PREFIX_CHARS};
 use super::schema::{cpt_category_ordinal, Fields};
 use super::IndexError;
@@ -41,6 +41,15 @@ pub fn write_catalog(index: &Index, fields: &Fields, catalog: &Catalog) -> Resul
             doc.add_text(fields.title_words, &entry.title);
             let title_words = splitter.words(&entry.title);
             doc.add_text(fields.title_prefixes, word_prefixes(&title_words));
+            let all_texts = std::iter::once(&entry.title)
+                .chain(entry.short_title.iter())
+                .chain(entry.descriptors.iter().map(|d| &d.text));
+            let mut phrases: Vec<String> = all_texts.flat_map(|text| phrase_keys(&mut splitter, text)).collect();
+            phrases.sort_unstable();
+            phrases.dedup();
+            for phrase in &phrases {
+                doc.add_text(fields.phrases, phrase);
+            }
             let other_texts = entry.short_title.iter().chain(entry.descriptors.iter().map(|d| &d.text));
             let mut other_words = Vec::new();
             for text in other_texts {
@@ -70,6 +79,7 @@ pub fn write_catalog(index: &Index, fields: &Fields, catalog: &Catalog) -> Resul
             doc.add_u64(fields.title_length, content_length(&title_words));
             let order = code_order.get(&(system, entry.code.as_str())).copied().unwrap_or(u64::MAX);
             doc.add_u64(fields.code_order, order);
+            doc.add_u64(fields.code_length, entry.code.len() as u64);
             writer.add_document(doc)?;
         }
     }

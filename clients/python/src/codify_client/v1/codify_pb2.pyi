@@ -1,0 +1,461 @@
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class CodeSystem(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CODE_SYSTEM_UNSPECIFIED: _ClassVar[CodeSystem]
+    CODE_SYSTEM_ICD10CM: _ClassVar[CodeSystem]
+    CODE_SYSTEM_HCPCS: _ClassVar[CodeSystem]
+    CODE_SYSTEM_CPT: _ClassVar[CodeSystem]
+
+class CptCategory(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CPT_CATEGORY_UNSPECIFIED: _ClassVar[CptCategory]
+    CPT_CATEGORY_I: _ClassVar[CptCategory]
+    CPT_CATEGORY_II: _ClassVar[CptCategory]
+    CPT_CATEGORY_III: _ClassVar[CptCategory]
+    CPT_CATEGORY_PLA: _ClassVar[CptCategory]
+    CPT_CATEGORY_MODIFIER: _ClassVar[CptCategory]
+
+class CodeKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CODE_KIND_UNSPECIFIED: _ClassVar[CodeKind]
+    CODE_KIND_HEADER: _ClassVar[CodeKind]
+    CODE_KIND_CODE: _ClassVar[CodeKind]
+    CODE_KIND_MODIFIER: _ClassVar[CodeKind]
+
+class HierarchyLevel(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    HIERARCHY_LEVEL_UNSPECIFIED: _ClassVar[HierarchyLevel]
+    HIERARCHY_LEVEL_CHAPTER: _ClassVar[HierarchyLevel]
+    HIERARCHY_LEVEL_SECTION: _ClassVar[HierarchyLevel]
+    HIERARCHY_LEVEL_SUBSECTION: _ClassVar[HierarchyLevel]
+    HIERARCHY_LEVEL_HEADING: _ClassVar[HierarchyLevel]
+    HIERARCHY_LEVEL_SUBHEADING: _ClassVar[HierarchyLevel]
+    HIERARCHY_LEVEL_GROUP: _ClassVar[HierarchyLevel]
+    HIERARCHY_LEVEL_CODE: _ClassVar[HierarchyLevel]
+
+class CodeStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CODE_STATUS_UNSPECIFIED: _ClassVar[CodeStatus]
+    CODE_STATUS_ACTIVE: _ClassVar[CodeStatus]
+    CODE_STATUS_TERMINATED: _ClassVar[CodeStatus]
+    CODE_STATUS_NOT_YET_EFFECTIVE: _ClassVar[CodeStatus]
+
+class MatchType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    MATCH_TYPE_UNSPECIFIED: _ClassVar[MatchType]
+    MATCH_TYPE_EXACT_CODE: _ClassVar[MatchType]
+    MATCH_TYPE_CODE_PREFIX: _ClassVar[MatchType]
+    MATCH_TYPE_FULL_TITLE: _ClassVar[MatchType]
+    MATCH_TYPE_ALL_WORDS_IN_TITLE: _ClassVar[MatchType]
+    MATCH_TYPE_OTHER_TEXT: _ClassVar[MatchType]
+    MATCH_TYPE_FUZZY: _ClassVar[MatchType]
+
+class DescriptorType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    DESCRIPTOR_TYPE_UNSPECIFIED: _ClassVar[DescriptorType]
+    DESCRIPTOR_TYPE_MEDIUM: _ClassVar[DescriptorType]
+    DESCRIPTOR_TYPE_CONSUMER: _ClassVar[DescriptorType]
+    DESCRIPTOR_TYPE_CLINICIAN: _ClassVar[DescriptorType]
+    DESCRIPTOR_TYPE_INCLUSION_TERM: _ClassVar[DescriptorType]
+
+class NoteType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    NOTE_TYPE_UNSPECIFIED: _ClassVar[NoteType]
+    NOTE_TYPE_INCLUDES: _ClassVar[NoteType]
+    NOTE_TYPE_EXCLUDES1: _ClassVar[NoteType]
+    NOTE_TYPE_EXCLUDES2: _ClassVar[NoteType]
+    NOTE_TYPE_CODE_FIRST: _ClassVar[NoteType]
+    NOTE_TYPE_USE_ADDITIONAL_CODE: _ClassVar[NoteType]
+    NOTE_TYPE_CODE_ALSO: _ClassVar[NoteType]
+    NOTE_TYPE_NOTE: _ClassVar[NoteType]
+
+class ValidityReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    VALIDITY_REASON_UNSPECIFIED: _ClassVar[ValidityReason]
+    VALIDITY_REASON_VALID: _ClassVar[ValidityReason]
+    VALIDITY_REASON_MALFORMED: _ClassVar[ValidityReason]
+    VALIDITY_REASON_UNKNOWN: _ClassVar[ValidityReason]
+    VALIDITY_REASON_NOT_BILLABLE: _ClassVar[ValidityReason]
+    VALIDITY_REASON_TERMINATED: _ClassVar[ValidityReason]
+    VALIDITY_REASON_NOT_YET_EFFECTIVE: _ClassVar[ValidityReason]
+    VALIDITY_REASON_NO_RELEASE: _ClassVar[ValidityReason]
+CODE_SYSTEM_UNSPECIFIED: CodeSystem
+CODE_SYSTEM_ICD10CM: CodeSystem
+CODE_SYSTEM_HCPCS: CodeSystem
+CODE_SYSTEM_CPT: CodeSystem
+CPT_CATEGORY_UNSPECIFIED: CptCategory
+CPT_CATEGORY_I: CptCategory
+CPT_CATEGORY_II: CptCategory
+CPT_CATEGORY_III: CptCategory
+CPT_CATEGORY_PLA: CptCategory
+CPT_CATEGORY_MODIFIER: CptCategory
+CODE_KIND_UNSPECIFIED: CodeKind
+CODE_KIND_HEADER: CodeKind
+CODE_KIND_CODE: CodeKind
+CODE_KIND_MODIFIER: CodeKind
+HIERARCHY_LEVEL_UNSPECIFIED: HierarchyLevel
+HIERARCHY_LEVEL_CHAPTER: HierarchyLevel
+HIERARCHY_LEVEL_SECTION: HierarchyLevel
+HIERARCHY_LEVEL_SUBSECTION: HierarchyLevel
+HIERARCHY_LEVEL_HEADING: HierarchyLevel
+HIERARCHY_LEVEL_SUBHEADING: HierarchyLevel
+HIERARCHY_LEVEL_GROUP: HierarchyLevel
+HIERARCHY_LEVEL_CODE: HierarchyLevel
+CODE_STATUS_UNSPECIFIED: CodeStatus
+CODE_STATUS_ACTIVE: CodeStatus
+CODE_STATUS_TERMINATED: CodeStatus
+CODE_STATUS_NOT_YET_EFFECTIVE: CodeStatus
+MATCH_TYPE_UNSPECIFIED: MatchType
+MATCH_TYPE_EXACT_CODE: MatchType
+MATCH_TYPE_CODE_PREFIX: MatchType
+MATCH_TYPE_FULL_TITLE: MatchType
+MATCH_TYPE_ALL_WORDS_IN_TITLE: MatchType
+MATCH_TYPE_OTHER_TEXT: MatchType
+MATCH_TYPE_FUZZY: MatchType
+DESCRIPTOR_TYPE_UNSPECIFIED: DescriptorType
+DESCRIPTOR_TYPE_MEDIUM: DescriptorType
+DESCRIPTOR_TYPE_CONSUMER: DescriptorType
+DESCRIPTOR_TYPE_CLINICIAN: DescriptorType
+DESCRIPTOR_TYPE_INCLUSION_TERM: DescriptorType
+NOTE_TYPE_UNSPECIFIED: NoteType
+NOTE_TYPE_INCLUDES: NoteType
+NOTE_TYPE_EXCLUDES1: NoteType
+NOTE_TYPE_EXCLUDES2: NoteType
+NOTE_TYPE_CODE_FIRST: NoteType
+NOTE_TYPE_USE_ADDITIONAL_CODE: NoteType
+NOTE_TYPE_CODE_ALSO: NoteType
+NOTE_TYPE_NOTE: NoteType
+VALIDITY_REASON_UNSPECIFIED: ValidityReason
+VALIDITY_REASON_VALID: ValidityReason
+VALIDITY_REASON_MALFORMED: ValidityReason
+VALIDITY_REASON_UNKNOWN: ValidityReason
+VALIDITY_REASON_NOT_BILLABLE: ValidityReason
+VALIDITY_REASON_TERMINATED: ValidityReason
+VALIDITY_REASON_NOT_YET_EFFECTIVE: ValidityReason
+VALIDITY_REASON_NO_RELEASE: ValidityReason
+
+class CodeRef(_message.Message):
+    __slots__ = ("system", "code")
+    SYSTEM_FIELD_NUMBER: _ClassVar[int]
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    system: CodeSystem
+    code: str
+    def __init__(self, system: _Optional[_Union[CodeSystem, str]] = ..., code: _Optional[str] = ...) -> None: ...
+
+class CodeSummary(_message.Message):
+    __slots__ = ("system", "code", "normalized_code", "title", "short_title", "billable", "kind", "cpt_category", "release_version")
+    SYSTEM_FIELD_NUMBER: _ClassVar[int]
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    NORMALIZED_CODE_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    SHORT_TITLE_FIELD_NUMBER: _ClassVar[int]
+    BILLABLE_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    CPT_CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    RELEASE_VERSION_FIELD_NUMBER: _ClassVar[int]
+    system: CodeSystem
+    code: str
+    normalized_code: str
+    title: str
+    short_title: str
+    billable: bool
+    kind: CodeKind
+    cpt_category: CptCategory
+    release_version: str
+    def __init__(self, system: _Optional[_Union[CodeSystem, str]] = ..., code: _Optional[str] = ..., normalized_code: _Optional[str] = ..., title: _Optional[str] = ..., short_title: _Optional[str] = ..., billable: _Optional[bool] = ..., kind: _Optional[_Union[CodeKind, str]] = ..., cpt_category: _Optional[_Union[CptCategory, str]] = ..., release_version: _Optional[str] = ...) -> None: ...
+
+class TextSpan(_message.Message):
+    __slots__ = ("start", "end")
+    START_FIELD_NUMBER: _ClassVar[int]
+    END_FIELD_NUMBER: _ClassVar[int]
+    start: int
+    end: int
+    def __init__(self, start: _Optional[int] = ..., end: _Optional[int] = ...) -> None: ...
+
+class Highlight(_message.Message):
+    __slots__ = ("field", "text", "spans")
+    FIELD_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    SPANS_FIELD_NUMBER: _ClassVar[int]
+    field: str
+    text: str
+    spans: _containers.RepeatedCompositeFieldContainer[TextSpan]
+    def __init__(self, field: _Optional[str] = ..., text: _Optional[str] = ..., spans: _Optional[_Iterable[_Union[TextSpan, _Mapping]]] = ...) -> None: ...
+
+class SearchCodesRequest(_message.Message):
+    __slots__ = ("query", "systems", "billable_only", "cpt_categories", "hierarchy_node", "as_of", "page_size", "page_token")
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    SYSTEMS_FIELD_NUMBER: _ClassVar[int]
+    BILLABLE_ONLY_FIELD_NUMBER: _ClassVar[int]
+    CPT_CATEGORIES_FIELD_NUMBER: _ClassVar[int]
+    HIERARCHY_NODE_FIELD_NUMBER: _ClassVar[int]
+    AS_OF_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    query: str
+    systems: _containers.RepeatedScalarFieldContainer[CodeSystem]
+    billable_only: bool
+    cpt_categories: _containers.RepeatedScalarFieldContainer[CptCategory]
+    hierarchy_node: str
+    as_of: str
+    page_size: int
+    page_token: str
+    def __init__(self, query: _Optional[str] = ..., systems: _Optional[_Iterable[_Union[CodeSystem, str]]] = ..., billable_only: _Optional[bool] = ..., cpt_categories: _Optional[_Iterable[_Union[CptCategory, str]]] = ..., hierarchy_node: _Optional[str] = ..., as_of: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class SearchResult(_message.Message):
+    __slots__ = ("code", "match_type", "highlights")
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    MATCH_TYPE_FIELD_NUMBER: _ClassVar[int]
+    HIGHLIGHTS_FIELD_NUMBER: _ClassVar[int]
+    code: CodeSummary
+    match_type: MatchType
+    highlights: _containers.RepeatedCompositeFieldContainer[Highlight]
+    def __init__(self, code: _Optional[_Union[CodeSummary, _Mapping]] = ..., match_type: _Optional[_Union[MatchType, str]] = ..., highlights: _Optional[_Iterable[_Union[Highlight, _Mapping]]] = ...) -> None: ...
+
+class SearchCodesResponse(_message.Message):
+    __slots__ = ("results", "next_page_token", "total_size", "as_of")
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_SIZE_FIELD_NUMBER: _ClassVar[int]
+    AS_OF_FIELD_NUMBER: _ClassVar[int]
+    results: _containers.RepeatedCompositeFieldContainer[SearchResult]
+    next_page_token: str
+    total_size: int
+    as_of: str
+    def __init__(self, results: _Optional[_Iterable[_Union[SearchResult, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., total_size: _Optional[int] = ..., as_of: _Optional[str] = ...) -> None: ...
+
+class Descriptor(_message.Message):
+    __slots__ = ("type", "text")
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    type: DescriptorType
+    text: str
+    def __init__(self, type: _Optional[_Union[DescriptorType, str]] = ..., text: _Optional[str] = ...) -> None: ...
+
+class Note(_message.Message):
+    __slots__ = ("type", "text", "source")
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    type: NoteType
+    text: str
+    source: str
+    def __init__(self, type: _Optional[_Union[NoteType, str]] = ..., text: _Optional[str] = ..., source: _Optional[str] = ...) -> None: ...
+
+class HierarchyStep(_message.Message):
+    __slots__ = ("id", "level", "title")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    LEVEL_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    level: HierarchyLevel
+    title: str
+    def __init__(self, id: _Optional[str] = ..., level: _Optional[_Union[HierarchyLevel, str]] = ..., title: _Optional[str] = ...) -> None: ...
+
+class Release(_message.Message):
+    __slots__ = ("system", "version", "effective_from", "effective_to", "code_count", "billable_count", "source_files", "node_count")
+    SYSTEM_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    EFFECTIVE_FROM_FIELD_NUMBER: _ClassVar[int]
+    EFFECTIVE_TO_FIELD_NUMBER: _ClassVar[int]
+    CODE_COUNT_FIELD_NUMBER: _ClassVar[int]
+    BILLABLE_COUNT_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FILES_FIELD_NUMBER: _ClassVar[int]
+    NODE_COUNT_FIELD_NUMBER: _ClassVar[int]
+    system: CodeSystem
+    version: str
+    effective_from: str
+    effective_to: str
+    code_count: int
+    billable_count: int
+    source_files: _containers.RepeatedScalarFieldContainer[str]
+    node_count: int
+    def __init__(self, system: _Optional[_Union[CodeSystem, str]] = ..., version: _Optional[str] = ..., effective_from: _Optional[str] = ..., effective_to: _Optional[str] = ..., code_count: _Optional[int] = ..., billable_count: _Optional[int] = ..., source_files: _Optional[_Iterable[str]] = ..., node_count: _Optional[int] = ...) -> None: ...
+
+class Code(_message.Message):
+    __slots__ = ("summary", "status", "as_of", "release", "descriptors", "notes", "path", "parent_code", "added_date", "action_effective_date", "termination_date", "action_code", "replacements", "betos", "coverage", "child_codes")
+    SUMMARY_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    AS_OF_FIELD_NUMBER: _ClassVar[int]
+    RELEASE_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTORS_FIELD_NUMBER: _ClassVar[int]
+    NOTES_FIELD_NUMBER: _ClassVar[int]
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    PARENT_CODE_FIELD_NUMBER: _ClassVar[int]
+    ADDED_DATE_FIELD_NUMBER: _ClassVar[int]
+    ACTION_EFFECTIVE_DATE_FIELD_NUMBER: _ClassVar[int]
+    TERMINATION_DATE_FIELD_NUMBER: _ClassVar[int]
+    ACTION_CODE_FIELD_NUMBER: _ClassVar[int]
+    REPLACEMENTS_FIELD_NUMBER: _ClassVar[int]
+    BETOS_FIELD_NUMBER: _ClassVar[int]
+    COVERAGE_FIELD_NUMBER: _ClassVar[int]
+    CHILD_CODES_FIELD_NUMBER: _ClassVar[int]
+    summary: CodeSummary
+    status: CodeStatus
+    as_of: str
+    release: Release
+    descriptors: _containers.RepeatedCompositeFieldContainer[Descriptor]
+    notes: _containers.RepeatedCompositeFieldContainer[Note]
+    path: _containers.RepeatedCompositeFieldContainer[HierarchyStep]
+    parent_code: str
+    added_date: str
+    action_effective_date: str
+    termination_date: str
+    action_code: str
+    replacements: _containers.RepeatedScalarFieldContainer[str]
+    betos: str
+    coverage: str
+    child_codes: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, summary: _Optional[_Union[CodeSummary, _Mapping]] = ..., status: _Optional[_Union[CodeStatus, str]] = ..., as_of: _Optional[str] = ..., release: _Optional[_Union[Release, _Mapping]] = ..., descriptors: _Optional[_Iterable[_Union[Descriptor, _Mapping]]] = ..., notes: _Optional[_Iterable[_Union[Note, _Mapping]]] = ..., path: _Optional[_Iterable[_Union[HierarchyStep, _Mapping]]] = ..., parent_code: _Optional[str] = ..., added_date: _Optional[str] = ..., action_effective_date: _Optional[str] = ..., termination_date: _Optional[str] = ..., action_code: _Optional[str] = ..., replacements: _Optional[_Iterable[str]] = ..., betos: _Optional[str] = ..., coverage: _Optional[str] = ..., child_codes: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class GetCodeRequest(_message.Message):
+    __slots__ = ("system", "code", "as_of")
+    SYSTEM_FIELD_NUMBER: _ClassVar[int]
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    AS_OF_FIELD_NUMBER: _ClassVar[int]
+    system: CodeSystem
+    code: str
+    as_of: str
+    def __init__(self, system: _Optional[_Union[CodeSystem, str]] = ..., code: _Optional[str] = ..., as_of: _Optional[str] = ...) -> None: ...
+
+class GetCodeResponse(_message.Message):
+    __slots__ = ("code",)
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    code: Code
+    def __init__(self, code: _Optional[_Union[Code, _Mapping]] = ...) -> None: ...
+
+class BatchGetCodesRequest(_message.Message):
+    __slots__ = ("codes", "as_of")
+    CODES_FIELD_NUMBER: _ClassVar[int]
+    AS_OF_FIELD_NUMBER: _ClassVar[int]
+    codes: _containers.RepeatedCompositeFieldContainer[CodeRef]
+    as_of: str
+    def __init__(self, codes: _Optional[_Iterable[_Union[CodeRef, _Mapping]]] = ..., as_of: _Optional[str] = ...) -> None: ...
+
+class BatchGetCodesResult(_message.Message):
+    __slots__ = ("requested", "found", "code")
+    REQUESTED_FIELD_NUMBER: _ClassVar[int]
+    FOUND_FIELD_NUMBER: _ClassVar[int]
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    requested: CodeRef
+    found: bool
+    code: Code
+    def __init__(self, requested: _Optional[_Union[CodeRef, _Mapping]] = ..., found: _Optional[bool] = ..., code: _Optional[_Union[Code, _Mapping]] = ...) -> None: ...
+
+class BatchGetCodesResponse(_message.Message):
+    __slots__ = ("results",)
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    results: _containers.RepeatedCompositeFieldContainer[BatchGetCodesResult]
+    def __init__(self, results: _Optional[_Iterable[_Union[BatchGetCodesResult, _Mapping]]] = ...) -> None: ...
+
+class ValidationItem(_message.Message):
+    __slots__ = ("system", "code", "date_of_service")
+    SYSTEM_FIELD_NUMBER: _ClassVar[int]
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    DATE_OF_SERVICE_FIELD_NUMBER: _ClassVar[int]
+    system: CodeSystem
+    code: str
+    date_of_service: str
+    def __init__(self, system: _Optional[_Union[CodeSystem, str]] = ..., code: _Optional[str] = ..., date_of_service: _Optional[str] = ...) -> None: ...
+
+class ValidateCodesRequest(_message.Message):
+    __slots__ = ("items",)
+    ITEMS_FIELD_NUMBER: _ClassVar[int]
+    items: _containers.RepeatedCompositeFieldContainer[ValidationItem]
+    def __init__(self, items: _Optional[_Iterable[_Union[ValidationItem, _Mapping]]] = ...) -> None: ...
+
+class ValidationResult(_message.Message):
+    __slots__ = ("valid", "reason", "normalized_code", "display_code", "message", "termination_date", "replacements", "effective_date", "release_version", "title")
+    VALID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    NORMALIZED_CODE_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_CODE_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    TERMINATION_DATE_FIELD_NUMBER: _ClassVar[int]
+    REPLACEMENTS_FIELD_NUMBER: _ClassVar[int]
+    EFFECTIVE_DATE_FIELD_NUMBER: _ClassVar[int]
+    RELEASE_VERSION_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    valid: bool
+    reason: ValidityReason
+    normalized_code: str
+    display_code: str
+    message: str
+    termination_date: str
+    replacements: _containers.RepeatedScalarFieldContainer[str]
+    effective_date: str
+    release_version: str
+    title: str
+    def __init__(self, valid: _Optional[bool] = ..., reason: _Optional[_Union[ValidityReason, str]] = ..., normalized_code: _Optional[str] = ..., display_code: _Optional[str] = ..., message: _Optional[str] = ..., termination_date: _Optional[str] = ..., replacements: _Optional[_Iterable[str]] = ..., effective_date: _Optional[str] = ..., release_version: _Optional[str] = ..., title: _Optional[str] = ...) -> None: ...
+
+class ValidateCodesResponse(_message.Message):
+    __slots__ = ("results", "valid_count")
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    VALID_COUNT_FIELD_NUMBER: _ClassVar[int]
+    results: _containers.RepeatedCompositeFieldContainer[ValidationResult]
+    valid_count: int
+    def __init__(self, results: _Optional[_Iterable[_Union[ValidationResult, _Mapping]]] = ..., valid_count: _Optional[int] = ...) -> None: ...
+
+class ListChildrenRequest(_message.Message):
+    __slots__ = ("system", "parent", "as_of", "page_size", "page_token")
+    SYSTEM_FIELD_NUMBER: _ClassVar[int]
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    AS_OF_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    system: CodeSystem
+    parent: str
+    as_of: str
+    page_size: int
+    page_token: str
+    def __init__(self, system: _Optional[_Union[CodeSystem, str]] = ..., parent: _Optional[str] = ..., as_of: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class HierarchyChild(_message.Message):
+    __slots__ = ("id", "level", "title", "range_start", "range_end", "has_children", "code")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    LEVEL_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    RANGE_START_FIELD_NUMBER: _ClassVar[int]
+    RANGE_END_FIELD_NUMBER: _ClassVar[int]
+    HAS_CHILDREN_FIELD_NUMBER: _ClassVar[int]
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    level: HierarchyLevel
+    title: str
+    range_start: str
+    range_end: str
+    has_children: bool
+    code: CodeSummary
+    def __init__(self, id: _Optional[str] = ..., level: _Optional[_Union[HierarchyLevel, str]] = ..., title: _Optional[str] = ..., range_start: _Optional[str] = ..., range_end: _Optional[str] = ..., has_children: _Optional[bool] = ..., code: _Optional[_Union[CodeSummary, _Mapping]] = ...) -> None: ...
+
+class ListChildrenResponse(_message.Message):
+    __slots__ = ("children", "next_page_token", "path", "release_version")
+    CHILDREN_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    RELEASE_VERSION_FIELD_NUMBER: _ClassVar[int]
+    children: _containers.RepeatedCompositeFieldContainer[HierarchyChild]
+    next_page_token: str
+    path: _containers.RepeatedCompositeFieldContainer[HierarchyStep]
+    release_version: str
+    def __init__(self, children: _Optional[_Iterable[_Union[HierarchyChild, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., path: _Optional[_Iterable[_Union[HierarchyStep, _Mapping]]] = ..., release_version: _Optional[str] = ...) -> None: ...
+
+class ListReleasesRequest(_message.Message):
+    __slots__ = ("system",)
+    SYSTEM_FIELD_NUMBER: _ClassVar[int]
+    system: CodeSystem
+    def __init__(self, system: _Optional[_Union[CodeSystem, str]] = ...) -> None: ...
+
+class ListReleasesResponse(_message.Message):
+    __slots__ = ("releases",)
+    RELEASES_FIELD_NUMBER: _ClassVar[int]
+    releases: _containers.RepeatedCompositeFieldContainer[Release]
+    def __init__(self, releases: _Optional[_Iterable[_Union[Release, _Mapping]]] = ...) -> None: ...

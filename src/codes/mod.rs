@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod date;
+pub mod diff;
 pub mod entry;
 pub mod hierarchy;
 pub mod release;

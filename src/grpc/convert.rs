@@ -189,7 +189,23 @@ pub fn code(catalog: &Catalog, found: &Found<'_>, as_of: Date) -> proto::Code {
         betos: entry.betos.clone().unwrap_or_default(),
         coverage: entry.coverage.clone().unwrap_or_default(),
         child_codes,
+        history: history(catalog, source, &entry.code),
     }
+}
+
+/// History of a code across the releases of its system.
+fn history(catalog: &Catalog, source: &Release, code: &str) -> Vec<proto::HistoryEvent> {
+    let releases: Vec<&Release> = catalog.releases_of(source.info.system).collect();
+    crate::codes::diff::history(&releases, code)
+        .into_iter()
+        .map(|event| proto::HistoryEvent {
+            r#type: super::releases::change_type(event.kind),
+            release_version: event.release.info.version.clone(),
+            effective_from: event.release.info.effective_from.to_string(),
+            old_title: event.before.map(|e| e.title.clone()).unwrap_or_default(),
+            new_title: event.after.map(|e| e.title.clone()).unwrap_or_default(),
+        })
+        .collect()
 }
 
 /// The verdict on one code.

@@ -5,6 +5,7 @@ pub mod convert;
 pub mod error;
 pub mod page_token;
 pub mod proto;
+pub mod releases;
 pub mod server;
 pub mod service;
 pub mod validate;

@@ -7,7 +7,7 @@ use tonic::{Request, Response, Status};
 use super::error::ApiError;
 use super::proto::code_service_server::CodeService;
 use super::proto::{self};
-use super::{convert, page_token, validate};
+use super::{convert, page_token, releases, validate};
 use crate::codes::{display_code, Catalog, CodeSystem};
 use crate::engine::Engine;
 
@@ -198,6 +198,26 @@ impl CodeService for CodeServiceImpl {
             .map(convert::release)
             .collect();
         Ok(Response::new(proto::ListReleasesResponse { releases }))
+    }
+
+    type DiffReleasesStream = releases::ResponseStream<proto::DiffReleasesResponse>;
+
+    async fn diff_releases(
+        &self,
+        request: Request<proto::DiffReleasesRequest>,
+    ) -> Result<Response<Self::DiffReleasesStream>, Status> {
+        let engine = self.engine()?;
+        Ok(Response::new(releases::diff_releases(engine, request.get_ref())?))
+    }
+
+    type ExportCodesStream = releases::ResponseStream<proto::ExportCodesResponse>;
+
+    async fn export_codes(
+        &self,
+        request: Request<proto::ExportCodesRequest>,
+    ) -> Result<Response<Self::ExportCodesStream>, Status> {
+        let engine = self.engine()?;
+        Ok(Response::new(releases::export_codes(engine, request.get_ref())?))
     }
 }
 

@@ -1,6 +1,8 @@
 //! Release history over real releases: DiffReleases on the real pairs (ICD-10-CM FY2025 →
 //! FY2026, HCPCS 2020 → Oct 2025), ExportCodes, and code history in GetCode.
 
+#![allow(clippy::expect_used)]
+
 mod common;
 
 use codify::grpc::proto::{self, ChangeType, CodeSystem};

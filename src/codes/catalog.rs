@@ -111,10 +111,27 @@ impl Catalog {
 
     /// Looks a normalised code up as of `date`: from the release in force when it has the
     /// code, else from the nearest release that has it (terminated or not yet effective).
+    ///
+    /// Where a later release dates each code (HCPCS add and termination dates), its dates
+    /// decide the status: a newer file knows about terminations and additions that the file
+    /// in force on the date did not yet carry.
     pub fn lookup(&self, system: CodeSystem, code: &str, date: Date) -> Option<Found<'_>> {
-        if let Some(release) = self.release_in_force(system, date) {
+        let in_force = self.release_in_force(system, date);
+        let later_dated = self
+            .releases_of(system)
+            .rev()
+            .filter(|release| release.info.effective_from > date)
+            .find_map(|release| release.entry(code).map(|entry| (release, entry)))
+            .filter(|(_, entry)| entry.added.is_some() || entry.terminated.is_some());
+        if let Some(release) = in_force {
             if let Some(entry) = release.entry(code) {
-                return Some(Found { release, entry, status: entry_status(entry, date) });
+                let dated_by = later_dated.map_or(entry, |(_, later)| later);
+                return Some(Found { release, entry, status: entry_status(dated_by, date) });
+            }
+            if let Some((later_release, later_entry)) = later_dated {
+                if entry_status(later_entry, date) == Status::Active {
+                    return Some(Found { release: later_release, entry: later_entry, status: Status::Active });
+                }
             }
         }
         let earlier = self
@@ -151,9 +168,9 @@ impl Catalog {
         };
         let found = self.lookup(system, &normalized, date_of_service);
         let verdict = match (&found, release_in_force) {
-            (None, None) => Verdict::NoRelease,
+            (_, None) => Verdict::NoRelease,
             (None, Some(_)) => Verdict::Unknown,
-            (Some(found), _) => match found.status {
+            (Some(found), Some(_)) => match found.status {
                 Status::Active if found.entry.billable && found.entry.kind != EntryKind::Header => Verdict::Valid,
                 Status::Active => {
                     Verdict::NotBillable { children: self.billable_children(found.release, &found.entry.code) }
@@ -164,10 +181,6 @@ impl Catalog {
                 },
                 Status::NotYetEffective { first_day } => Verdict::NotYetEffective { first_day },
             },
-        };
-        let verdict = match (verdict, release_in_force) {
-            (Verdict::Valid, None) => Verdict::NoRelease,
-            (other, _) => other,
         };
         Validation { verdict, normalized: Some(normalized), entry: found.map(|found| found.entry), release_in_force }
     }
@@ -189,15 +202,47 @@ impl Catalog {
 
     /// Replacement codes for a terminated entry: the file's cross-references, else (when the
     /// release in force on the date turned the code into a header) its billable children.
+    ///
+    /// Cross-references come from the newest release that lists the code. Without them, a code
+    /// that became a header gives its billable children, and an ICD-10-CM code that was split
+    /// gives the billable codes of the release in force that refine it: same stem (placeholder
+    /// `X`s dropped) and, for 7-character codes, the same 7th character.
     fn replacements(&self, system: CodeSystem, entry: &CodeEntry, date: Date) -> Vec<String> {
+        let newest_listing = self.releases_of(system).rev().find_map(|release| release.entry(&entry.code));
+        if let Some(listed) = newest_listing.filter(|listed| !listed.replacements.is_empty()) {
+            return listed.replacements.clone();
+        }
         if !entry.replacements.is_empty() {
             return entry.replacements.clone();
         }
-        match self.release_in_force(system, date) {
-            Some(release) if release.entry(&entry.code).is_some() => self.billable_children(release, &entry.code),
-            _ => Vec::new(),
+        let Some(release) = self.release_in_force(system, date) else {
+            return Vec::new();
+        };
+        if release.entry(&entry.code).is_some() {
+            return self.billable_children(release, &entry.code);
         }
+        if system != CodeSystem::Icd10Cm {
+            return Vec::new();
+        }
+        refinements(release, &entry.code)
     }
+}
+
+/// Billable codes of `release` that refine an ICD-10-CM code no longer listed: `S301XXA`
+/// → `S3011XA`, `S3012XA`, ...; `E1165` → `E11650`, `E11651`. At most 20.
+fn refinements(release: &Release, code: &str) -> Vec<String> {
+    let (stem, seventh) = match code.find('X').filter(|_| code.len() == 7) {
+        Some(at) if at >= 3 => (&code[..at], code.chars().last()),
+        _ => (code, None),
+    };
+    release
+        .entries
+        .iter()
+        .filter(|candidate| candidate.billable && candidate.code != code && candidate.code.starts_with(stem))
+        .filter(|candidate| seventh.is_none_or(|c| candidate.code.len() == 7 && candidate.code.ends_with(c)))
+        .map(|candidate| candidate.code.clone())
+        .take(20)
+        .collect()
 }
 
 /// Status of an entry of the release in force, from the entry's own dates.

@@ -223,10 +223,10 @@ pub fn validation(system_id: CodeSystem, validation: &Validation<'_>) -> proto::
     };
     let (reason, message) = match &validation.verdict {
         Verdict::Valid => (proto::ValidityReason::Valid, format!("{display_code_text} is valid")),
-        Verdict::Malformed => (proto::ValidityReason::Malformed, format!("not a well-formed {system_id} code")),
+        Verdict::Malformed => (proto::ValidityReason::Malformed, format!("not a well-formed code of {system_id}")),
         Verdict::Unknown => (
             proto::ValidityReason::Unknown,
-            format!("{display_code_text} is not a {system_id} code in any loaded release"),
+            format!("{display_code_text} is not a code of {system_id} in any loaded release"),
         ),
         Verdict::NoRelease => {
             (proto::ValidityReason::NoRelease, format!("no loaded {system_id} release covers the date of service"))

@@ -43,6 +43,19 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// The same error with every field path prefixed (`system` → `codes[3].system`).
+    pub fn within(self, prefix: &str) -> ApiError {
+        match self {
+            ApiError::InvalidArgument(violations) => ApiError::InvalidArgument(
+                violations
+                    .into_iter()
+                    .map(|v| FieldViolation { field: format!("{prefix}{}", v.field), description: v.description })
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+
     /// A single-field invalid-argument error.
     pub fn invalid(field: impl Into<String>, description: impl Into<String>) -> ApiError {
         ApiError::InvalidArgument(vec![FieldViolation::new(field, description)])

@@ -105,8 +105,8 @@ impl CodeService for CodeServiceImpl {
         let lookups = validate::batch_get(request.get_ref())?;
         let answer = move |engine: &Engine| -> Result<proto::BatchGetCodesResponse, ApiError> {
             let mut results = Vec::with_capacity(lookups.len());
-            for lookup in &lookups {
-                let found = find(&engine.catalog, lookup)?;
+            for (index, lookup) in lookups.iter().enumerate() {
+                let found = find(&engine.catalog, lookup).map_err(|e| e.within(&format!("codes[{index}].")))?;
                 results.push(proto::BatchGetCodesResult {
                     requested: Some(proto::CodeRef {
                         system: lookup.system.map_or(0, convert::system),

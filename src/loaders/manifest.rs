@@ -134,6 +134,7 @@ impl Manifest {
     }
 
     /// Loads every release (in parallel) and builds the catalog.
+    #[tracing::instrument(name = "releases.load", skip_all, fields(releases = self.releases.len()))]
     pub fn load_catalog(&self) -> Result<Catalog, LoadError> {
         let loaded: Vec<Result<ReleaseContent, LoadError>> = std::thread::scope(|scope| {
             let handles: Vec<_> = self.releases.iter().map(|spec| scope.spawn(move || load_release(spec))).collect();
@@ -155,8 +156,10 @@ impl Manifest {
             .iter()
             .zip(contents)
             .map(|(spec, content)| {
-                let mut sources = vec![spec.path.display().to_string()];
-                sources.extend(spec.hierarchy.iter().map(|h| h.display().to_string()));
+                let base = self.path.parent().unwrap_or(Path::new(""));
+                let shown = |path: &PathBuf| path.strip_prefix(base).unwrap_or(path).display().to_string();
+                let mut sources = vec![shown(&spec.path)];
+                sources.extend(spec.hierarchy.iter().map(shown));
                 let info = ReleaseInfo {
                     system: spec.system,
                     version: spec.version.clone(),

@@ -2,7 +2,6 @@
 //! CMS/AMA data, shared by every test through a fresh gRPC channel per test.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use std::future::Future;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -33,10 +32,7 @@ pub fn manifest_path() -> PathBuf {
 
 /// Server settings loading the real manifest.
 pub fn real_config() -> ServerConfig {
-    ServerConfig {
-        releases: manifest_path(),
-        ..Default::default()
-    }
+    ServerConfig { releases: manifest_path(), ..Default::default() }
 }
 
 /// Address of the shared server, starting it on first use (blocks until it is SERVING).
@@ -95,12 +91,8 @@ pub async fn channel(address: SocketAddr) -> Result<Channel, tonic::transport::E
 /// The health of the code service at `address`, or `None` when it cannot be asked.
 pub async fn health(address: SocketAddr) -> Option<ServingStatus> {
     let channel = channel(address).await.ok()?;
-    let response = HealthClient::new(channel)
-        .check(HealthCheckRequest {
-            service: SERVICE_NAME.to_string(),
-        })
-        .await
-        .ok()?;
+    let response =
+        HealthClient::new(channel).check(HealthCheckRequest { service: SERVICE_NAME.to_string() }).await.ok()?;
     ServingStatus::try_from(response.into_inner().status).ok()
 }
 
@@ -125,20 +117,11 @@ pub async fn client() -> CodeServiceClient<Channel> {
     CodeServiceClient::new(channel).max_decoding_message_size(64 * 1024 * 1024)
 }
 
-/// Runs `serve` for a server of its own on a fresh port, with the given shutdown future.
+/// A listener on a fresh local port, for tests that run servers of their own.
 pub async fn bind_local() -> (tokio::net::TcpListener, SocketAddr) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
     let address = listener.local_addr().expect("bound listener has an address");
     (listener, address)
-}
-
-/// Spawns `future` and returns its handle (for readability in lifecycle tests).
-pub fn spawn<F>(future: F) -> tokio::task::JoinHandle<F::Output>
-where
-    F: Future + Send + 'static,
-    F::Output: Send + 'static,
-{
-    tokio::spawn(future)
 }
 
 // ---- request builders -------------------------------------------------------------------
@@ -149,28 +132,17 @@ pub const CPT: i32 = CodeSystem::Cpt as i32;
 
 /// A search for `query` with every other field at its default.
 pub fn search(query: &str) -> proto::SearchCodesRequest {
-    proto::SearchCodesRequest {
-        query: query.to_string(),
-        ..Default::default()
-    }
+    proto::SearchCodesRequest { query: query.to_string(), ..Default::default() }
 }
 
 /// A GetCode request.
 pub fn get(system: i32, code: &str, as_of: &str) -> proto::GetCodeRequest {
-    proto::GetCodeRequest {
-        system,
-        code: code.to_string(),
-        as_of: as_of.to_string(),
-    }
+    proto::GetCodeRequest { system, code: code.to_string(), as_of: as_of.to_string() }
 }
 
 /// A validation item.
 pub fn item(system: i32, code: &str, date_of_service: &str) -> proto::ValidationItem {
-    proto::ValidationItem {
-        system,
-        code: code.to_string(),
-        date_of_service: date_of_service.to_string(),
-    }
+    proto::ValidationItem { system, code: code.to_string(), date_of_service: date_of_service.to_string() }
 }
 
 /// A ListChildren request for one page.
@@ -215,9 +187,7 @@ pub fn step_ids(steps: &[proto::HierarchyStep]) -> Vec<String> {
 pub fn assert_invalid_fields(status: &tonic::Status, fields: &[&str]) {
     use tonic_types::StatusExt;
     assert_eq!(status.code(), tonic::Code::InvalidArgument, "status: {status:?}");
-    let bad_request = status
-        .get_details_bad_request()
-        .unwrap_or_else(|| panic!("no BadRequest detail in {status:?}"));
+    let bad_request = status.get_details_bad_request().unwrap_or_else(|| panic!("no BadRequest detail in {status:?}"));
     let found: Vec<&str> = bad_request.field_violations.iter().map(|v| v.field.as_str()).collect();
     assert_eq!(found, fields, "field violations of {status:?}");
     for violation in &bad_request.field_violations {
@@ -225,10 +195,37 @@ pub fn assert_invalid_fields(status: &tonic::Status, fields: &[&str]) {
     }
 }
 
-/// The `n` first codes `00000`.. that are not `skip`-ped; handy for large batches.
+/// The message of a successful call, or a panic naming the call and the status.
 pub fn expect_ok<T>(result: Result<tonic::Response<T>, tonic::Status>, what: &str) -> T {
     match result {
         Ok(response) => response.into_inner(),
         Err(status) => panic!("{what} failed: {status:?}"),
     }
+}
+
+/// A date on which every loaded system has a release in force (ICD-10-CM FY2026, HCPCS
+/// 2025-10, CPT 2026-sample), so results do not depend on the day the suite runs.
+pub const IN_FORCE: &str = "2026-06-01";
+
+/// Today's date (UTC), as the server fills in empty dates.
+pub fn today() -> String {
+    codify::codes::Date::today_utc().to_string()
+}
+
+/// Every result of a search, following next_page_token to the end (at most `max_pages`).
+pub async fn search_all(
+    client: &mut CodeServiceClient<Channel>,
+    mut request: proto::SearchCodesRequest,
+    max_pages: usize,
+) -> Vec<proto::SearchResult> {
+    let mut results = Vec::new();
+    for _ in 0..max_pages {
+        let page = expect_ok(client.search_codes(request.clone()).await, "search page");
+        results.extend(page.results);
+        if page.next_page_token.is_empty() {
+            return results;
+        }
+        request.page_token = page.next_page_token;
+    }
+    panic!("search {:?} has more than {max_pages} pages", request.query);
 }

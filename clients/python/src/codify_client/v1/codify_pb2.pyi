@@ -87,6 +87,13 @@ class ValidityReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     VALIDITY_REASON_TERMINATED: _ClassVar[ValidityReason]
     VALIDITY_REASON_NOT_YET_EFFECTIVE: _ClassVar[ValidityReason]
     VALIDITY_REASON_NO_RELEASE: _ClassVar[ValidityReason]
+
+class ChangeType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CHANGE_TYPE_UNSPECIFIED: _ClassVar[ChangeType]
+    CHANGE_TYPE_ADDED: _ClassVar[ChangeType]
+    CHANGE_TYPE_TERMINATED: _ClassVar[ChangeType]
+    CHANGE_TYPE_REDESCRIBED: _ClassVar[ChangeType]
 CODE_SYSTEM_UNSPECIFIED: CodeSystem
 CODE_SYSTEM_ICD10CM: CodeSystem
 CODE_SYSTEM_HCPCS: CodeSystem
@@ -141,6 +148,10 @@ VALIDITY_REASON_NOT_BILLABLE: ValidityReason
 VALIDITY_REASON_TERMINATED: ValidityReason
 VALIDITY_REASON_NOT_YET_EFFECTIVE: ValidityReason
 VALIDITY_REASON_NO_RELEASE: ValidityReason
+CHANGE_TYPE_UNSPECIFIED: ChangeType
+CHANGE_TYPE_ADDED: ChangeType
+CHANGE_TYPE_TERMINATED: ChangeType
+CHANGE_TYPE_REDESCRIBED: ChangeType
 
 class CodeRef(_message.Message):
     __slots__ = ("system", "code")
@@ -281,7 +292,7 @@ class Release(_message.Message):
     def __init__(self, system: _Optional[_Union[CodeSystem, str]] = ..., version: _Optional[str] = ..., effective_from: _Optional[str] = ..., effective_to: _Optional[str] = ..., code_count: _Optional[int] = ..., billable_count: _Optional[int] = ..., source_files: _Optional[_Iterable[str]] = ..., node_count: _Optional[int] = ...) -> None: ...
 
 class Code(_message.Message):
-    __slots__ = ("summary", "status", "as_of", "release", "descriptors", "notes", "path", "parent_code", "added_date", "action_effective_date", "termination_date", "action_code", "replacements", "betos", "coverage", "child_codes")
+    __slots__ = ("summary", "status", "as_of", "release", "descriptors", "notes", "path", "parent_code", "added_date", "action_effective_date", "termination_date", "action_code", "replacements", "betos", "coverage", "child_codes", "history")
     SUMMARY_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     AS_OF_FIELD_NUMBER: _ClassVar[int]
@@ -298,6 +309,7 @@ class Code(_message.Message):
     BETOS_FIELD_NUMBER: _ClassVar[int]
     COVERAGE_FIELD_NUMBER: _ClassVar[int]
     CHILD_CODES_FIELD_NUMBER: _ClassVar[int]
+    HISTORY_FIELD_NUMBER: _ClassVar[int]
     summary: CodeSummary
     status: CodeStatus
     as_of: str
@@ -314,7 +326,8 @@ class Code(_message.Message):
     betos: str
     coverage: str
     child_codes: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, summary: _Optional[_Union[CodeSummary, _Mapping]] = ..., status: _Optional[_Union[CodeStatus, str]] = ..., as_of: _Optional[str] = ..., release: _Optional[_Union[Release, _Mapping]] = ..., descriptors: _Optional[_Iterable[_Union[Descriptor, _Mapping]]] = ..., notes: _Optional[_Iterable[_Union[Note, _Mapping]]] = ..., path: _Optional[_Iterable[_Union[HierarchyStep, _Mapping]]] = ..., parent_code: _Optional[str] = ..., added_date: _Optional[str] = ..., action_effective_date: _Optional[str] = ..., termination_date: _Optional[str] = ..., action_code: _Optional[str] = ..., replacements: _Optional[_Iterable[str]] = ..., betos: _Optional[str] = ..., coverage: _Optional[str] = ..., child_codes: _Optional[_Iterable[str]] = ...) -> None: ...
+    history: _containers.RepeatedCompositeFieldContainer[HistoryEvent]
+    def __init__(self, summary: _Optional[_Union[CodeSummary, _Mapping]] = ..., status: _Optional[_Union[CodeStatus, str]] = ..., as_of: _Optional[str] = ..., release: _Optional[_Union[Release, _Mapping]] = ..., descriptors: _Optional[_Iterable[_Union[Descriptor, _Mapping]]] = ..., notes: _Optional[_Iterable[_Union[Note, _Mapping]]] = ..., path: _Optional[_Iterable[_Union[HierarchyStep, _Mapping]]] = ..., parent_code: _Optional[str] = ..., added_date: _Optional[str] = ..., action_effective_date: _Optional[str] = ..., termination_date: _Optional[str] = ..., action_code: _Optional[str] = ..., replacements: _Optional[_Iterable[str]] = ..., betos: _Optional[str] = ..., coverage: _Optional[str] = ..., child_codes: _Optional[_Iterable[str]] = ..., history: _Optional[_Iterable[_Union[HistoryEvent, _Mapping]]] = ...) -> None: ...
 
 class GetCodeRequest(_message.Message):
     __slots__ = ("system", "code", "as_of")
@@ -447,6 +460,78 @@ class ListChildrenResponse(_message.Message):
     path: _containers.RepeatedCompositeFieldContainer[HierarchyStep]
     release_version: str
     def __init__(self, children: _Optional[_Iterable[_Union[HierarchyChild, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., path: _Optional[_Iterable[_Union[HierarchyStep, _Mapping]]] = ..., release_version: _Optional[str] = ...) -> None: ...
+
+class HistoryEvent(_message.Message):
+    __slots__ = ("type", "release_version", "effective_from", "old_title", "new_title")
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    RELEASE_VERSION_FIELD_NUMBER: _ClassVar[int]
+    EFFECTIVE_FROM_FIELD_NUMBER: _ClassVar[int]
+    OLD_TITLE_FIELD_NUMBER: _ClassVar[int]
+    NEW_TITLE_FIELD_NUMBER: _ClassVar[int]
+    type: ChangeType
+    release_version: str
+    effective_from: str
+    old_title: str
+    new_title: str
+    def __init__(self, type: _Optional[_Union[ChangeType, str]] = ..., release_version: _Optional[str] = ..., effective_from: _Optional[str] = ..., old_title: _Optional[str] = ..., new_title: _Optional[str] = ...) -> None: ...
+
+class DiffReleasesRequest(_message.Message):
+    __slots__ = ("system", "from_version", "to_version")
+    SYSTEM_FIELD_NUMBER: _ClassVar[int]
+    FROM_VERSION_FIELD_NUMBER: _ClassVar[int]
+    TO_VERSION_FIELD_NUMBER: _ClassVar[int]
+    system: CodeSystem
+    from_version: str
+    to_version: str
+    def __init__(self, system: _Optional[_Union[CodeSystem, str]] = ..., from_version: _Optional[str] = ..., to_version: _Optional[str] = ...) -> None: ...
+
+class CodeChange(_message.Message):
+    __slots__ = ("type", "code", "old_title", "new_title", "old_short_title", "new_short_title", "termination_date", "replacements")
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    OLD_TITLE_FIELD_NUMBER: _ClassVar[int]
+    NEW_TITLE_FIELD_NUMBER: _ClassVar[int]
+    OLD_SHORT_TITLE_FIELD_NUMBER: _ClassVar[int]
+    NEW_SHORT_TITLE_FIELD_NUMBER: _ClassVar[int]
+    TERMINATION_DATE_FIELD_NUMBER: _ClassVar[int]
+    REPLACEMENTS_FIELD_NUMBER: _ClassVar[int]
+    type: ChangeType
+    code: str
+    old_title: str
+    new_title: str
+    old_short_title: str
+    new_short_title: str
+    termination_date: str
+    replacements: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, type: _Optional[_Union[ChangeType, str]] = ..., code: _Optional[str] = ..., old_title: _Optional[str] = ..., new_title: _Optional[str] = ..., old_short_title: _Optional[str] = ..., new_short_title: _Optional[str] = ..., termination_date: _Optional[str] = ..., replacements: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class DiffReleasesResponse(_message.Message):
+    __slots__ = ("changes", "added_count", "terminated_count", "redescribed_count")
+    CHANGES_FIELD_NUMBER: _ClassVar[int]
+    ADDED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    TERMINATED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    REDESCRIBED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    changes: _containers.RepeatedCompositeFieldContainer[CodeChange]
+    added_count: int
+    terminated_count: int
+    redescribed_count: int
+    def __init__(self, changes: _Optional[_Iterable[_Union[CodeChange, _Mapping]]] = ..., added_count: _Optional[int] = ..., terminated_count: _Optional[int] = ..., redescribed_count: _Optional[int] = ...) -> None: ...
+
+class ExportCodesRequest(_message.Message):
+    __slots__ = ("system", "version")
+    SYSTEM_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    system: CodeSystem
+    version: str
+    def __init__(self, system: _Optional[_Union[CodeSystem, str]] = ..., version: _Optional[str] = ...) -> None: ...
+
+class ExportCodesResponse(_message.Message):
+    __slots__ = ("release", "codes")
+    RELEASE_FIELD_NUMBER: _ClassVar[int]
+    CODES_FIELD_NUMBER: _ClassVar[int]
+    release: Release
+    codes: _containers.RepeatedCompositeFieldContainer[Code]
+    def __init__(self, release: _Optional[_Union[Release, _Mapping]] = ..., codes: _Optional[_Iterable[_Union[Code, _Mapping]]] = ...) -> None: ...
 
 class ListReleasesRequest(_message.Message):
     __slots__ = ("system",)

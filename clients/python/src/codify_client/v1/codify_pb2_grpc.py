@@ -65,6 +65,16 @@ class CodeServiceStub:
                 request_serializer=codify_dot_v1_dot_codify__pb2.ListReleasesRequest.SerializeToString,
                 response_deserializer=codify_dot_v1_dot_codify__pb2.ListReleasesResponse.FromString,
                 _registered_method=True)
+        self.DiffReleases = channel.unary_stream(
+                '/codify.v1.CodeService/DiffReleases',
+                request_serializer=codify_dot_v1_dot_codify__pb2.DiffReleasesRequest.SerializeToString,
+                response_deserializer=codify_dot_v1_dot_codify__pb2.DiffReleasesResponse.FromString,
+                _registered_method=True)
+        self.ExportCodes = channel.unary_stream(
+                '/codify.v1.CodeService/ExportCodes',
+                request_serializer=codify_dot_v1_dot_codify__pb2.ExportCodesRequest.SerializeToString,
+                response_deserializer=codify_dot_v1_dot_codify__pb2.ExportCodesResponse.FromString,
+                _registered_method=True)
 
 
 class CodeServiceServicer:
@@ -117,6 +127,21 @@ class CodeServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def DiffReleases(self, request, context):
+        """The codes added, terminated and re-described between two releases of a system,
+        streamed in the newer release's order (codes no longer listed last).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ExportCodes(self, request, context):
+        """Every code of a release, streamed in batches, for services that keep a local copy.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CodeServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -149,6 +174,16 @@ def add_CodeServiceServicer_to_server(servicer, server):
                     servicer.ListReleases,
                     request_deserializer=codify_dot_v1_dot_codify__pb2.ListReleasesRequest.FromString,
                     response_serializer=codify_dot_v1_dot_codify__pb2.ListReleasesResponse.SerializeToString,
+            ),
+            'DiffReleases': grpc.unary_stream_rpc_method_handler(
+                    servicer.DiffReleases,
+                    request_deserializer=codify_dot_v1_dot_codify__pb2.DiffReleasesRequest.FromString,
+                    response_serializer=codify_dot_v1_dot_codify__pb2.DiffReleasesResponse.SerializeToString,
+            ),
+            'ExportCodes': grpc.unary_stream_rpc_method_handler(
+                    servicer.ExportCodes,
+                    request_deserializer=codify_dot_v1_dot_codify__pb2.ExportCodesRequest.FromString,
+                    response_serializer=codify_dot_v1_dot_codify__pb2.ExportCodesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -314,6 +349,60 @@ class CodeService:
             '/codify.v1.CodeService/ListReleases',
             codify_dot_v1_dot_codify__pb2.ListReleasesRequest.SerializeToString,
             codify_dot_v1_dot_codify__pb2.ListReleasesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DiffReleases(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/codify.v1.CodeService/DiffReleases',
+            codify_dot_v1_dot_codify__pb2.DiffReleasesRequest.SerializeToString,
+            codify_dot_v1_dot_codify__pb2.DiffReleasesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportCodes(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/codify.v1.CodeService/ExportCodes',
+            codify_dot_v1_dot_codify__pb2.ExportCodesRequest.SerializeToString,
+            codify_dot_v1_dot_codify__pb2.ExportCodesResponse.FromString,
             options,
             channel_credentials,
             insecure,

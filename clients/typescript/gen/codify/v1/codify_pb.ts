@@ -20,7 +20,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file codify/v1/codify.proto.
  */
 export const file_codify_v1_codify: GenFile = /*@__PURE__*/
-  fileDesc("ChZjb2RpZnkvdjEvY29kaWZ5LnByb3RvEgljb2RpZnkudjEiPgoHQ29kZVJlZhIlCgZzeXN0ZW0YASABKA4yFS5jb2RpZnkudjEuQ29kZVN5c3RlbRIMCgRjb2RlGAIgASgJIvsBCgtDb2RlU3VtbWFyeRIlCgZzeXN0ZW0YASABKA4yFS5jb2RpZnkudjEuQ29kZVN5c3RlbRIMCgRjb2RlGAIgASgJEhcKD25vcm1hbGl6ZWRfY29kZRgDIAEoCRINCgV0aXRsZRgEIAEoCRITCgtzaG9ydF90aXRsZRgFIAEoCRIQCghiaWxsYWJsZRgGIAEoCBIhCgRraW5kGAcgASgOMhMuY29kaWZ5LnYxLkNvZGVLaW5kEiwKDGNwdF9jYXRlZ29yeRgIIAEoDjIWLmNvZGlmeS52MS5DcHRDYXRlZ29yeRIXCg9yZWxlYXNlX3ZlcnNpb24YCSABKAkiJgoIVGV4dFNwYW4SDQoFc3RhcnQYASABKA0SCwoDZW5kGAIgASgNIkwKCUhpZ2hsaWdodBINCgVmaWVsZBgBIAEoCRIMCgR0ZXh0GAIgASgJEiIKBXNwYW5zGAMgAygLMhMuY29kaWZ5LnYxLlRleHRTcGFuIuABChJTZWFyY2hDb2Rlc1JlcXVlc3QSDQoFcXVlcnkYASABKAkSJgoHc3lzdGVtcxgCIAMoDjIVLmNvZGlmeS52MS5Db2RlU3lzdGVtEhUKDWJpbGxhYmxlX29ubHkYAyABKAgSLgoOY3B0X2NhdGVnb3JpZXMYBCADKA4yFi5jb2RpZnkudjEuQ3B0Q2F0ZWdvcnkSFgoOaGllcmFyY2h5X25vZGUYBSABKAkSDQoFYXNfb2YYBiABKAkSEQoJcGFnZV9zaXplGAcgASgFEhIKCnBhZ2VfdG9rZW4YCCABKAkiiAEKDFNlYXJjaFJlc3VsdBIkCgRjb2RlGAEgASgLMhYuY29kaWZ5LnYxLkNvZGVTdW1tYXJ5EigKCm1hdGNoX3R5cGUYAiABKA4yFC5jb2RpZnkudjEuTWF0Y2hUeXBlEigKCmhpZ2hsaWdodHMYAyADKAsyFC5jb2RpZnkudjEuSGlnaGxpZ2h0InsKE1NlYXJjaENvZGVzUmVzcG9uc2USKAoHcmVzdWx0cxgBIAMoCzIXLmNvZGlmeS52MS5TZWFyY2hSZXN1bHQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJEhIKCnRvdGFsX3NpemUYAyABKAUSDQoFYXNfb2YYBCABKAkiQwoKRGVzY3JpcHRvchInCgR0eXBlGAEgASgOMhkuY29kaWZ5LnYxLkRlc2NyaXB0b3JUeXBlEgwKBHRleHQYAiABKAkiRwoETm90ZRIhCgR0eXBlGAEgASgOMhMuY29kaWZ5LnYxLk5vdGVUeXBlEgwKBHRleHQYAiABKAkSDgoGc291cmNlGAMgASgJIlQKDUhpZXJhcmNoeVN0ZXASCgoCaWQYASABKAkSKAoFbGV2ZWwYAiABKA4yGS5jb2RpZnkudjEuSGllcmFyY2h5TGV2ZWwSDQoFdGl0bGUYAyABKAkixQEKB1JlbGVhc2USJQoGc3lzdGVtGAEgASgOMhUuY29kaWZ5LnYxLkNvZGVTeXN0ZW0SDwoHdmVyc2lvbhgCIAEoCRIWCg5lZmZlY3RpdmVfZnJvbRgDIAEoCRIUCgxlZmZlY3RpdmVfdG8YBCABKAkSEgoKY29kZV9jb3VudBgFIAEoBRIWCg5iaWxsYWJsZV9jb3VudBgGIAEoBRIUCgxzb3VyY2VfZmlsZXMYByADKAkSEgoKbm9kZV9jb3VudBgIIAEoBSLBAwoEQ29kZRInCgdzdW1tYXJ5GAEgASgLMhYuY29kaWZ5LnYxLkNvZGVTdW1tYXJ5EiUKBnN0YXR1cxgCIAEoDjIVLmNvZGlmeS52MS5Db2RlU3RhdHVzEg0KBWFzX29mGAMgASgJEiMKB3JlbGVhc2UYBCABKAsyEi5jb2RpZnkudjEuUmVsZWFzZRIqCgtkZXNjcmlwdG9ycxgFIAMoCzIVLmNvZGlmeS52MS5EZXNjcmlwdG9yEh4KBW5vdGVzGAYgAygLMg8uY29kaWZ5LnYxLk5vdGUSJgoEcGF0aBgHIAMoCzIYLmNvZGlmeS52MS5IaWVyYXJjaHlTdGVwEhMKC3BhcmVudF9jb2RlGAggASgJEhIKCmFkZGVkX2RhdGUYCSABKAkSHQoVYWN0aW9uX2VmZmVjdGl2ZV9kYXRlGAogASgJEhgKEHRlcm1pbmF0aW9uX2RhdGUYCyABKAkSEwoLYWN0aW9uX2NvZGUYDCABKAkSFAoMcmVwbGFjZW1lbnRzGA0gAygJEg0KBWJldG9zGA4gASgJEhAKCGNvdmVyYWdlGA8gASgJEhMKC2NoaWxkX2NvZGVzGBAgAygJIlQKDkdldENvZGVSZXF1ZXN0EiUKBnN5c3RlbRgBIAEoDjIVLmNvZGlmeS52MS5Db2RlU3lzdGVtEgwKBGNvZGUYAiABKAkSDQoFYXNfb2YYAyABKAkiMAoPR2V0Q29kZVJlc3BvbnNlEh0KBGNvZGUYASABKAsyDy5jb2RpZnkudjEuQ29kZSJIChRCYXRjaEdldENvZGVzUmVxdWVzdBIhCgVjb2RlcxgBIAMoCzISLmNvZGlmeS52MS5Db2RlUmVmEg0KBWFzX29mGAIgASgJImoKE0JhdGNoR2V0Q29kZXNSZXN1bHQSJQoJcmVxdWVzdGVkGAEgASgLMhIuY29kaWZ5LnYxLkNvZGVSZWYSDQoFZm91bmQYAiABKAgSHQoEY29kZRgDIAEoCzIPLmNvZGlmeS52MS5Db2RlIkgKFUJhdGNoR2V0Q29kZXNSZXNwb25zZRIvCgdyZXN1bHRzGAEgAygLMh4uY29kaWZ5LnYxLkJhdGNoR2V0Q29kZXNSZXN1bHQiXgoOVmFsaWRhdGlvbkl0ZW0SJQoGc3lzdGVtGAEgASgOMhUuY29kaWZ5LnYxLkNvZGVTeXN0ZW0SDAoEY29kZRgCIAEoCRIXCg9kYXRlX29mX3NlcnZpY2UYAyABKAkiQAoUVmFsaWRhdGVDb2Rlc1JlcXVlc3QSKAoFaXRlbXMYASADKAsyGS5jb2RpZnkudjEuVmFsaWRhdGlvbkl0ZW0i/AEKEFZhbGlkYXRpb25SZXN1bHQSDQoFdmFsaWQYASABKAgSKQoGcmVhc29uGAIgASgOMhkuY29kaWZ5LnYxLlZhbGlkaXR5UmVhc29uEhcKD25vcm1hbGl6ZWRfY29kZRgDIAEoCRIUCgxkaXNwbGF5X2NvZGUYBCABKAkSDwoHbWVzc2FnZRgFIAEoCRIYChB0ZXJtaW5hdGlvbl9kYXRlGAYgASgJEhQKDHJlcGxhY2VtZW50cxgHIAMoCRIWCg5lZmZlY3RpdmVfZGF0ZRgIIAEoCRIXCg9yZWxlYXNlX3ZlcnNpb24YCSABKAkSDQoFdGl0bGUYCiABKAkiWgoVVmFsaWRhdGVDb2Rlc1Jlc3BvbnNlEiwKB3Jlc3VsdHMYASADKAsyGy5jb2RpZnkudjEuVmFsaWRhdGlvblJlc3VsdBITCgt2YWxpZF9jb3VudBgCIAEoBSKCAQoTTGlzdENoaWxkcmVuUmVxdWVzdBIlCgZzeXN0ZW0YASABKA4yFS5jb2RpZnkudjEuQ29kZVN5c3RlbRIOCgZwYXJlbnQYAiABKAkSDQoFYXNfb2YYAyABKAkSEQoJcGFnZV9zaXplGAQgASgFEhIKCnBhZ2VfdG9rZW4YBSABKAkiuQEKDkhpZXJhcmNoeUNoaWxkEgoKAmlkGAEgASgJEigKBWxldmVsGAIgASgOMhkuY29kaWZ5LnYxLkhpZXJhcmNoeUxldmVsEg0KBXRpdGxlGAMgASgJEhMKC3JhbmdlX3N0YXJ0GAQgASgJEhEKCXJhbmdlX2VuZBgFIAEoCRIUCgxoYXNfY2hpbGRyZW4YBiABKAgSJAoEY29kZRgHIAEoCzIWLmNvZGlmeS52MS5Db2RlU3VtbWFyeSKdAQoUTGlzdENoaWxkcmVuUmVzcG9uc2USKwoIY2hpbGRyZW4YASADKAsyGS5jb2RpZnkudjEuSGllcmFyY2h5Q2hpbGQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJEiYKBHBhdGgYAyADKAsyGC5jb2RpZnkudjEuSGllcmFyY2h5U3RlcBIXCg9yZWxlYXNlX3ZlcnNpb24YBCABKAkiPAoTTGlzdFJlbGVhc2VzUmVxdWVzdBIlCgZzeXN0ZW0YASABKA4yFS5jb2RpZnkudjEuQ29kZVN5c3RlbSI8ChRMaXN0UmVsZWFzZXNSZXNwb25zZRIkCghyZWxlYXNlcxgBIAMoCzISLmNvZGlmeS52MS5SZWxlYXNlKm4KCkNvZGVTeXN0ZW0SGwoXQ09ERV9TWVNURU1fVU5TUEVDSUZJRUQQABIXChNDT0RFX1NZU1RFTV9JQ0QxMENNEAESFQoRQ09ERV9TWVNURU1fSENQQ1MQAhITCg9DT0RFX1NZU1RFTV9DUFQQAyqbAQoLQ3B0Q2F0ZWdvcnkSHAoYQ1BUX0NBVEVHT1JZX1VOU1BFQ0lGSUVEEAASEgoOQ1BUX0NBVEVHT1JZX0kQARITCg9DUFRfQ0FURUdPUllfSUkQAhIUChBDUFRfQ0FURUdPUllfSUlJEAMSFAoQQ1BUX0NBVEVHT1JZX1BMQRAEEhkKFUNQVF9DQVRFR09SWV9NT0RJRklFUhAFKmcKCENvZGVLaW5kEhkKFUNPREVfS0lORF9VTlNQRUNJRklFRBAAEhQKEENPREVfS0lORF9IRUFERVIQARISCg5DT0RFX0tJTkRfQ09ERRACEhYKEkNPREVfS0lORF9NT0RJRklFUhADKv0BCg5IaWVyYXJjaHlMZXZlbBIfChtISUVSQVJDSFlfTEVWRUxfVU5TUEVDSUZJRUQQABIbChdISUVSQVJDSFlfTEVWRUxfQ0hBUFRFUhABEhsKF0hJRVJBUkNIWV9MRVZFTF9TRUNUSU9OEAISHgoaSElFUkFSQ0hZX0xFVkVMX1NVQlNFQ1RJT04QAxIbChdISUVSQVJDSFlfTEVWRUxfSEVBRElORxAEEh4KGkhJRVJBUkNIWV9MRVZFTF9TVUJIRUFESU5HEAUSGQoVSElFUkFSQ0hZX0xFVkVMX0dST1VQEAYSGAoUSElFUkFSQ0hZX0xFVkVMX0NPREUQByqAAQoKQ29kZVN0YXR1cxIbChdDT0RFX1NUQVRVU19VTlNQRUNJRklFRBAAEhYKEkNPREVfU1RBVFVTX0FDVElWRRABEhoKFkNPREVfU1RBVFVTX1RFUk1JTkFURUQQAhIhCh1DT0RFX1NUQVRVU19OT1RfWUVUX0VGRkVDVElWRRADKs0BCglNYXRjaFR5cGUSGgoWTUFUQ0hfVFlQRV9VTlNQRUNJRklFRBAAEhkKFU1BVENIX1RZUEVfRVhBQ1RfQ09ERRABEhoKFk1BVENIX1RZUEVfQ09ERV9QUkVGSVgQAhIZChVNQVRDSF9UWVBFX0ZVTExfVElUTEUQAxIhCh1NQVRDSF9UWVBFX0FMTF9XT1JEU19JTl9USVRMRRAEEhkKFU1BVENIX1RZUEVfT1RIRVJfVEVYVBAFEhQKEE1BVENIX1RZUEVfRlVaWlkQBiquAQoORGVzY3JpcHRvclR5cGUSHwobREVTQ1JJUFRPUl9UWVBFX1VOU1BFQ0lGSUVEEAASGgoWREVTQ1JJUFRPUl9UWVBFX01FRElVTRABEhwKGERFU0NSSVBUT1JfVFlQRV9DT05TVU1FUhACEh0KGURFU0NSSVBUT1JfVFlQRV9DTElOSUNJQU4QAxIiCh5ERVNDUklQVE9SX1RZUEVfSU5DTFVTSU9OX1RFUk0QBCrZAQoITm90ZVR5cGUSGQoVTk9URV9UWVBFX1VOU1BFQ0lGSUVEEAASFgoSTk9URV9UWVBFX0lOQ0xVREVTEAESFwoTTk9URV9UWVBFX0VYQ0xVREVTMRACEhcKE05PVEVfVFlQRV9FWENMVURFUzIQAxIYChROT1RFX1RZUEVfQ09ERV9GSVJTVBAEEiEKHU5PVEVfVFlQRV9VU0VfQURESVRJT05BTF9DT0RFEAUSFwoTTk9URV9UWVBFX0NPREVfQUxTTxAGEhIKDk5PVEVfVFlQRV9OT1RFEAcqkQIKDlZhbGlkaXR5UmVhc29uEh8KG1ZBTElESVRZX1JFQVNPTl9VTlNQRUNJRklFRBAAEhkKFVZBTElESVRZX1JFQVNPTl9WQUxJRBABEh0KGVZBTElESVRZX1JFQVNPTl9NQUxGT1JNRUQQAhIbChdWQUxJRElUWV9SRUFTT05fVU5LTk9XThADEiAKHFZBTElESVRZX1JFQVNPTl9OT1RfQklMTEFCTEUQBBIeChpWQUxJRElUWV9SRUFTT05fVEVSTUlOQVRFRBAFEiUKIVZBTElESVRZX1JFQVNPTl9OT1RfWUVUX0VGRkVDVElWRRAGEh4KGlZBTElESVRZX1JFQVNPTl9OT19SRUxFQVNFEAcy5wMKC0NvZGVTZXJ2aWNlEkwKC1NlYXJjaENvZGVzEh0uY29kaWZ5LnYxLlNlYXJjaENvZGVzUmVxdWVzdBoeLmNvZGlmeS52MS5TZWFyY2hDb2Rlc1Jlc3BvbnNlEkAKB0dldENvZGUSGS5jb2RpZnkudjEuR2V0Q29kZVJlcXVlc3QaGi5jb2RpZnkudjEuR2V0Q29kZVJlc3BvbnNlElIKDUJhdGNoR2V0Q29kZXMSHy5jb2RpZnkudjEuQmF0Y2hHZXRDb2Rlc1JlcXVlc3QaIC5jb2RpZnkudjEuQmF0Y2hHZXRDb2Rlc1Jlc3BvbnNlElIKDVZhbGlkYXRlQ29kZXMSHy5jb2RpZnkudjEuVmFsaWRhdGVDb2Rlc1JlcXVlc3QaIC5jb2RpZnkudjEuVmFsaWRhdGVDb2Rlc1Jlc3BvbnNlEk8KDExpc3RDaGlsZHJlbhIeLmNvZGlmeS52MS5MaXN0Q2hpbGRyZW5SZXF1ZXN0Gh8uY29kaWZ5LnYxLkxpc3RDaGlsZHJlblJlc3BvbnNlEk8KDExpc3RSZWxlYXNlcxIeLmNvZGlmeS52MS5MaXN0UmVsZWFzZXNSZXF1ZXN0Gh8uY29kaWZ5LnYxLkxpc3RSZWxlYXNlc1Jlc3BvbnNlYgZwcm90bzM");
+  fileDesc("ChZjb2RpZnkvdjEvY29kaWZ5LnByb3RvEgljb2RpZnkudjEiPgoHQ29kZVJlZhIlCgZzeXN0ZW0YASABKA4yFS5jb2RpZnkudjEuQ29kZVN5c3RlbRIMCgRjb2RlGAIgASgJIvsBCgtDb2RlU3VtbWFyeRIlCgZzeXN0ZW0YASABKA4yFS5jb2RpZnkudjEuQ29kZVN5c3RlbRIMCgRjb2RlGAIgASgJEhcKD25vcm1hbGl6ZWRfY29kZRgDIAEoCRINCgV0aXRsZRgEIAEoCRITCgtzaG9ydF90aXRsZRgFIAEoCRIQCghiaWxsYWJsZRgGIAEoCBIhCgRraW5kGAcgASgOMhMuY29kaWZ5LnYxLkNvZGVLaW5kEiwKDGNwdF9jYXRlZ29yeRgIIAEoDjIWLmNvZGlmeS52MS5DcHRDYXRlZ29yeRIXCg9yZWxlYXNlX3ZlcnNpb24YCSABKAkiJgoIVGV4dFNwYW4SDQoFc3RhcnQYASABKA0SCwoDZW5kGAIgASgNIkwKCUhpZ2hsaWdodBINCgVmaWVsZBgBIAEoCRIMCgR0ZXh0GAIgASgJEiIKBXNwYW5zGAMgAygLMhMuY29kaWZ5LnYxLlRleHRTcGFuIuABChJTZWFyY2hDb2Rlc1JlcXVlc3QSDQoFcXVlcnkYASABKAkSJgoHc3lzdGVtcxgCIAMoDjIVLmNvZGlmeS52MS5Db2RlU3lzdGVtEhUKDWJpbGxhYmxlX29ubHkYAyABKAgSLgoOY3B0X2NhdGVnb3JpZXMYBCADKA4yFi5jb2RpZnkudjEuQ3B0Q2F0ZWdvcnkSFgoOaGllcmFyY2h5X25vZGUYBSABKAkSDQoFYXNfb2YYBiABKAkSEQoJcGFnZV9zaXplGAcgASgFEhIKCnBhZ2VfdG9rZW4YCCABKAkiiAEKDFNlYXJjaFJlc3VsdBIkCgRjb2RlGAEgASgLMhYuY29kaWZ5LnYxLkNvZGVTdW1tYXJ5EigKCm1hdGNoX3R5cGUYAiABKA4yFC5jb2RpZnkudjEuTWF0Y2hUeXBlEigKCmhpZ2hsaWdodHMYAyADKAsyFC5jb2RpZnkudjEuSGlnaGxpZ2h0InsKE1NlYXJjaENvZGVzUmVzcG9uc2USKAoHcmVzdWx0cxgBIAMoCzIXLmNvZGlmeS52MS5TZWFyY2hSZXN1bHQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJEhIKCnRvdGFsX3NpemUYAyABKAUSDQoFYXNfb2YYBCABKAkiQwoKRGVzY3JpcHRvchInCgR0eXBlGAEgASgOMhkuY29kaWZ5LnYxLkRlc2NyaXB0b3JUeXBlEgwKBHRleHQYAiABKAkiRwoETm90ZRIhCgR0eXBlGAEgASgOMhMuY29kaWZ5LnYxLk5vdGVUeXBlEgwKBHRleHQYAiABKAkSDgoGc291cmNlGAMgASgJIlQKDUhpZXJhcmNoeVN0ZXASCgoCaWQYASABKAkSKAoFbGV2ZWwYAiABKA4yGS5jb2RpZnkudjEuSGllcmFyY2h5TGV2ZWwSDQoFdGl0bGUYAyABKAkixQEKB1JlbGVhc2USJQoGc3lzdGVtGAEgASgOMhUuY29kaWZ5LnYxLkNvZGVTeXN0ZW0SDwoHdmVyc2lvbhgCIAEoCRIWCg5lZmZlY3RpdmVfZnJvbRgDIAEoCRIUCgxlZmZlY3RpdmVfdG8YBCABKAkSEgoKY29kZV9jb3VudBgFIAEoBRIWCg5iaWxsYWJsZV9jb3VudBgGIAEoBRIUCgxzb3VyY2VfZmlsZXMYByADKAkSEgoKbm9kZV9jb3VudBgIIAEoBSLrAwoEQ29kZRInCgdzdW1tYXJ5GAEgASgLMhYuY29kaWZ5LnYxLkNvZGVTdW1tYXJ5EiUKBnN0YXR1cxgCIAEoDjIVLmNvZGlmeS52MS5Db2RlU3RhdHVzEg0KBWFzX29mGAMgASgJEiMKB3JlbGVhc2UYBCABKAsyEi5jb2RpZnkudjEuUmVsZWFzZRIqCgtkZXNjcmlwdG9ycxgFIAMoCzIVLmNvZGlmeS52MS5EZXNjcmlwdG9yEh4KBW5vdGVzGAYgAygLMg8uY29kaWZ5LnYxLk5vdGUSJgoEcGF0aBgHIAMoCzIYLmNvZGlmeS52MS5IaWVyYXJjaHlTdGVwEhMKC3BhcmVudF9jb2RlGAggASgJEhIKCmFkZGVkX2RhdGUYCSABKAkSHQoVYWN0aW9uX2VmZmVjdGl2ZV9kYXRlGAogASgJEhgKEHRlcm1pbmF0aW9uX2RhdGUYCyABKAkSEwoLYWN0aW9uX2NvZGUYDCABKAkSFAoMcmVwbGFjZW1lbnRzGA0gAygJEg0KBWJldG9zGA4gASgJEhAKCGNvdmVyYWdlGA8gASgJEhMKC2NoaWxkX2NvZGVzGBAgAygJEigKB2hpc3RvcnkYESADKAsyFy5jb2RpZnkudjEuSGlzdG9yeUV2ZW50IlQKDkdldENvZGVSZXF1ZXN0EiUKBnN5c3RlbRgBIAEoDjIVLmNvZGlmeS52MS5Db2RlU3lzdGVtEgwKBGNvZGUYAiABKAkSDQoFYXNfb2YYAyABKAkiMAoPR2V0Q29kZVJlc3BvbnNlEh0KBGNvZGUYASABKAsyDy5jb2RpZnkudjEuQ29kZSJIChRCYXRjaEdldENvZGVzUmVxdWVzdBIhCgVjb2RlcxgBIAMoCzISLmNvZGlmeS52MS5Db2RlUmVmEg0KBWFzX29mGAIgASgJImoKE0JhdGNoR2V0Q29kZXNSZXN1bHQSJQoJcmVxdWVzdGVkGAEgASgLMhIuY29kaWZ5LnYxLkNvZGVSZWYSDQoFZm91bmQYAiABKAgSHQoEY29kZRgDIAEoCzIPLmNvZGlmeS52MS5Db2RlIkgKFUJhdGNoR2V0Q29kZXNSZXNwb25zZRIvCgdyZXN1bHRzGAEgAygLMh4uY29kaWZ5LnYxLkJhdGNoR2V0Q29kZXNSZXN1bHQiXgoOVmFsaWRhdGlvbkl0ZW0SJQoGc3lzdGVtGAEgASgOMhUuY29kaWZ5LnYxLkNvZGVTeXN0ZW0SDAoEY29kZRgCIAEoCRIXCg9kYXRlX29mX3NlcnZpY2UYAyABKAkiQAoUVmFsaWRhdGVDb2Rlc1JlcXVlc3QSKAoFaXRlbXMYASADKAsyGS5jb2RpZnkudjEuVmFsaWRhdGlvbkl0ZW0i/AEKEFZhbGlkYXRpb25SZXN1bHQSDQoFdmFsaWQYASABKAgSKQoGcmVhc29uGAIgASgOMhkuY29kaWZ5LnYxLlZhbGlkaXR5UmVhc29uEhcKD25vcm1hbGl6ZWRfY29kZRgDIAEoCRIUCgxkaXNwbGF5X2NvZGUYBCABKAkSDwoHbWVzc2FnZRgFIAEoCRIYChB0ZXJtaW5hdGlvbl9kYXRlGAYgASgJEhQKDHJlcGxhY2VtZW50cxgHIAMoCRIWCg5lZmZlY3RpdmVfZGF0ZRgIIAEoCRIXCg9yZWxlYXNlX3ZlcnNpb24YCSABKAkSDQoFdGl0bGUYCiABKAkiWgoVVmFsaWRhdGVDb2Rlc1Jlc3BvbnNlEiwKB3Jlc3VsdHMYASADKAsyGy5jb2RpZnkudjEuVmFsaWRhdGlvblJlc3VsdBITCgt2YWxpZF9jb3VudBgCIAEoBSKCAQoTTGlzdENoaWxkcmVuUmVxdWVzdBIlCgZzeXN0ZW0YASABKA4yFS5jb2RpZnkudjEuQ29kZVN5c3RlbRIOCgZwYXJlbnQYAiABKAkSDQoFYXNfb2YYAyABKAkSEQoJcGFnZV9zaXplGAQgASgFEhIKCnBhZ2VfdG9rZW4YBSABKAkiuQEKDkhpZXJhcmNoeUNoaWxkEgoKAmlkGAEgASgJEigKBWxldmVsGAIgASgOMhkuY29kaWZ5LnYxLkhpZXJhcmNoeUxldmVsEg0KBXRpdGxlGAMgASgJEhMKC3JhbmdlX3N0YXJ0GAQgASgJEhEKCXJhbmdlX2VuZBgFIAEoCRIUCgxoYXNfY2hpbGRyZW4YBiABKAgSJAoEY29kZRgHIAEoCzIWLmNvZGlmeS52MS5Db2RlU3VtbWFyeSKdAQoUTGlzdENoaWxkcmVuUmVzcG9uc2USKwoIY2hpbGRyZW4YASADKAsyGS5jb2RpZnkudjEuSGllcmFyY2h5Q2hpbGQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJEiYKBHBhdGgYAyADKAsyGC5jb2RpZnkudjEuSGllcmFyY2h5U3RlcBIXCg9yZWxlYXNlX3ZlcnNpb24YBCABKAkiigEKDEhpc3RvcnlFdmVudBIjCgR0eXBlGAEgASgOMhUuY29kaWZ5LnYxLkNoYW5nZVR5cGUSFwoPcmVsZWFzZV92ZXJzaW9uGAIgASgJEhYKDmVmZmVjdGl2ZV9mcm9tGAMgASgJEhEKCW9sZF90aXRsZRgEIAEoCRIRCgluZXdfdGl0bGUYBSABKAkiZgoTRGlmZlJlbGVhc2VzUmVxdWVzdBIlCgZzeXN0ZW0YASABKA4yFS5jb2RpZnkudjEuQ29kZVN5c3RlbRIUCgxmcm9tX3ZlcnNpb24YAiABKAkSEgoKdG9fdmVyc2lvbhgDIAEoCSLHAQoKQ29kZUNoYW5nZRIjCgR0eXBlGAEgASgOMhUuY29kaWZ5LnYxLkNoYW5nZVR5cGUSDAoEY29kZRgCIAEoCRIRCglvbGRfdGl0bGUYAyABKAkSEQoJbmV3X3RpdGxlGAQgASgJEhcKD29sZF9zaG9ydF90aXRsZRgFIAEoCRIXCg9uZXdfc2hvcnRfdGl0bGUYBiABKAkSGAoQdGVybWluYXRpb25fZGF0ZRgHIAEoCRIUCgxyZXBsYWNlbWVudHMYCCADKAkiiAEKFERpZmZSZWxlYXNlc1Jlc3BvbnNlEiYKB2NoYW5nZXMYASADKAsyFS5jb2RpZnkudjEuQ29kZUNoYW5nZRITCgthZGRlZF9jb3VudBgCIAEoBRIYChB0ZXJtaW5hdGVkX2NvdW50GAMgASgFEhkKEXJlZGVzY3JpYmVkX2NvdW50GAQgASgFIkwKEkV4cG9ydENvZGVzUmVxdWVzdBIlCgZzeXN0ZW0YASABKA4yFS5jb2RpZnkudjEuQ29kZVN5c3RlbRIPCgd2ZXJzaW9uGAIgASgJIloKE0V4cG9ydENvZGVzUmVzcG9uc2USIwoHcmVsZWFzZRgBIAEoCzISLmNvZGlmeS52MS5SZWxlYXNlEh4KBWNvZGVzGAIgAygLMg8uY29kaWZ5LnYxLkNvZGUiPAoTTGlzdFJlbGVhc2VzUmVxdWVzdBIlCgZzeXN0ZW0YASABKA4yFS5jb2RpZnkudjEuQ29kZVN5c3RlbSI8ChRMaXN0UmVsZWFzZXNSZXNwb25zZRIkCghyZWxlYXNlcxgBIAMoCzISLmNvZGlmeS52MS5SZWxlYXNlKm4KCkNvZGVTeXN0ZW0SGwoXQ09ERV9TWVNURU1fVU5TUEVDSUZJRUQQABIXChNDT0RFX1NZU1RFTV9JQ0QxMENNEAESFQoRQ09ERV9TWVNURU1fSENQQ1MQAhITCg9DT0RFX1NZU1RFTV9DUFQQAyqbAQoLQ3B0Q2F0ZWdvcnkSHAoYQ1BUX0NBVEVHT1JZX1VOU1BFQ0lGSUVEEAASEgoOQ1BUX0NBVEVHT1JZX0kQARITCg9DUFRfQ0FURUdPUllfSUkQAhIUChBDUFRfQ0FURUdPUllfSUlJEAMSFAoQQ1BUX0NBVEVHT1JZX1BMQRAEEhkKFUNQVF9DQVRFR09SWV9NT0RJRklFUhAFKmcKCENvZGVLaW5kEhkKFUNPREVfS0lORF9VTlNQRUNJRklFRBAAEhQKEENPREVfS0lORF9IRUFERVIQARISCg5DT0RFX0tJTkRfQ09ERRACEhYKEkNPREVfS0lORF9NT0RJRklFUhADKv0BCg5IaWVyYXJjaHlMZXZlbBIfChtISUVSQVJDSFlfTEVWRUxfVU5TUEVDSUZJRUQQABIbChdISUVSQVJDSFlfTEVWRUxfQ0hBUFRFUhABEhsKF0hJRVJBUkNIWV9MRVZFTF9TRUNUSU9OEAISHgoaSElFUkFSQ0hZX0xFVkVMX1NVQlNFQ1RJT04QAxIbChdISUVSQVJDSFlfTEVWRUxfSEVBRElORxAEEh4KGkhJRVJBUkNIWV9MRVZFTF9TVUJIRUFESU5HEAUSGQoVSElFUkFSQ0hZX0xFVkVMX0dST1VQEAYSGAoUSElFUkFSQ0hZX0xFVkVMX0NPREUQByqAAQoKQ29kZVN0YXR1cxIbChdDT0RFX1NUQVRVU19VTlNQRUNJRklFRBAAEhYKEkNPREVfU1RBVFVTX0FDVElWRRABEhoKFkNPREVfU1RBVFVTX1RFUk1JTkFURUQQAhIhCh1DT0RFX1NUQVRVU19OT1RfWUVUX0VGRkVDVElWRRADKs0BCglNYXRjaFR5cGUSGgoWTUFUQ0hfVFlQRV9VTlNQRUNJRklFRBAAEhkKFU1BVENIX1RZUEVfRVhBQ1RfQ09ERRABEhoKFk1BVENIX1RZUEVfQ09ERV9QUkVGSVgQAhIZChVNQVRDSF9UWVBFX0ZVTExfVElUTEUQAxIhCh1NQVRDSF9UWVBFX0FMTF9XT1JEU19JTl9USVRMRRAEEhkKFU1BVENIX1RZUEVfT1RIRVJfVEVYVBAFEhQKEE1BVENIX1RZUEVfRlVaWlkQBiquAQoORGVzY3JpcHRvclR5cGUSHwobREVTQ1JJUFRPUl9UWVBFX1VOU1BFQ0lGSUVEEAASGgoWREVTQ1JJUFRPUl9UWVBFX01FRElVTRABEhwKGERFU0NSSVBUT1JfVFlQRV9DT05TVU1FUhACEh0KGURFU0NSSVBUT1JfVFlQRV9DTElOSUNJQU4QAxIiCh5ERVNDUklQVE9SX1RZUEVfSU5DTFVTSU9OX1RFUk0QBCrZAQoITm90ZVR5cGUSGQoVTk9URV9UWVBFX1VOU1BFQ0lGSUVEEAASFgoSTk9URV9UWVBFX0lOQ0xVREVTEAESFwoTTk9URV9UWVBFX0VYQ0xVREVTMRACEhcKE05PVEVfVFlQRV9FWENMVURFUzIQAxIYChROT1RFX1RZUEVfQ09ERV9GSVJTVBAEEiEKHU5PVEVfVFlQRV9VU0VfQURESVRJT05BTF9DT0RFEAUSFwoTTk9URV9UWVBFX0NPREVfQUxTTxAGEhIKDk5PVEVfVFlQRV9OT1RFEAcqkQIKDlZhbGlkaXR5UmVhc29uEh8KG1ZBTElESVRZX1JFQVNPTl9VTlNQRUNJRklFRBAAEhkKFVZBTElESVRZX1JFQVNPTl9WQUxJRBABEh0KGVZBTElESVRZX1JFQVNPTl9NQUxGT1JNRUQQAhIbChdWQUxJRElUWV9SRUFTT05fVU5LTk9XThADEiAKHFZBTElESVRZX1JFQVNPTl9OT1RfQklMTEFCTEUQBBIeChpWQUxJRElUWV9SRUFTT05fVEVSTUlOQVRFRBAFEiUKIVZBTElESVRZX1JFQVNPTl9OT1RfWUVUX0VGRkVDVElWRRAGEh4KGlZBTElESVRZX1JFQVNPTl9OT19SRUxFQVNFEAcqeQoKQ2hhbmdlVHlwZRIbChdDSEFOR0VfVFlQRV9VTlNQRUNJRklFRBAAEhUKEUNIQU5HRV9UWVBFX0FEREVEEAESGgoWQ0hBTkdFX1RZUEVfVEVSTUlOQVRFRBACEhsKF0NIQU5HRV9UWVBFX1JFREVTQ1JJQkVEEAMyigUKC0NvZGVTZXJ2aWNlEkwKC1NlYXJjaENvZGVzEh0uY29kaWZ5LnYxLlNlYXJjaENvZGVzUmVxdWVzdBoeLmNvZGlmeS52MS5TZWFyY2hDb2Rlc1Jlc3BvbnNlEkAKB0dldENvZGUSGS5jb2RpZnkudjEuR2V0Q29kZVJlcXVlc3QaGi5jb2RpZnkudjEuR2V0Q29kZVJlc3BvbnNlElIKDUJhdGNoR2V0Q29kZXMSHy5jb2RpZnkudjEuQmF0Y2hHZXRDb2Rlc1JlcXVlc3QaIC5jb2RpZnkudjEuQmF0Y2hHZXRDb2Rlc1Jlc3BvbnNlElIKDVZhbGlkYXRlQ29kZXMSHy5jb2RpZnkudjEuVmFsaWRhdGVDb2Rlc1JlcXVlc3QaIC5jb2RpZnkudjEuVmFsaWRhdGVDb2Rlc1Jlc3BvbnNlEk8KDExpc3RDaGlsZHJlbhIeLmNvZGlmeS52MS5MaXN0Q2hpbGRyZW5SZXF1ZXN0Gh8uY29kaWZ5LnYxLkxpc3RDaGlsZHJlblJlc3BvbnNlEk8KDExpc3RSZWxlYXNlcxIeLmNvZGlmeS52MS5MaXN0UmVsZWFzZXNSZXF1ZXN0Gh8uY29kaWZ5LnYxLkxpc3RSZWxlYXNlc1Jlc3BvbnNlElEKDERpZmZSZWxlYXNlcxIeLmNvZGlmeS52MS5EaWZmUmVsZWFzZXNSZXF1ZXN0Gh8uY29kaWZ5LnYxLkRpZmZSZWxlYXNlc1Jlc3BvbnNlMAESTgoLRXhwb3J0Q29kZXMSHS5jb2RpZnkudjEuRXhwb3J0Q29kZXNSZXF1ZXN0Gh4uY29kaWZ5LnYxLkV4cG9ydENvZGVzUmVzcG9uc2UwAWIGcHJvdG8z");
 
 /**
  * A (system, code) pair.
@@ -625,6 +625,13 @@ export type Code = Message<"codify.v1.Code"> & {
    * @generated from field: repeated string child_codes = 16;
    */
   childCodes: string[];
+
+  /**
+   * The code's history across the loaded releases, oldest first.
+   *
+   * @generated from field: repeated codify.v1.HistoryEvent history = 17;
+   */
+  history: HistoryEvent[];
 };
 
 /**
@@ -1097,6 +1104,258 @@ export const ListChildrenResponseSchema: GenMessage<ListChildrenResponse> = /*@_
   messageDesc(file_codify_v1_codify, 23);
 
 /**
+ * One event in the history of a code across the loaded releases.
+ *
+ * @generated from message codify.v1.HistoryEvent
+ */
+export type HistoryEvent = Message<"codify.v1.HistoryEvent"> & {
+  /**
+   * What happened.
+   *
+   * @generated from field: codify.v1.ChangeType type = 1;
+   */
+  type: ChangeType;
+
+  /**
+   * Version of the release where it shows.
+   *
+   * @generated from field: string release_version = 2;
+   */
+  releaseVersion: string;
+
+  /**
+   * First day of that release.
+   *
+   * @generated from field: string effective_from = 3;
+   */
+  effectiveFrom: string;
+
+  /**
+   * Long descriptor before (re-described, terminated).
+   *
+   * @generated from field: string old_title = 4;
+   */
+  oldTitle: string;
+
+  /**
+   * Long descriptor after (added, re-described).
+   *
+   * @generated from field: string new_title = 5;
+   */
+  newTitle: string;
+};
+
+/**
+ * Describes the message codify.v1.HistoryEvent.
+ * Use `create(HistoryEventSchema)` to create a new message.
+ */
+export const HistoryEventSchema: GenMessage<HistoryEvent> = /*@__PURE__*/
+  messageDesc(file_codify_v1_codify, 24);
+
+/**
+ * Request for DiffReleases.
+ *
+ * @generated from message codify.v1.DiffReleasesRequest
+ */
+export type DiffReleasesRequest = Message<"codify.v1.DiffReleasesRequest"> & {
+  /**
+   * The code system (required).
+   *
+   * @generated from field: codify.v1.CodeSystem system = 1;
+   */
+  system: CodeSystem;
+
+  /**
+   * Version of the older release ("FY2025").
+   *
+   * @generated from field: string from_version = 2;
+   */
+  fromVersion: string;
+
+  /**
+   * Version of the newer release ("FY2026").
+   *
+   * @generated from field: string to_version = 3;
+   */
+  toVersion: string;
+};
+
+/**
+ * Describes the message codify.v1.DiffReleasesRequest.
+ * Use `create(DiffReleasesRequestSchema)` to create a new message.
+ */
+export const DiffReleasesRequestSchema: GenMessage<DiffReleasesRequest> = /*@__PURE__*/
+  messageDesc(file_codify_v1_codify, 25);
+
+/**
+ * One change between two releases.
+ *
+ * @generated from message codify.v1.CodeChange
+ */
+export type CodeChange = Message<"codify.v1.CodeChange"> & {
+  /**
+   * What changed.
+   *
+   * @generated from field: codify.v1.ChangeType type = 1;
+   */
+  type: ChangeType;
+
+  /**
+   * Display form of the code.
+   *
+   * @generated from field: string code = 2;
+   */
+  code: string;
+
+  /**
+   * Long descriptor in the older release (empty for additions).
+   *
+   * @generated from field: string old_title = 3;
+   */
+  oldTitle: string;
+
+  /**
+   * Long descriptor in the newer release (empty for codes no longer listed).
+   *
+   * @generated from field: string new_title = 4;
+   */
+  newTitle: string;
+
+  /**
+   * Short descriptor in the older release.
+   *
+   * @generated from field: string old_short_title = 5;
+   */
+  oldShortTitle: string;
+
+  /**
+   * Short descriptor in the newer release.
+   *
+   * @generated from field: string new_short_title = 6;
+   */
+  newShortTitle: string;
+
+  /**
+   * Last day the code could be used, for terminations when the files say.
+   *
+   * @generated from field: string termination_date = 7;
+   */
+  terminationDate: string;
+
+  /**
+   * Replacement codes, for terminations when the files give them.
+   *
+   * @generated from field: repeated string replacements = 8;
+   */
+  replacements: string[];
+};
+
+/**
+ * Describes the message codify.v1.CodeChange.
+ * Use `create(CodeChangeSchema)` to create a new message.
+ */
+export const CodeChangeSchema: GenMessage<CodeChange> = /*@__PURE__*/
+  messageDesc(file_codify_v1_codify, 26);
+
+/**
+ * One batch of changes; the last message carries the totals.
+ *
+ * @generated from message codify.v1.DiffReleasesResponse
+ */
+export type DiffReleasesResponse = Message<"codify.v1.DiffReleasesResponse"> & {
+  /**
+   * Changes in this batch.
+   *
+   * @generated from field: repeated codify.v1.CodeChange changes = 1;
+   */
+  changes: CodeChange[];
+
+  /**
+   * Number of additions over the whole diff (set on the last message).
+   *
+   * @generated from field: int32 added_count = 2;
+   */
+  addedCount: number;
+
+  /**
+   * Number of terminations over the whole diff (set on the last message).
+   *
+   * @generated from field: int32 terminated_count = 3;
+   */
+  terminatedCount: number;
+
+  /**
+   * Number of re-described codes over the whole diff (set on the last message).
+   *
+   * @generated from field: int32 redescribed_count = 4;
+   */
+  redescribedCount: number;
+};
+
+/**
+ * Describes the message codify.v1.DiffReleasesResponse.
+ * Use `create(DiffReleasesResponseSchema)` to create a new message.
+ */
+export const DiffReleasesResponseSchema: GenMessage<DiffReleasesResponse> = /*@__PURE__*/
+  messageDesc(file_codify_v1_codify, 27);
+
+/**
+ * Request for ExportCodes.
+ *
+ * @generated from message codify.v1.ExportCodesRequest
+ */
+export type ExportCodesRequest = Message<"codify.v1.ExportCodesRequest"> & {
+  /**
+   * The code system (required).
+   *
+   * @generated from field: codify.v1.CodeSystem system = 1;
+   */
+  system: CodeSystem;
+
+  /**
+   * Version of the release; empty for the release in force today.
+   *
+   * @generated from field: string version = 2;
+   */
+  version: string;
+};
+
+/**
+ * Describes the message codify.v1.ExportCodesRequest.
+ * Use `create(ExportCodesRequestSchema)` to create a new message.
+ */
+export const ExportCodesRequestSchema: GenMessage<ExportCodesRequest> = /*@__PURE__*/
+  messageDesc(file_codify_v1_codify, 28);
+
+/**
+ * One batch of codes of a release.
+ *
+ * @generated from message codify.v1.ExportCodesResponse
+ */
+export type ExportCodesResponse = Message<"codify.v1.ExportCodesResponse"> & {
+  /**
+   * The release exported (set on the first message).
+   *
+   * @generated from field: codify.v1.Release release = 1;
+   */
+  release?: Release | undefined;
+
+  /**
+   * Codes of this batch, in the release's order.
+   *
+   * @generated from field: repeated codify.v1.Code codes = 2;
+   */
+  codes: Code[];
+};
+
+/**
+ * Describes the message codify.v1.ExportCodesResponse.
+ * Use `create(ExportCodesResponseSchema)` to create a new message.
+ */
+export const ExportCodesResponseSchema: GenMessage<ExportCodesResponse> = /*@__PURE__*/
+  messageDesc(file_codify_v1_codify, 29);
+
+/**
  * Request for ListReleases.
  *
  * @generated from message codify.v1.ListReleasesRequest
@@ -1115,7 +1374,7 @@ export type ListReleasesRequest = Message<"codify.v1.ListReleasesRequest"> & {
  * Use `create(ListReleasesRequestSchema)` to create a new message.
  */
 export const ListReleasesRequestSchema: GenMessage<ListReleasesRequest> = /*@__PURE__*/
-  messageDesc(file_codify_v1_codify, 24);
+  messageDesc(file_codify_v1_codify, 30);
 
 /**
  * Response of ListReleases.
@@ -1136,7 +1395,7 @@ export type ListReleasesResponse = Message<"codify.v1.ListReleasesResponse"> & {
  * Use `create(ListReleasesResponseSchema)` to create a new message.
  */
 export const ListReleasesResponseSchema: GenMessage<ListReleasesResponse> = /*@__PURE__*/
-  messageDesc(file_codify_v1_codify, 25);
+  messageDesc(file_codify_v1_codify, 31);
 
 /**
  * A code system.
@@ -1634,6 +1893,47 @@ export const ValidityReasonSchema: GenEnum<ValidityReason> = /*@__PURE__*/
   enumDesc(file_codify_v1_codify, 8);
 
 /**
+ * How a code changed between two releases.
+ *
+ * @generated from enum codify.v1.ChangeType
+ */
+export enum ChangeType {
+  /**
+   * Not set.
+   *
+   * @generated from enum value: CHANGE_TYPE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * In force in the newer release, not in the older one.
+   *
+   * @generated from enum value: CHANGE_TYPE_ADDED = 1;
+   */
+  ADDED = 1,
+
+  /**
+   * In force in the older release, not in the newer one.
+   *
+   * @generated from enum value: CHANGE_TYPE_TERMINATED = 2;
+   */
+  TERMINATED = 2,
+
+  /**
+   * In force in both, with a different long or short descriptor.
+   *
+   * @generated from enum value: CHANGE_TYPE_REDESCRIBED = 3;
+   */
+  REDESCRIBED = 3,
+}
+
+/**
+ * Describes the enum codify.v1.ChangeType.
+ */
+export const ChangeTypeSchema: GenEnum<ChangeType> = /*@__PURE__*/
+  enumDesc(file_codify_v1_codify, 9);
+
+/**
  * The code-search, lookup and validation service.
  *
  * @generated from service codify.v1.CodeService
@@ -1702,6 +2002,27 @@ export const CodeService: GenService<{
     methodKind: "unary";
     input: typeof ListReleasesRequestSchema;
     output: typeof ListReleasesResponseSchema;
+  },
+  /**
+   * The codes added, terminated and re-described between two releases of a system,
+   * streamed in the newer release's order (codes no longer listed last).
+   *
+   * @generated from rpc codify.v1.CodeService.DiffReleases
+   */
+  diffReleases: {
+    methodKind: "server_streaming";
+    input: typeof DiffReleasesRequestSchema;
+    output: typeof DiffReleasesResponseSchema;
+  },
+  /**
+   * Every code of a release, streamed in batches, for services that keep a local copy.
+   *
+   * @generated from rpc codify.v1.CodeService.ExportCodes
+   */
+  exportCodes: {
+    methodKind: "server_streaming";
+    input: typeof ExportCodesRequestSchema;
+    output: typeof ExportCodesResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_codify_v1_codify, 0);

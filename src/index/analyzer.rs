@@ -164,7 +164,9 @@ pub fn phrase_keys(splitter: &mut WordSplitter, text: &str) -> Vec<String> {
             _ => {}
         }
     }
-    if let Some(at) = essential.to_ascii_lowercase().find(", unspecified") {
+    let lowered = essential.to_ascii_lowercase();
+    let nonessential_tail = [", unspecified", ", site not specified", ", not elsewhere classified"];
+    if let Some(at) = nonessential_tail.iter().filter_map(|tail| lowered.find(tail)).min() {
         essential.truncate(at);
     }
     let mut words: Vec<Word> = splitter.words(&essential).into_iter().filter(|w| w.folded != "nos").collect();
@@ -198,13 +200,20 @@ mod tests {
             phrase_keys(&mut splitter, "Essential (primary) hypertension"),
             ["essential primary hypertension", "essential hypertension"]
         );
-        assert_eq!(phrase_keys(&mut splitter, "Pneumonia, unspecified organism"), ["pneumonia unspecified organism", "pneumonia"]);
+        assert_eq!(
+            phrase_keys(&mut splitter, "Pneumonia, unspecified organism"),
+            ["pneumonia unspecified organism", "pneumonia"]
+        );
         assert_eq!(phrase_keys(&mut splitter, "Diabetes NOS"), ["diabetes nos", "diabetes"]);
         assert_eq!(
             phrase_keys(&mut splitter, "Type 2 diabetes mellitus without complications"),
             ["type 2 diabetes mellitus without complications", "type 2 diabetes mellitus"]
         );
         assert_eq!(phrase_keys(&mut splitter, "Heart failure"), ["heart failure"]);
+        assert_eq!(
+            phrase_keys(&mut splitter, "Urinary tract infection, site not specified"),
+            ["urinary tract infection site not specified", "urinary tract infection"]
+        );
     }
 
     #[test]

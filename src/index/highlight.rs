@@ -86,7 +86,7 @@ fn word_matches(query: &Word, word: &Word, fuzzy: bool) -> bool {
 }
 
 /// Damerau-Levenshtein distance (adjacent transpositions count one), on chars.
-fn edit_distance(a: &str, b: &str) -> usize {
+pub fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];

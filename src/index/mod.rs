@@ -6,6 +6,7 @@ pub mod highlight;
 pub mod query;
 pub mod schema;
 pub mod search;
+pub mod spelling;
 pub mod synonyms;
 pub mod writer;
 

@@ -214,9 +214,7 @@ pub fn text_query(fields: &Fields, phrasings: &[&[Word]], matching: Matching) ->
     let phrasings: Vec<&[Word]> = if matching == Matching::Relaxed {
         relaxed_words = phrasings
             .iter()
-            .map(|words| {
-                words.iter().filter(|w| w.folded.chars().count() >= 3 && !w.is_qualifier()).cloned().collect()
-            })
+            .map(|words| words.iter().filter(|w| w.folded.chars().count() >= 3 && !w.is_qualifier()).cloned().collect())
             .filter(|words: &Vec<Word>| relaxed_missing(words.len()) > 0)
             .collect();
         relaxed_words.iter().map(Vec::as_slice).collect()

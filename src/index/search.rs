@@ -10,6 +10,7 @@ use tantivy::{DocId, Score, SegmentReader};
 use super::analyzer::{Word, WordSplitter};
 use super::highlight::{highlights, Highlight};
 use super::query::{self, Filters, MatchScore, Matching};
+use super::spelling;
 use super::writer::split_entry_ref;
 use super::{CodeIndex, IndexError};
 use crate::codes::{normalize_code, Catalog, CodeSystem, CptCategory, Date, ReleaseId};
@@ -93,6 +94,7 @@ enum Group {
     CodePrefix,
     Text,
     Relaxed,
+    Corrected,
     Fuzzy,
 }
 
@@ -129,6 +131,32 @@ impl CodeIndex {
             words.retain(|word| !word.is_connective());
         }
         words.truncate(MAX_QUERY_WORDS);
+        let searcher = self.reader.searcher();
+        // Words no indexed word starts like are misspellings: replace each by the most
+        // frequent close word ("pnuemonia" → "pneumonia") before matching.
+        let mut corrected = false;
+        if code.is_none() {
+            let mut corrected_text = Vec::with_capacity(words.len());
+            let mut still_unknown = Vec::with_capacity(words.len());
+            for word in &mut words {
+                let known = |in_title| searcher.doc_freq(&query::prefix_term(fields, word, in_title)).unwrap_or(0) > 0;
+                word.unknown = !known(true) && !known(false) && !self.synonyms.starts_a_term(&word.stem);
+                let correction = word.unknown.then(|| spelling::correct(&searcher, fields, &word.folded)).flatten();
+                corrected |= correction.is_some();
+                still_unknown.push(word.unknown && correction.is_none());
+                corrected_text.push(correction.unwrap_or_else(|| word.folded.clone()));
+            }
+            let respelled = splitter.words(&corrected_text.join(" "));
+            if corrected && respelled.len() == words.len() {
+                words = respelled;
+                // Words with no correction stay candidates for typo tolerance.
+                for (word, unknown) in words.iter_mut().zip(still_unknown) {
+                    word.unknown = unknown;
+                }
+            } else {
+                corrected = false;
+            }
+        }
         let variants = self.synonyms.variants(&words);
 
         let mut groups: Vec<(Group, Box<dyn Query>)> = Vec::new();
@@ -150,7 +178,6 @@ impl CodeIndex {
             exclusions.push(text);
         }
 
-        let searcher = self.reader.searcher();
         let mut page = SearchPage::default();
         let mut keys: Vec<(Group, RankKey)> = Vec::new();
         let mut skip = request.offset;
@@ -168,18 +195,16 @@ impl CodeIndex {
         // Next to nothing found: let long phrasings miss a word.
         if page.total < RELAXED_BELOW {
             if let Some(relaxed) = query::text_query(fields, &phrasings, Matching::Relaxed) {
-                collect(Group::Relaxed, restrict(relaxed.box_clone(), filter.as_ref(), &exclusions).as_ref(), &mut page)?;
+                collect(
+                    Group::Relaxed,
+                    restrict(relaxed.box_clone(), filter.as_ref(), &exclusions).as_ref(),
+                    &mut page,
+                )?;
                 exclusions.push(relaxed);
             }
         }
         // Typo tolerance fills a short list, for words no indexed word starts like: one
         // edit first, then two for long words. Code-shaped queries are matched as codes only.
-        if code.is_none() && page.total < FUZZY_FILL_BELOW {
-            for word in &mut words {
-                let known = |in_title| searcher.doc_freq(&query::prefix_term(fields, word, in_title)).unwrap_or(0) > 0;
-                word.unknown = !known(true) && !known(false);
-            }
-        }
         let typo_words = words.iter().any(query::long_enough_for_typos);
         for distance in [1, 2] {
             let long_words = words
@@ -199,7 +224,10 @@ impl CodeIndex {
         page.hits = keys
             .into_iter()
             .take(request.limit)
-            .map(|(group, key)| hit(catalog, group, key, &words, &variants))
+            .map(|(group, key)| {
+                let group = if corrected && group == Group::Text { Group::Corrected } else { group };
+                hit(catalog, group, key, &words, &variants)
+            })
             .collect();
         Ok(page)
     }
@@ -230,6 +258,7 @@ fn hit(catalog: &Catalog, group: Group, key: RankKey, words: &[Word], variants: 
         Group::CodePrefix => MatchType::CodePrefix,
         Group::Fuzzy => MatchType::Fuzzy,
         Group::Relaxed => MatchType::OtherText,
+        Group::Corrected => MatchType::Fuzzy,
         Group::Text => match key.0 {
             3 => MatchType::FullTitle,
             1 | 2 => MatchType::AllWordsInTitle,

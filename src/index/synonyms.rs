@@ -59,6 +59,11 @@ impl Synonyms {
         Ok(synonyms)
     }
 
+    /// Whether some synonym term starts with this stem (the word is known to the layer).
+    pub fn starts_a_term(&self, stem: &str) -> bool {
+        self.by_first_stem.contains_key(stem)
+    }
+
     /// Number of entries.
     pub fn len(&self) -> usize {
         self.count

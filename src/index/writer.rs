@@ -8,7 +8,7 @@ use super::analyzer::{content_length, phrase_keys, Word, WordSplitter};
 use super::query::{MAX_PREFIX_CHARS, MIN_PREFIX_CHARS};
 use super::schema::{cpt_category_ordinal, Fields};
 use super::IndexError;
-use crate::codes::{Ancestor, Catalog, CodeSystem, CptCategory, EntryKind};
+use crate::codes::{Ancestor, Catalog, CodeSystem, CptCategory, EntryKind, NoteKind};
 
 /// Memory budget of the index writer.
 const WRITER_MEMORY_BYTES: usize = 120_000_000;
@@ -41,16 +41,20 @@ pub fn write_catalog(index: &Index, fields: &Fields, catalog: &Catalog) -> Resul
             doc.add_text(fields.title_words, &entry.title);
             let title_words = splitter.words(&entry.title);
             doc.add_text(fields.title_prefixes, word_prefixes(&title_words));
+            // ICD-10-CM "includes" notes on a code name what it covers ("high blood pressure"
+            // under I10): they are searched like inclusion terms.
+            let includes = entry.notes.iter().filter(|note| note.kind == NoteKind::Includes).map(|note| &note.text);
             let all_texts = std::iter::once(&entry.title)
                 .chain(entry.short_title.iter())
-                .chain(entry.descriptors.iter().map(|d| &d.text));
+                .chain(entry.descriptors.iter().map(|d| &d.text))
+                .chain(includes.clone());
             let mut phrases: Vec<String> = all_texts.flat_map(|text| phrase_keys(&mut splitter, text)).collect();
             phrases.sort_unstable();
             phrases.dedup();
             for phrase in &phrases {
                 doc.add_text(fields.phrases, phrase);
             }
-            let other_texts = entry.short_title.iter().chain(entry.descriptors.iter().map(|d| &d.text));
+            let other_texts = entry.short_title.iter().chain(entry.descriptors.iter().map(|d| &d.text)).chain(includes);
             let mut other_words = Vec::new();
             for text in other_texts {
                 doc.add_text(fields.other_text, text);

@@ -14,20 +14,36 @@ pub mod telemetry;
 
 use std::process::ExitCode;
 
-pub use grpc::server::{serve, ServeError};
+pub use grpc::server::{serve, serve_with_admin, ServeError};
 
-/// Runs the server until SIGTERM or SIGINT: binds, serves, drains. Returns the exit code.
+/// Runs the server until SIGTERM or SIGINT: sets up telemetry, binds, serves, drains, then
+/// flushes telemetry. Returns the exit code.
 pub async fn run_server(config: config::ServerConfig) -> ExitCode {
-    telemetry::init(&config);
-    let listener = match tokio::net::TcpListener::bind(config.listen).await {
-        Ok(listener) => listener,
+    let telemetry = match telemetry::init(&config.telemetry) {
+        Ok(telemetry) => telemetry,
         Err(error) => {
-            tracing::error!(address = %config.listen, error = %error, "cannot listen");
-            eprintln!("codify: cannot listen on {}: {error}", config.listen);
+            eprintln!("codify: {error}");
             return ExitCode::FAILURE;
         }
     };
-    match serve(config, listener, shutdown_signal()).await {
+    let exit_code = bind_and_serve(config, &telemetry).await;
+    telemetry.shutdown().await;
+    exit_code
+}
+
+async fn bind_and_serve(config: config::ServerConfig, telemetry: &telemetry::Telemetry) -> ExitCode {
+    let listener = match bind(config.listen).await {
+        Ok(listener) => listener,
+        Err(code) => return code,
+    };
+    let admin = match config.admin_listen {
+        Some(address) => match bind(address).await {
+            Ok(listener) => Some(telemetry::admin::AdminServer::new(listener, telemetry.prometheus())),
+            Err(code) => return code,
+        },
+        None => None,
+    };
+    match serve_with_admin(config, listener, admin, shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             tracing::error!(error = %error, "server stopped");
@@ -35,6 +51,14 @@ pub async fn run_server(config: config::ServerConfig) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+async fn bind(address: std::net::SocketAddr) -> Result<tokio::net::TcpListener, ExitCode> {
+    tokio::net::TcpListener::bind(address).await.map_err(|error| {
+        tracing::error!(address = %address, error = %error, "cannot listen");
+        eprintln!("codify: cannot listen on {address}: {error}");
+        ExitCode::FAILURE
+    })
 }
 
 /// Resolves on SIGTERM or SIGINT.

@@ -10,7 +10,7 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         None => codify::run_server(cli.server).await,
-        Some(Command::Serve(config)) => codify::run_server(config).await,
+        Some(Command::Serve(config)) => codify::run_server(*config).await,
         Some(command) => codify::cli::run(command).await,
     }
 }

@@ -41,7 +41,8 @@ async fn blocking<T: Send + 'static>(
     engine: Arc<Engine>,
     work: impl FnOnce(&Engine) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
-    tokio::task::spawn_blocking(move || work(&engine)).await?
+    let span = tracing::Span::current();
+    tokio::task::spawn_blocking(move || span.in_scope(|| work(&engine))).await?
 }
 
 /// Finds a code in one system, or in every system when none is given.
@@ -70,6 +71,7 @@ impl CodeService for CodeServiceImpl {
         let (search, fingerprint) = validate::search(request.get_ref(), &engine)?;
         let response = blocking(engine, move |engine| {
             let page = engine.index.search(&engine.catalog, &search)?;
+            crate::telemetry::metrics::record_search(&search.systems, &page);
             let next_offset = search.offset + page.hits.len();
             let more = next_offset < page.total && next_offset < validate::MAX_OFFSET;
             Ok(proto::SearchCodesResponse {
@@ -139,6 +141,7 @@ impl CodeService for CodeServiceImpl {
                     convert::validation(*system, &engine.catalog.validate(*system, code, *date))
                 })
                 .collect();
+            crate::telemetry::metrics::record_validations(items.iter().map(|item| item.0).zip(&results));
             let valid_count = results.iter().filter(|r| r.valid).count() as i32;
             Ok(proto::ValidateCodesResponse { results, valid_count })
         };

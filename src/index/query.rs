@@ -131,31 +131,10 @@ fn any_of(queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     Box::new(DisjunctionMaxQuery::new(queries))
 }
 
-/// Every filter as one query that scores 0.
+/// The filters that are queries (billable, CPT category, hierarchy), as one query that
+/// scores 0. Releases and dates are checked per matching document by the collector.
 pub fn filter_query(fields: &Fields, filters: &Filters) -> Box<dyn Query> {
-    let releases: Vec<Box<dyn Query>> = filters
-        .releases
-        .iter()
-        .map(|&release| {
-            let id = Term::from_field_u64(fields.release, u64::from(release));
-            Box::new(RangeQuery::new(Bound::Included(id.clone()), Bound::Included(id))) as Box<dyn Query>
-        })
-        .collect();
-    let as_of = i64::from(filters.as_of.days_since_epoch());
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
-        (Occur::Must, Box::new(BooleanQuery::union(releases))),
-        (
-            Occur::Must,
-            Box::new(RangeQuery::new(Bound::Unbounded, Bound::Included(Term::from_field_i64(fields.added, as_of)))),
-        ),
-        (
-            Occur::Must,
-            Box::new(RangeQuery::new(
-                Bound::Included(Term::from_field_i64(fields.terminated, as_of)),
-                Bound::Unbounded,
-            )),
-        ),
-    ];
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(AllQuery))];
     if filters.billable_only {
         clauses.push((
             Occur::Must,

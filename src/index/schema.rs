@@ -39,10 +39,8 @@ pub struct Fields {
     pub phrases: Field,
     /// Ids of every hierarchy node and code above the code, and the code itself.
     pub ancestors: Field,
-    /// Add date in days since the epoch (`i64::MIN` when none).
-    pub added: Field,
-    /// Termination date in days since the epoch (`i64::MAX` when none).
-    pub terminated: Field,
+    /// The days the code's own dates allow, packed by [`pack_in_force_span`].
+    pub in_force_span: Field,
     /// Number of non-qualifier words in the title.
     pub title_length: Field,
     /// Global code order (system, then code).
@@ -76,8 +74,7 @@ pub fn build_schema() -> (Schema, Fields) {
         title_head: builder.add_text_field("title_head", STRING),
         phrases: builder.add_text_field("phrases", STRING),
         ancestors: builder.add_text_field("ancestors", STRING),
-        added: builder.add_i64_field("added", FAST),
-        terminated: builder.add_i64_field("terminated", FAST),
+        in_force_span: builder.add_u64_field("in_force_span", FAST),
         title_length: builder.add_u64_field("title_length", FAST),
         code_order: builder.add_u64_field("code_order", FAST),
         code_length: builder.add_u64_field("code_length", FAST),
@@ -95,5 +92,35 @@ pub fn cpt_category_ordinal(category: Option<crate::codes::CptCategory>) -> u64 
         Some(CptCategory::CategoryIII) => 3,
         Some(CptCategory::Pla) => 4,
         Some(CptCategory::Modifier) => 5,
+    }
+}
+
+/// Packs a code's first and last day (days since the epoch; `None` = unbounded) into one
+/// value: first day in the high 32 bits, last day in the low 32 bits, offset to be unsigned.
+pub fn pack_in_force_span(first: Option<i32>, last: Option<i32>) -> u64 {
+    let first = first.map_or(0, |day| (i64::from(day) + (1 << 31)) as u64);
+    let last = last.map_or(u64::from(u32::MAX), |day| (i64::from(day) + (1 << 31)) as u64);
+    (first << 32) | last
+}
+
+/// Whether a packed span contains `day`.
+pub fn span_contains(span: u64, day: i32) -> bool {
+    let day = (i64::from(day) + (1 << 31)) as u64;
+    (span >> 32) <= day && day <= (span & u64::from(u32::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_contain_their_days_only() {
+        let span = pack_in_force_span(Some(100), Some(200));
+        assert!(span_contains(span, 100) && span_contains(span, 200) && span_contains(span, 150));
+        assert!(!span_contains(span, 99) && !span_contains(span, 201));
+        let open = pack_in_force_span(None, None);
+        assert!(span_contains(open, -20_000) && span_contains(open, 60_000));
+        let ended = pack_in_force_span(None, Some(-5));
+        assert!(span_contains(ended, -6) && !span_contains(ended, 0));
     }
 }

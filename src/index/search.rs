@@ -2,7 +2,7 @@
 //! matches to fill a short list. Each group is one query; groups exclude each other, so
 //! paging over their concatenation is stable.
 
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Collector, Count, FilterCollector, TopDocs};
 use tantivy::columnar::Column;
 use tantivy::query::{BooleanQuery, Occur, Query};
 use tantivy::{DocId, Score, SegmentReader};
@@ -10,6 +10,7 @@ use tantivy::{DocId, Score, SegmentReader};
 use super::analyzer::{Word, WordSplitter};
 use super::highlight::{highlights, Highlight};
 use super::query::{self, Filters, MatchScore, Matching};
+use super::schema::span_contains;
 use super::spelling;
 use super::writer::split_entry_ref;
 use super::{CodeIndex, IndexError};
@@ -100,6 +101,11 @@ enum Group {
 
 impl CodeIndex {
     /// Runs a search. Blocking: call it from a blocking thread.
+    #[tracing::instrument(
+        name = "index.search",
+        skip_all,
+        fields(query.text = crate::telemetry::query_text(&request.text), offset = request.offset, limit = request.limit)
+    )]
     pub fn search(&self, catalog: &Catalog, request: &SearchRequest) -> Result<SearchPage, IndexError> {
         let systems: Vec<CodeSystem> =
             if request.systems.is_empty() { CodeSystem::ALL.to_vec() } else { request.systems.clone() };
@@ -120,6 +126,7 @@ impl CodeIndex {
             as_of: request.as_of,
         };
         let filter = query::filter_query(fields, &filters);
+        let scope = Scope { releases: filters.releases.clone(), as_of_day: request.as_of.days_since_epoch() };
         let mut splitter = WordSplitter::default();
         let code = code_shaped(&request.text).or_else(|| code_token(&request.text));
         let text_without_code = match &code {
@@ -183,7 +190,7 @@ impl CodeIndex {
         let mut skip = request.offset;
         let mut collect = |group: Group, query: &dyn Query, page: &mut SearchPage| -> Result<(), IndexError> {
             let wanted = request.limit - keys.len();
-            let (count, found) = run_group(&searcher, group, query, skip, wanted)?;
+            let (count, found) = run_group(&searcher, &scope, group, query, skip, wanted)?;
             page.total += count;
             keys.extend(found.into_iter().map(|key| (group, key)));
             skip = skip.saturating_sub(count);
@@ -236,19 +243,38 @@ impl CodeIndex {
 /// Counts a group's matches and collects up to `wanted` of them after skipping `skip`.
 fn run_group(
     searcher: &tantivy::Searcher,
+    scope: &Scope,
     group: Group,
     query: &dyn Query,
     skip: usize,
     wanted: usize,
 ) -> Result<(usize, Vec<RankKey>), IndexError> {
     if wanted == 0 {
-        return Ok((searcher.search(query, &Count)?, Vec::new()));
+        return Ok((searcher.search(query, &scoped(scope, Count))?, Vec::new()));
     }
     let collector = TopDocs::with_limit(wanted)
         .and_offset(skip)
         .tweak_score(move |segment: &SegmentReader| rank_fn(segment, group));
-    let (count, top) = searcher.search(query, &(Count, collector))?;
+    let (count, top) = searcher.search(query, &scoped(scope, (Count, collector)))?;
     Ok((count, top.into_iter().map(|(key, _)| key).collect()))
+}
+
+/// Passes on only the documents of the scope's releases that are in force on its day.
+fn scoped<C: Collector>(scope: &Scope, collector: C) -> impl Collector<Fruit = C::Fruit> {
+    let releases = scope.releases.clone();
+    let day = scope.as_of_day;
+    FilterCollector::new(
+        "entry_ref".to_string(),
+        move |entry_ref: u64| releases.contains(&split_entry_ref(entry_ref).0),
+        FilterCollector::new("in_force_span".to_string(), move |span: u64| span_contains(span, day), collector),
+    )
+}
+
+/// What every result must belong to: a release in force, and its own dates.
+#[derive(Debug, Clone)]
+struct Scope {
+    releases: Vec<u32>,
+    as_of_day: i32,
 }
 
 fn hit(catalog: &Catalog, group: Group, key: RankKey, words: &[Word], variants: &[Vec<Word>]) -> SearchHit {

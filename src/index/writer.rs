@@ -6,7 +6,7 @@ use tantivy::{Index, TantivyDocument};
 
 use super::analyzer::{content_length, phrase_keys, Word, WordSplitter};
 use super::query::{MAX_PREFIX_CHARS, MIN_PREFIX_CHARS};
-use super::schema::{cpt_category_ordinal, Fields};
+use super::schema::{cpt_category_ordinal, pack_in_force_span, Fields};
 use super::IndexError;
 use crate::codes::{Ancestor, Catalog, CodeSystem, CptCategory, EntryKind, NoteKind};
 
@@ -72,8 +72,11 @@ pub fn write_catalog(index: &Index, fields: &Fields, catalog: &Catalog) -> Resul
                     Ancestor::Node(node) => doc.add_text(fields.ancestors, &node.id),
                 }
             }
-            doc.add_i64(fields.added, entry.added.map_or(i64::MIN, |d| i64::from(d.days_since_epoch())));
-            doc.add_i64(fields.terminated, entry.terminated.map_or(i64::MAX, |d| i64::from(d.days_since_epoch())));
+            let span = pack_in_force_span(
+                entry.added.map(|d| d.days_since_epoch()),
+                entry.terminated.map(|d| d.days_since_epoch()),
+            );
+            doc.add_u64(fields.in_force_span, span);
             if let Some(head) = title_words.first() {
                 doc.add_text(fields.title_head, &head.stem);
                 if head.folded != head.stem {

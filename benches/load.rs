@@ -1,0 +1,228 @@
+//! Load benchmark of the running server over real gRPC: requests/s and latency
+//! percentiles at 1, 16 and 64 concurrent streams for SearchCodes (the judged query set as
+//! a realistic mix), GetCode, ValidateCodes (100 codes per call) and the health Check on the
+//! same server as the floor. Every response is checked to be OK.
+//!
+//! Run: `cargo bench --bench load` (CODIFY_LOAD_SECONDS per cell, default 3).
+//! The server runs in this process on its own runtime; client and server share the machine.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use codify::config::ServerConfig;
+use codify::grpc::proto::code_service_client::CodeServiceClient;
+use codify::grpc::proto::{self, CodeSystem};
+use tonic::transport::Channel;
+use tonic_health::pb::health_client::HealthClient;
+use tonic_health::pb::HealthCheckRequest;
+
+const CONCURRENCY: [usize; 3] = [1, 16, 64];
+/// Concurrent streams multiplexed per HTTP/2 connection.
+const STREAMS_PER_CONNECTION: usize = 16;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rpc {
+    Health,
+    Search,
+    Get,
+    Validate,
+}
+
+impl Rpc {
+    fn name(self) -> &'static str {
+        match self {
+            Rpc::Health => "Health/Check (floor)",
+            Rpc::Search => "SearchCodes",
+            Rpc::Get => "GetCode",
+            Rpc::Validate => "ValidateCodes x100",
+        }
+    }
+}
+
+struct Workload {
+    queries: Vec<(String, i32)>,
+    codes: Vec<(i32, String)>,
+    batches: Vec<Vec<proto::ValidationItem>>,
+}
+
+fn workload() -> Workload {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let judged = codify::eval::read_queries(&root.join("data/search/eval-queries.tsv")).unwrap_or_default();
+    let system = |system: codify::codes::CodeSystem| codify::grpc::convert::system(system);
+    let queries: Vec<(String, i32)> = judged.iter().map(|q| (q.query.clone(), system(q.system))).collect();
+    let codes: Vec<(i32, String)> = judged.iter().map(|q| (system(q.system), q.expected.clone())).collect();
+    let batches = (0..16)
+        .map(|offset| {
+            (0..100)
+                .map(|i| {
+                    let (system, code) = &codes[(offset * 7 + i) % codes.len()];
+                    proto::ValidationItem { system: *system, code: code.clone(), date_of_service: "2026-06-01".into() }
+                })
+                .collect()
+        })
+        .collect();
+    Workload { queries, codes, batches }
+}
+
+fn start_server() -> SocketAddr {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("server runtime");
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+            let address = listener.local_addr().expect("address");
+            let config = ServerConfig {
+                releases: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/releases.json"),
+                ..Default::default()
+            };
+            let _ = sender.send(address);
+            if let Err(error) = codify::serve(config, listener, std::future::pending()).await {
+                eprintln!("server failed: {error}");
+            }
+        });
+    });
+    receiver.recv().expect("server address")
+}
+
+async fn wait_serving(address: SocketAddr) -> Channel {
+    let started = Instant::now();
+    loop {
+        if let Ok(channel) = Channel::from_shared(format!("http://{address}")).expect("uri").connect().await {
+            let request = HealthCheckRequest { service: "codify.v1.CodeService".into() };
+            if let Ok(response) = HealthClient::new(channel.clone()).check(request).await {
+                if response.into_inner().status == 1 {
+                    return channel;
+                }
+            }
+        }
+        assert!(started.elapsed() < Duration::from_secs(120), "server did not become SERVING");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn call(rpc: Rpc, channel: Channel, workload: &Workload, i: usize) -> bool {
+    match rpc {
+        Rpc::Health => {
+            let request = HealthCheckRequest { service: "codify.v1.CodeService".into() };
+            HealthClient::new(channel).check(request).await.is_ok()
+        }
+        Rpc::Search => {
+            let (query, system) = &workload.queries[i % workload.queries.len()];
+            let request =
+                proto::SearchCodesRequest { query: query.clone(), systems: vec![*system], ..Default::default() };
+            CodeServiceClient::new(channel).search_codes(request).await.is_ok()
+        }
+        Rpc::Get => {
+            let (system, code) = &workload.codes[i % workload.codes.len()];
+            let request = proto::GetCodeRequest { system: *system, code: code.clone(), as_of: "2026-06-01".into() };
+            CodeServiceClient::new(channel).get_code(request).await.is_ok()
+        }
+        Rpc::Validate => {
+            let items = workload.batches[i % workload.batches.len()].clone();
+            let response = CodeServiceClient::new(channel).validate_codes(proto::ValidateCodesRequest { items }).await;
+            response.is_ok_and(|r| r.into_inner().results.len() == 100)
+        }
+    }
+}
+
+struct Cell {
+    requests: u64,
+    errors: u64,
+    seconds: f64,
+    latencies_us: Vec<u64>,
+}
+
+async fn run_cell(rpc: Rpc, concurrency: usize, address: SocketAddr, workload: Arc<Workload>, seconds: f64) -> Cell {
+    let connections = concurrency.div_ceil(STREAMS_PER_CONNECTION);
+    let mut channels = Vec::with_capacity(connections);
+    for _ in 0..connections {
+        channels.push(wait_serving(address).await);
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let counter = Arc::new(AtomicU64::new(0));
+    let errors = Arc::new(AtomicU64::new(0));
+    let mut tasks = Vec::with_capacity(concurrency);
+    let started = Instant::now();
+    for worker in 0..concurrency {
+        let channel = channels[worker % connections].clone();
+        let (stop, counter, errors, workload) = (stop.clone(), counter.clone(), errors.clone(), workload.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            while !stop.load(Ordering::Relaxed) {
+                let i = counter.fetch_add(1, Ordering::Relaxed) as usize;
+                let sent = Instant::now();
+                let ok = call(rpc, channel.clone(), &workload, i + worker).await;
+                latencies.push(sent.elapsed().as_micros() as u64);
+                if !ok {
+                    errors.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+            latencies
+        }));
+    }
+    tokio::time::sleep(Duration::from_secs_f64(seconds)).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut latencies_us = Vec::new();
+    for task in tasks {
+        latencies_us.extend(task.await.unwrap_or_default());
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    latencies_us.sort_unstable();
+    Cell { requests: latencies_us.len() as u64, errors: errors.load(Ordering::Relaxed), seconds: elapsed, latencies_us }
+}
+
+fn percentile(sorted: &[u64], share: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let index = ((sorted.len() as f64 * share).ceil() as usize).clamp(1, sorted.len()) - 1;
+    sorted[index] as f64 / 1000.0
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; nothing else is expected.
+    let seconds: f64 = std::env::var("CODIFY_LOAD_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(3.0);
+    let address = start_server();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("client runtime");
+    let workload = Arc::new(workload());
+    runtime.block_on(async {
+        let started = Instant::now();
+        wait_serving(address).await;
+        println!("server SERVING after {:.2} s (in-process, embedded data)", started.elapsed().as_secs_f64());
+        println!(
+            "{:<22} {:>5} {:>10} {:>8} {:>8} {:>8} {:>8} {:>7} {:>9}",
+            "rpc", "conc", "req/s", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "errors", "vs floor"
+        );
+        let _ = CodeSystem::Icd10cm;
+        for concurrency in CONCURRENCY {
+            let mut floor = 0.0;
+            for rpc in [Rpc::Health, Rpc::Search, Rpc::Get, Rpc::Validate] {
+                // Warm-up, then the measured run.
+                let _ = run_cell(rpc, concurrency, address, workload.clone(), 0.5).await;
+                let cell = run_cell(rpc, concurrency, address, workload.clone(), seconds).await;
+                let rate = cell.requests as f64 / cell.seconds;
+                if rpc == Rpc::Health {
+                    floor = rate;
+                }
+                println!(
+                    "{:<22} {:>5} {:>10.0} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>7} {:>8.0}%",
+                    rpc.name(),
+                    concurrency,
+                    rate,
+                    percentile(&cell.latencies_us, 0.50),
+                    percentile(&cell.latencies_us, 0.90),
+                    percentile(&cell.latencies_us, 0.99),
+                    percentile(&cell.latencies_us, 0.999),
+                    cell.errors,
+                    if floor > 0.0 { 100.0 * rate / floor } else { 0.0 }
+                );
+                assert_eq!(cell.errors, 0, "{} had failed calls", rpc.name());
+            }
+        }
+    });
+}

@@ -61,6 +61,10 @@ pub struct ServerConfig {
     /// How long to wait, after health turns NOT_SERVING on SIGTERM, before refusing new calls.
     #[arg(long, env = "CODIFY_SHUTDOWN_DELAY", default_value = "0s", value_parser = parse_duration)]
     pub shutdown_delay: Duration,
+    /// How often to check the release manifest and its files for changes and reload them
+    /// (`0s` turns the check off; `POST /reload` on the admin port always works).
+    #[arg(long, env = "CODIFY_RELOAD_INTERVAL", default_value = "30s", value_parser = parse_duration)]
+    pub reload_interval: Duration,
     /// Longest time to let in-flight calls finish on shutdown.
     #[arg(long, env = "CODIFY_DRAIN_TIMEOUT", default_value = "20s", value_parser = parse_duration)]
     pub drain_timeout: Duration,
@@ -186,6 +190,7 @@ impl Default for ServerConfig {
             releases: PathBuf::from("data/releases.json"),
             index_dir: None,
             shutdown_delay: Duration::ZERO,
+            reload_interval: Duration::from_secs(30),
             drain_timeout: Duration::from_secs(20),
             admin_listen: Some(SocketAddr::from(([0, 0, 0, 0], 9090))),
             telemetry: TelemetryConfig::default(),

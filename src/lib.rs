@@ -10,6 +10,7 @@ pub mod eval;
 pub mod grpc;
 pub mod index;
 pub mod loaders;
+pub mod reload;
 pub mod telemetry;
 
 use std::process::ExitCode;

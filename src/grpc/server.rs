@@ -16,6 +16,7 @@ use super::proto::FILE_DESCRIPTOR_SET;
 use super::service::{CodeServiceImpl, SharedEngine};
 use crate::config::ServerConfig;
 use crate::engine::{Engine, EngineError};
+use crate::reload::Reloader;
 use crate::telemetry::admin::AdminServer;
 use crate::telemetry::rpc::RpcLayer;
 
@@ -59,6 +60,9 @@ pub async fn serve_with_admin(
 ) -> Result<(), ServeError> {
     let started = Instant::now();
     let (admin_stop, admin_stopped) = tokio::sync::watch::channel(false);
+    let mut admin = admin;
+    let reload_requests = admin.as_mut().and_then(AdminServer::take_reload_requests);
+    let reload_stopped = admin_stopped.clone();
     let admin_task = admin.map(|admin| {
         let mut stopped = admin_stopped;
         tokio::spawn(admin.run(async move {
@@ -110,6 +114,9 @@ pub async fn serve_with_admin(
                 }
                 health_reporter.set_service_status("", ServingStatus::Serving).await;
                 health_reporter.set_service_status(SERVICE_NAME, ServingStatus::Serving).await;
+                let reloader =
+                    Arc::new(Reloader::new(config.releases.clone(), config.index_dir.clone(), engine_slot.clone()));
+                tokio::spawn(reloader.run(config.reload_interval, reload_requests, reload_stopped));
                 (&mut shutdown).await;
                 Ok(())
             }

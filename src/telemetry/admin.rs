@@ -1,5 +1,6 @@
 //! The admin HTTP/1.1 listener, apart from the gRPC port: `GET /metrics` (Prometheus text) and
-//! `GET /healthz` (the process is up; readiness is the gRPC health service).
+//! `GET /healthz` (the process is up; readiness is the gRPC health service), and
+//! `POST /reload` (load the releases again and swap them in; 422 with the reason if refused).
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -21,12 +22,20 @@ const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct AdminServer {
     listener: TcpListener,
     prometheus: PrometheusReader,
+    reload_sender: tokio::sync::mpsc::Sender<crate::reload::ReloadRequest>,
+    reload_requests: Option<tokio::sync::mpsc::Receiver<crate::reload::ReloadRequest>>,
 }
 
 impl AdminServer {
     /// Serves `prometheus` on `listener`.
     pub fn new(listener: TcpListener, prometheus: PrometheusReader) -> AdminServer {
-        AdminServer { listener, prometheus }
+        let (reload_sender, reload_requests) = tokio::sync::mpsc::channel(4);
+        AdminServer { listener, prometheus, reload_sender, reload_requests: Some(reload_requests) }
+    }
+
+    /// The `POST /reload` requests, for the server to answer (taken once).
+    pub fn take_reload_requests(&mut self) -> Option<tokio::sync::mpsc::Receiver<crate::reload::ReloadRequest>> {
+        self.reload_requests.take()
     }
 
     /// Answers until `stop` resolves; connections already open finish on their own.
@@ -49,7 +58,9 @@ impl AdminServer {
                 }
             };
             let prometheus = self.prometheus.clone();
-            let service = hyper::service::service_fn(move |request| answer(request, prometheus.clone()));
+            let reload = self.reload_sender.clone();
+            let service =
+                hyper::service::service_fn(move |request| answer(request, prometheus.clone(), reload.clone()));
             tokio::spawn(async move {
                 let connection = hyper::server::conn::http1::Builder::new()
                     .timer(TokioTimer::new())
@@ -63,7 +74,22 @@ impl AdminServer {
     }
 }
 
-async fn answer(request: Request<Incoming>, prometheus: PrometheusReader) -> Result<Response<Full<Bytes>>, Infallible> {
+async fn answer(
+    request: Request<Incoming>,
+    prometheus: PrometheusReader,
+    reload: tokio::sync::mpsc::Sender<crate::reload::ReloadRequest>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    if request.method() == Method::POST && request.uri().path() == "/reload" {
+        let (reply, outcome) = tokio::sync::oneshot::channel();
+        if reload.send(reply).await.is_err() {
+            return Ok(text(StatusCode::SERVICE_UNAVAILABLE, "text/plain", "not serving yet\n".to_string()));
+        }
+        return Ok(match outcome.await {
+            Ok(Ok(message)) => text(StatusCode::OK, "text/plain", format!("{message}\n")),
+            Ok(Err(reason)) => text(StatusCode::UNPROCESSABLE_ENTITY, "text/plain", format!("refused: {reason}\n")),
+            Err(_) => text(StatusCode::SERVICE_UNAVAILABLE, "text/plain", "shutting down\n".to_string()),
+        });
+    }
     if request.method() != Method::GET && request.method() != Method::HEAD {
         return Ok(text(StatusCode::METHOD_NOT_ALLOWED, "text/plain", "method not allowed\n".to_string()));
     }

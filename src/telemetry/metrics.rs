@@ -29,6 +29,7 @@ struct Instruments {
     index_size: Gauge<u64>,
     index_last_load: Gauge<u64>,
     index_load_duration: Gauge<f64>,
+    reloads: Counter<u64>,
 }
 
 static INSTRUMENTS: OnceLock<Instruments> = OnceLock::new();
@@ -57,6 +58,11 @@ pub(super) fn install(meter: &Meter) {
             .u64_counter("codify.search.fuzzy")
             .with_unit("{search}")
             .with_description("Searches where typo tolerance contributed results")
+            .build(),
+        reloads: meter
+            .u64_counter("codify.releases.reloads")
+            .with_unit("{reload}")
+            .with_description("Release reloads, by outcome (swapped or refused)")
             .build(),
         validate_outcomes: meter
             .u64_counter("codify.validate.outcomes")
@@ -134,6 +140,14 @@ pub fn record_validations<'a>(outcomes: impl Iterator<Item = (CodeSystem, &'a Va
         instruments
             .validate_outcomes
             .add(count, &[KeyValue::new("code_system", system.id()), KeyValue::new("reason", reason)]);
+    }
+}
+
+/// A release reload: swapped in, or refused (the running releases stay).
+pub fn record_reload(swapped: bool) {
+    if let Some(instruments) = INSTRUMENTS.get() {
+        let outcome = if swapped { "swapped" } else { "refused" };
+        instruments.reloads.add(1, &[KeyValue::new("outcome", outcome)]);
     }
 }
 

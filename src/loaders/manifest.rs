@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::{cpt_ama, cpt_hierarchy, hcpcs_fixed, hcpcs_xlsx, icd10cm_order, icd10cm_tabular, LoadError};
+use super::{archive, cpt_ama, cpt_hierarchy, hcpcs_fixed, hcpcs_xlsx, icd10cm_order, icd10cm_tabular, LoadError};
 use crate::codes::{Catalog, CodeSystem, Date, NodeKind, ReleaseContent, ReleaseInfo};
 
 /// A parsed manifest, with paths resolved against the manifest's directory.
@@ -176,13 +176,14 @@ impl Manifest {
 
 fn load_release(spec: &ReleaseSpec) -> Result<ReleaseContent, LoadError> {
     let started = std::time::Instant::now();
+    let source = archive::materialize(&spec.path, spec.format)?;
     let content = match spec.format {
-        Format::Icd10cmTabular => icd10cm_tabular::load(&spec.path)?,
-        Format::Icd10cmOrder => icd10cm_order::load(&spec.path)?,
-        Format::HcpcsFixed => hcpcs_fixed::load(&spec.path)?,
-        Format::HcpcsXlsx => hcpcs_xlsx::load(&spec.path)?,
+        Format::Icd10cmTabular => icd10cm_tabular::load(&source.path)?,
+        Format::Icd10cmOrder => icd10cm_order::load(&source.path)?,
+        Format::HcpcsFixed => hcpcs_fixed::load(&source.path)?,
+        Format::HcpcsXlsx => hcpcs_xlsx::load(&source.path)?,
         Format::CptAma => {
-            let mut content = cpt_ama::load(&spec.path)?;
+            let mut content = cpt_ama::load(&source.path)?;
             if let Some(hierarchy) = &spec.hierarchy {
                 let nodes = cpt_hierarchy::load(hierarchy)?;
                 cpt_hierarchy::assign(&mut content, nodes);

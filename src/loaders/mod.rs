@@ -2,6 +2,7 @@
 //! directory) into [`ReleaseContent`](crate::codes::ReleaseContent), or refuses it with
 //! the file, line and reason.
 
+pub mod archive;
 pub mod cpt_ama;
 pub mod cpt_hierarchy;
 pub mod hcpcs_fixed;

@@ -184,9 +184,9 @@ pub fn phrase_keys(splitter: &mut WordSplitter, text: &str) -> Vec<String> {
     keys
 }
 
-/// Folded words joined by single spaces.
+/// Folded words joined by single spaces, connectives left out (queries drop them too).
 pub fn phrase_key(words: &[Word]) -> String {
-    words.iter().map(|w| w.folded.as_str()).collect::<Vec<_>>().join(" ")
+    words.iter().filter(|w| !w.is_connective()).map(|w| w.folded.as_str()).collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

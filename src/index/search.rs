@@ -129,16 +129,23 @@ impl CodeIndex {
         let scope = Scope { releases: filters.releases.clone(), as_of_day: request.as_of.days_since_epoch() };
         let mut splitter = WordSplitter::default();
         let code = code_shaped(&request.text).or_else(|| code_token(&request.text));
+        let searcher = self.reader.searcher();
+        // A code typed among words ("E11.9 diabetes") is matched as a code and left out of the
+        // text, when it is one; otherwise ("b12 shot") it stays a word.
         let text_without_code = match &code {
-            Some(code) if code.token_only => remove_token(&request.text, &code.typed),
+            Some(code)
+                if code.token_only
+                    && searcher
+                        .doc_freq(&tantivy::Term::from_field_text(fields.code, &code.normalized))
+                        .unwrap_or(0)
+                        > 0 =>
+            {
+                remove_token(&request.text, &code.typed)
+            }
             _ => request.text.clone(),
         };
         let mut words = splitter.words(&text_without_code);
-        if words.iter().any(|word| !word.is_connective()) {
-            words.retain(|word| !word.is_connective());
-        }
         words.truncate(MAX_QUERY_WORDS);
-        let searcher = self.reader.searcher();
         // Words no indexed word starts like are misspellings: replace each by the most
         // frequent close word ("pnuemonia" → "pneumonia") before matching.
         let mut corrected = false;
@@ -164,7 +171,14 @@ impl CodeIndex {
                 corrected = false;
             }
         }
-        let variants = self.synonyms.variants(&words);
+        // Synonyms see the words as typed ("ringing in the ears"); matching then drops the
+        // connectives, which titles use too freely to be worth a required word.
+        let mut variants = self.synonyms.variants(&words);
+        for phrasing in std::iter::once(&mut words).chain(variants.iter_mut()) {
+            if phrasing.iter().any(|word| !word.is_connective()) {
+                phrasing.retain(|word| !word.is_connective());
+            }
+        }
 
         let mut groups: Vec<(Group, Box<dyn Query>)> = Vec::new();
         let mut exclusions: Vec<Box<dyn Query>> = Vec::new();

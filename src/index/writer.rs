@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use tantivy::{Index, TantivyDocument};
 
-use super::analyzer::{content_length, phrase_keys, Word, WordSplitter};
+use super::analyzer::{content_length, phrase_key, phrase_keys, Word, WordSplitter};
 use super::query::{MAX_PREFIX_CHARS, MIN_PREFIX_CHARS};
 use super::schema::{cpt_category_ordinal, pack_in_force_span, Fields};
 use super::IndexError;
@@ -49,6 +49,18 @@ pub fn write_catalog(index: &Index, fields: &Fields, catalog: &Catalog) -> Resul
                 .chain(entry.descriptors.iter().map(|d| &d.text))
                 .chain(includes.clone());
             let mut phrases: Vec<String> = all_texts.flat_map(|text| phrase_keys(&mut splitter, text)).collect();
+            // The default child of a category (its title is the category's, nonessential parts
+            // aside: E11.9 "... without complications" under E11) answers to the category's
+            // "includes" names too ("diabetes NOS" → E11.9).
+            if let Some(parent) = entry.parent_code.as_deref().and_then(|code| release.entry(code)) {
+                let parent_title = phrase_key(&splitter.words(&parent.title));
+                if phrase_keys(&mut splitter, &entry.title).last() == Some(&parent_title) {
+                    let inherited = parent.notes.iter().filter(|note| note.kind == NoteKind::Includes);
+                    for note in inherited {
+                        phrases.extend(phrase_keys(&mut splitter, &note.text));
+                    }
+                }
+            }
             phrases.sort_unstable();
             phrases.dedup();
             for phrase in &phrases {

@@ -32,7 +32,9 @@ impl Drop for Materialized {
 fn wanted(format: Format, name: &str) -> bool {
     match format {
         Format::Icd10cmTabular => name.contains("tabular") && (name.ends_with(".xml") || name.ends_with(".xml.gz")),
-        Format::Icd10cmOrder => name.starts_with("icd10cm_order_") && (name.ends_with(".txt") || name.ends_with(".txt.gz")),
+        Format::Icd10cmOrder => {
+            name.starts_with("icd10cm_order_") && (name.ends_with(".txt") || name.ends_with(".txt.gz"))
+        }
         Format::HcpcsFixed => name.contains("anweb") && (name.ends_with(".txt") || name.ends_with(".txt.gz")),
         Format::HcpcsXlsx => name.contains("anweb") && name.ends_with(".xlsx"),
         Format::CptAma => name == "longult.txt" || name == "longult.txt.gz",
@@ -90,11 +92,13 @@ fn extract(path: &Path, format: Format) -> Result<Materialized, LoadError> {
         std::process::id(),
         SCRATCH_COUNTER.fetch_add(1, Ordering::Relaxed)
     ));
-    std::fs::create_dir_all(&scratch).map_err(|e| LoadError::file(path, format!("cannot create scratch directory: {e}")))?;
+    std::fs::create_dir_all(&scratch)
+        .map_err(|e| LoadError::file(path, format!("cannot create scratch directory: {e}")))?;
     let mut materialized = Materialized { path: scratch.clone(), scratch: Some(scratch.clone()) };
     let mut found: Option<PathBuf> = None;
     for index in 0..archive.len() {
-        let mut member = archive.by_index(index).map_err(|e| LoadError::file(path, format!("unreadable member: {e}")))?;
+        let mut member =
+            archive.by_index(index).map_err(|e| LoadError::file(path, format!("unreadable member: {e}")))?;
         if member.is_dir() {
             continue;
         }
@@ -110,12 +114,14 @@ fn extract(path: &Path, format: Format) -> Result<Materialized, LoadError> {
             std::fs::create_dir_all(parent).map_err(|e| LoadError::file(path, format!("cannot extract: {e}")))?;
         }
         let mut out = File::create(&target).map_err(|e| LoadError::file(path, format!("cannot extract: {e}")))?;
-        std::io::copy(&mut member, &mut out).map_err(|e| LoadError::file(path, format!("cannot extract {name}: {e}")))?;
+        std::io::copy(&mut member, &mut out)
+            .map_err(|e| LoadError::file(path, format!("cannot extract {name}: {e}")))?;
         if wanted(format, &name) && found.is_none() {
             found = Some(target);
         }
     }
-    let found = found.ok_or_else(|| LoadError::file(path, format!("no file matching {} in the archive", pattern(format))))?;
+    let found =
+        found.ok_or_else(|| LoadError::file(path, format!("no file matching {} in the archive", pattern(format))))?;
     materialized.path = match format {
         // The AMA loader takes the release directory: the folder holding LONGULT.txt.
         Format::CptAma => found.parent().map_or(scratch, Path::to_path_buf),

@@ -72,9 +72,92 @@ pub struct ServerConfig {
     /// disable. Only the binary listens on it: [`crate::serve`] takes its listeners as given.
     #[arg(long, env = "CODIFY_ADMIN_LISTEN", default_value = "0.0.0.0:9090", value_parser = parse_optional_address)]
     pub admin_listen: ::std::option::Option<SocketAddr>,
+    /// Connection, message, deadline and load-shedding settings.
+    #[command(flatten)]
+    pub transport: TransportConfig,
     /// Logs, traces and metrics.
     #[command(flatten)]
     pub telemetry: TelemetryConfig,
+}
+
+/// Transport settings that matter behind L4 balancers: connection age (so clients
+/// rebalance onto new pods), HTTP/2 keepalive, message sizes, deadlines and load shedding.
+/// A zero duration or limit turns the setting off.
+#[derive(Debug, Clone, Args)]
+pub struct TransportConfig {
+    /// Close connections (GOAWAY, then drain) after this age so long-lived clients rebalance.
+    #[arg(long, env = "CODIFY_MAX_CONNECTION_AGE", default_value = "5m", value_parser = parse_duration)]
+    pub max_connection_age: Duration,
+    /// Random per-pod spread of the connection age, in percent (±), so pods do not cycle
+    /// their connections in step.
+    #[arg(long, env = "CODIFY_MAX_CONNECTION_AGE_JITTER", default_value_t = 10, value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub max_connection_age_jitter: u8,
+    /// Time calls in flight get to finish on a connection past its age before it is closed.
+    #[arg(long, env = "CODIFY_MAX_CONNECTION_AGE_GRACE", default_value = "30s", value_parser = parse_duration)]
+    pub max_connection_age_grace: Duration,
+    /// Interval between HTTP/2 keepalive pings on idle connections.
+    #[arg(long, env = "CODIFY_HTTP2_KEEPALIVE_INTERVAL", default_value = "60s", value_parser = parse_duration)]
+    pub http2_keepalive_interval: Duration,
+    /// Time to wait for a keepalive ping to be acknowledged before closing the connection.
+    #[arg(long, env = "CODIFY_HTTP2_KEEPALIVE_TIMEOUT", default_value = "20s", value_parser = parse_duration)]
+    pub http2_keepalive_timeout: Duration,
+    /// Largest request message accepted, in bytes.
+    #[arg(long, env = "CODIFY_MAX_REQUEST_BYTES", default_value_t = 4 * 1024 * 1024)]
+    pub max_request_bytes: usize,
+    /// Largest response message sent, in bytes.
+    #[arg(long, env = "CODIFY_MAX_RESPONSE_BYTES", default_value_t = 64 * 1024 * 1024)]
+    pub max_response_bytes: usize,
+    /// Longest a call may run; a shorter `grpc-timeout` from the caller wins.
+    #[arg(long, env = "CODIFY_REQUEST_TIMEOUT", default_value = "30s", value_parser = parse_duration)]
+    pub request_timeout: Duration,
+    /// Most calls in flight at once (health checks excepted); calls beyond it get
+    /// RESOURCE_EXHAUSTED at once.
+    #[arg(long, env = "CODIFY_CONCURRENCY_LIMIT", default_value_t = 256)]
+    pub concurrency_limit: usize,
+    /// TLS certificate chain (PEM) for the gRPC listener; plaintext when unset (a mesh
+    /// usually does TLS).
+    #[arg(long, env = "CODIFY_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// Private key (PEM) of the TLS certificate.
+    #[arg(long, env = "CODIFY_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// CA bundle (PEM) that client certificates must chain to: mutual TLS when set.
+    #[arg(long, env = "CODIFY_TLS_CLIENT_CA", requires = "tls_cert")]
+    pub tls_client_ca: Option<PathBuf>,
+    /// How often the TLS files are checked for changes and reloaded.
+    #[arg(long, env = "CODIFY_TLS_RELOAD_INTERVAL", default_value = "60s", value_parser = parse_duration)]
+    pub tls_reload_interval: Duration,
+}
+
+impl TransportConfig {
+    /// The TLS files, when TLS is on.
+    pub fn tls_files(&self) -> Option<crate::tls::TlsFiles> {
+        Some(crate::tls::TlsFiles {
+            cert: self.tls_cert.clone()?,
+            key: self.tls_key.clone()?,
+            client_ca: self.tls_client_ca.clone(),
+        })
+    }
+}
+
+impl Default for TransportConfig {
+    fn default() -> Self {
+        TransportConfig {
+            max_connection_age: Duration::from_secs(300),
+            max_connection_age_jitter: 10,
+            max_connection_age_grace: Duration::from_secs(30),
+            http2_keepalive_interval: Duration::from_secs(60),
+            http2_keepalive_timeout: Duration::from_secs(20),
+            max_request_bytes: 4 * 1024 * 1024,
+            max_response_bytes: 64 * 1024 * 1024,
+            request_timeout: Duration::from_secs(30),
+            concurrency_limit: 256,
+            tls_cert: None,
+            tls_key: None,
+            tls_client_ca: None,
+            tls_reload_interval: Duration::from_secs(60),
+        }
+    }
 }
 
 /// Telemetry settings: logs, and OpenTelemetry export configured by the standard `OTEL_*`
@@ -193,6 +276,7 @@ impl Default for ServerConfig {
             reload_interval: Duration::from_secs(30),
             drain_timeout: Duration::from_secs(20),
             admin_listen: Some(SocketAddr::from(([0, 0, 0, 0], 9090))),
+            transport: TransportConfig::default(),
             telemetry: TelemetryConfig::default(),
         }
     }
@@ -294,6 +378,24 @@ mod tests {
         assert!(parse_resource_attributes("novalue").is_err());
         assert!(parse_resource_attributes("=x").is_err());
         assert!(parse_resource_attributes("k=%zz").is_err());
+    }
+
+    #[test]
+    fn transport_defaults_match_flags() {
+        let parsed = Cli::try_parse_from(["codify"]).map(|cli| cli.server.transport).map_err(|e| e.to_string());
+        let defaults = TransportConfig::default();
+        let parsed = parsed.as_ref().map_err(String::as_str);
+        assert_eq!(parsed.map(|t| t.max_connection_age), Ok(defaults.max_connection_age));
+        assert_eq!(parsed.map(|t| t.max_connection_age_jitter), Ok(defaults.max_connection_age_jitter));
+        assert_eq!(parsed.map(|t| t.max_connection_age_grace), Ok(defaults.max_connection_age_grace));
+        assert_eq!(parsed.map(|t| t.http2_keepalive_interval), Ok(defaults.http2_keepalive_interval));
+        assert_eq!(parsed.map(|t| t.http2_keepalive_timeout), Ok(defaults.http2_keepalive_timeout));
+        assert_eq!(parsed.map(|t| t.max_request_bytes), Ok(defaults.max_request_bytes));
+        assert_eq!(parsed.map(|t| t.max_response_bytes), Ok(defaults.max_response_bytes));
+        assert_eq!(parsed.map(|t| t.request_timeout), Ok(defaults.request_timeout));
+        assert_eq!(parsed.map(|t| t.concurrency_limit), Ok(defaults.concurrency_limit));
+        assert!(Cli::try_parse_from(["codify", "--max-connection-age-jitter", "101"]).is_err());
+        assert!(Cli::try_parse_from(["codify", "--tls-cert", "cert.pem"]).is_err(), "a certificate needs its key");
     }
 
     #[test]

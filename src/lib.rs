@@ -12,6 +12,7 @@ pub mod index;
 pub mod loaders;
 pub mod reload;
 pub mod telemetry;
+pub mod tls;
 
 use std::process::ExitCode;
 

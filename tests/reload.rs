@@ -115,7 +115,8 @@ async fn new_release_swaps_in_under_load_and_a_bad_one_is_refused() {
 
     // A malformed release file: refused, the running releases stay.
     let bad = dir.join("HCPC2026_JAN_ANWEB.txt");
-    write(&bad, "A0021001003Ambulance                                                                       \n");
+    // A continuation line with no first line before it: the loader refuses the file.
+    write(&bad, "A0021002004continuation of nothing\n");
     write(
         &manifest_path,
         &manifest(&[

@@ -16,6 +16,13 @@ pub struct Date {
 #[error("not a valid date (expected YYYY-MM-DD or YYYYMMDD): {0:?}")]
 pub struct DateParseError(pub String);
 
+impl DateParseError {
+    /// The error for `text`, keeping at most 40 characters of it (the text is echoed to callers).
+    fn of(text: &str) -> DateParseError {
+        DateParseError(text.chars().take(40).collect())
+    }
+}
+
 impl Date {
     /// Builds a date from year, month (1-12) and day (1-31); `None` when it does not exist.
     pub fn from_ymd(year: i32, month: u32, day: u32) -> Option<Date> {
@@ -31,18 +38,21 @@ impl Date {
     /// Parses `YYYY-MM-DD` or `YYYYMMDD`.
     pub fn parse(text: &str) -> Result<Date, DateParseError> {
         let trimmed = text.trim();
+        if trimmed.len() > 10 {
+            return Err(DateParseError::of(text));
+        }
         let digits: String = match trimmed.len() {
             8 => trimmed.to_string(),
             10 if trimmed.as_bytes()[4] == b'-' && trimmed.as_bytes()[7] == b'-' => trimmed.replace('-', ""),
-            _ => return Err(DateParseError(text.to_string())),
+            _ => return Err(DateParseError::of(text)),
         };
         if digits.len() != 8 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(DateParseError(text.to_string()));
+            return Err(DateParseError::of(text));
         }
-        let year: i32 = digits[0..4].parse().map_err(|_| DateParseError(text.to_string()))?;
-        let month: u32 = digits[4..6].parse().map_err(|_| DateParseError(text.to_string()))?;
-        let day: u32 = digits[6..8].parse().map_err(|_| DateParseError(text.to_string()))?;
-        Date::from_ymd(year, month, day).ok_or_else(|| DateParseError(text.to_string()))
+        let year: i32 = digits[0..4].parse().map_err(|_| DateParseError::of(text))?;
+        let month: u32 = digits[4..6].parse().map_err(|_| DateParseError::of(text))?;
+        let day: u32 = digits[6..8].parse().map_err(|_| DateParseError::of(text))?;
+        Date::from_ymd(year, month, day).ok_or_else(|| DateParseError::of(text))
     }
 
     /// Today's date in UTC.

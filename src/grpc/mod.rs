@@ -3,6 +3,7 @@
 
 pub mod convert;
 pub mod error;
+pub mod limits;
 pub mod page_token;
 pub mod proto;
 pub mod releases;

@@ -11,6 +11,7 @@ use tokio_stream::wrappers::TcpListenerStream;
 use tonic::transport::Server;
 use tonic_health::ServingStatus;
 
+use super::limits::{self, ConcurrencyLimitLayer};
 use super::proto::code_service_server::CodeServiceServer;
 use super::proto::FILE_DESCRIPTOR_SET;
 use super::service::{CodeServiceImpl, SharedEngine};
@@ -35,6 +36,9 @@ pub enum ServeError {
     /// Reflection could not be set up.
     #[error("reflection setup failed: {0}")]
     Reflection(#[from] tonic_reflection::server::Error),
+    /// The TLS files could not be used.
+    #[error(transparent)]
+    Tls(#[from] crate::tls::TlsError),
     /// A start-up task failed.
     #[error("start-up task failed: {0}")]
     Task(#[from] tokio::task::JoinError),
@@ -76,8 +80,11 @@ pub async fn serve_with_admin(
         .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
         .build_v1()?;
+    let tls = config.transport.tls_files().map(crate::tls::TlsAcceptor::new).transpose()?;
     let engine_slot: SharedEngine = Arc::new(RwLock::new(None));
-    let service = CodeServiceServer::new(CodeServiceImpl::new(engine_slot.clone()));
+    let service = CodeServiceServer::new(CodeServiceImpl::new(engine_slot.clone()))
+        .max_decoding_message_size(config.transport.max_request_bytes)
+        .max_encoding_message_size(config.transport.max_response_bytes);
 
     let (stop_sender, stop_receiver) = tokio::sync::watch::channel(false);
     let server_stop = async move {
@@ -85,19 +92,25 @@ pub async fn serve_with_admin(
         let _ = receiver.wait_for(|stop| *stop).await;
     };
     let local_address = listener.local_addr().ok();
-    let server = tokio::spawn(
-        Server::builder()
-            .tcp_nodelay(true)
-            .layer(RpcLayer::new(&[
-                FILE_DESCRIPTOR_SET,
-                tonic_health::pb::FILE_DESCRIPTOR_SET,
-                tonic_reflection::pb::v1::FILE_DESCRIPTOR_SET,
-            ]))
-            .add_service(health_service)
-            .add_service(reflection)
-            .add_service(service)
-            .serve_with_incoming_shutdown(no_delay(TcpListenerStream::new(listener)), server_stop),
-    );
+    let router = limits::configure(Server::builder().tcp_nodelay(true), &config.transport)
+        .layer(RpcLayer::new(&[
+            FILE_DESCRIPTOR_SET,
+            tonic_health::pb::FILE_DESCRIPTOR_SET,
+            tonic_reflection::pb::v1::FILE_DESCRIPTOR_SET,
+        ]))
+        .layer(ConcurrencyLimitLayer::new(config.transport.concurrency_limit))
+        .add_service(health_service)
+        .add_service(reflection)
+        .add_service(service);
+    let server = match &tls {
+        Some(acceptor) => tokio::spawn(router.serve_with_incoming_shutdown(
+            acceptor.incoming(listener, config.transport.tls_reload_interval),
+            server_stop,
+        )),
+        None => {
+            tokio::spawn(router.serve_with_incoming_shutdown(no_delay(TcpListenerStream::new(listener)), server_stop))
+        }
+    };
     tracing::info!(address = ?local_address, "listening; not serving until releases are loaded");
 
     let releases = config.releases.clone();
@@ -114,8 +127,7 @@ pub async fn serve_with_admin(
                 }
                 health_reporter.set_service_status("", ServingStatus::Serving).await;
                 health_reporter.set_service_status(SERVICE_NAME, ServingStatus::Serving).await;
-                let reloader =
-                    Arc::new(Reloader::new(config.releases.clone(), config.index_dir.clone(), engine_slot.clone()));
+                let reloader = Arc::new(Reloader::new(config.releases.clone(), config.index_dir.clone(), engine_slot.clone()));
                 tokio::spawn(reloader.run(config.reload_interval, reload_requests, reload_stopped));
                 (&mut shutdown).await;
                 Ok(())

@@ -36,13 +36,25 @@ impl CodeServiceImpl {
     }
 }
 
-/// Runs `work` on the blocking pool.
+/// Runs `work` on the blocking pool. When the caller has gone (deadline passed, call
+/// cancelled) before the work starts, it is skipped; work already started runs to its end,
+/// which the request limits (page size, offset, batch size) keep short.
 async fn blocking<T: Send + 'static>(
     engine: Arc<Engine>,
     work: impl FnOnce(&Engine) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
     let span = tracing::Span::current();
-    tokio::task::spawn_blocking(move || span.in_scope(|| work(&engine))).await?
+    let caller = Arc::new(());
+    let caller_alive = Arc::downgrade(&caller);
+    let task = tokio::task::spawn_blocking(move || {
+        if caller_alive.strong_count() == 0 {
+            return Err(ApiError::Unavailable("the caller has gone".to_string()));
+        }
+        span.in_scope(|| work(&engine))
+    });
+    let outcome = task.await?;
+    drop(caller);
+    outcome
 }
 
 /// Finds a code in one system, or in every system when none is given.

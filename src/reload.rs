@@ -38,11 +38,20 @@ impl Reloader {
         let releases = self.releases.clone();
         let index_dir = self.index_dir.clone();
         let span = tracing::info_span!("engine.reload", trigger);
-        let loaded = tokio::task::spawn_blocking(move || span.in_scope(|| Engine::load(&releases, index_dir.as_ref())))
-            .await
-            .map_err(|error| format!("reload task failed: {error}"))
-            .and_then(|result| result.map_err(|error| error.to_string()));
-        *stamp = files_stamp(&self.releases);
+        let loaded = tokio::task::spawn_blocking(move || {
+            let stamp = files_stamp(&releases);
+            let engine = span.in_scope(|| Engine::load(&releases, index_dir.as_ref()));
+            (stamp, engine)
+        })
+        .await
+        .map_err(|error| format!("reload task failed: {error}"));
+        let loaded = match loaded {
+            Ok((loaded_stamp, engine)) => {
+                *stamp = loaded_stamp;
+                engine.map_err(|error| error.to_string())
+            }
+            Err(reason) => Err(reason),
+        };
         match loaded {
             Ok(engine) => {
                 let summary: Vec<String> = engine
@@ -96,7 +105,12 @@ impl Reloader {
             tokio::select! {
                 () = stopped(&mut stop) => return,
                 () = tick => {
-                    let changed = *self.running.lock().await != files_stamp(&self.releases);
+                    // File metadata is blocking I/O: read it off the async workers.
+                    let manifest = self.releases.clone();
+                    let Ok(current) = tokio::task::spawn_blocking(move || files_stamp(&manifest)).await else {
+                        continue;
+                    };
+                    let changed = *self.running.lock().await != current;
                     if changed {
                         let _ = self.reload("files changed").await;
                     }

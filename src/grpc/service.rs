@@ -176,7 +176,7 @@ impl CodeService for CodeServiceImpl {
             .catalog
             .release_in_force(system, as_of)
             .ok_or_else(|| ApiError::NotFound(format!("no loaded {system} release is in force on {as_of}")))?;
-        let parent_key = parent.as_deref().map(|p| resolve_parent(release, system, p));
+        let parent_key = parent.as_deref().map(|p| resolve_parent(release, p));
         let children = release.children(parent_key.as_deref()).ok_or_else(|| {
             ApiError::NotFound(format!(
                 "{} is not a node or code of {system} {}",
@@ -237,7 +237,7 @@ impl CodeService for CodeServiceImpl {
 }
 
 /// A parent as typed: a node id as is, or a code normalised (`E11.9` → `E119`).
-fn resolve_parent(release: &crate::codes::Release, _system: CodeSystem, parent: &str) -> String {
+fn resolve_parent(release: &crate::codes::Release, parent: &str) -> String {
     if release.node(parent).is_some() {
         return parent.to_string();
     }

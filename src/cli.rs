@@ -92,6 +92,9 @@ pub struct EvalArgs {
     /// Date to search as of.
     #[arg(long, default_value = "2026-06-01")]
     pub as_of: String,
+    /// Runs the set this many times (for profiling); figures come from every run.
+    #[arg(long, default_value_t = 1)]
+    pub repeat: usize,
 }
 
 /// Runs a client command and prints its answer.
@@ -132,7 +135,11 @@ async fn execute(command: Command) -> Result<(), String> {
             let as_of = crate::codes::Date::parse(&args.as_of).map_err(|e| e.to_string())?;
             let queries = crate::eval::read_queries(&args.file).map_err(|e| e.to_string())?;
             let engine = crate::engine::Engine::load(&args.releases, None).map_err(|e| e.to_string())?;
-            let report = crate::eval::evaluate(&engine, &queries, as_of).map_err(|e| e.to_string())?;
+            let mut report = crate::eval::evaluate(&engine, &queries, as_of).map_err(|e| e.to_string())?;
+            for _ in 1..args.repeat {
+                let again = crate::eval::evaluate(&engine, &queries, as_of).map_err(|e| e.to_string())?;
+                report.absorb_latencies(again);
+            }
             print!("{}", report.render());
             Ok(())
         }

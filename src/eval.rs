@@ -122,6 +122,15 @@ pub fn evaluate(engine: &Engine, queries: &[JudgedQuery], as_of: Date) -> Result
 }
 
 impl EvalReport {
+    /// Adds the latencies of another run over the same set (recall figures stay this run's).
+    pub fn absorb_latencies(&mut self, other: EvalReport) {
+        self.latencies.extend(other.latencies);
+        self.latencies.sort_unstable();
+        self.slowest.extend(other.slowest);
+        self.slowest.sort_by_key(|(elapsed, _)| std::cmp::Reverse(*elapsed));
+        self.slowest.truncate(5);
+    }
+
     /// A plain-text summary with every miss.
     pub fn render(&self) -> String {
         let mut text = format!(

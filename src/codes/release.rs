@@ -47,6 +47,7 @@ pub struct Release {
     children_of_code: HashMap<String, Vec<Child>>,
     children_of_node: HashMap<String, Vec<Child>>,
     top_level: Vec<Child>,
+    billable_count: usize,
 }
 
 impl Release {
@@ -79,7 +80,19 @@ impl Release {
                 (None, None) => top_level.push(child),
             }
         }
-        Release { id, info, entries, nodes, entry_by_code, node_by_id, children_of_code, children_of_node, top_level }
+        let billable_count = entries.iter().filter(|entry| entry.billable).count();
+        Release {
+            id,
+            info,
+            entries,
+            nodes,
+            entry_by_code,
+            node_by_id,
+            children_of_code,
+            children_of_node,
+            top_level,
+            billable_count,
+        }
     }
 
     /// The entry for a normalised code.
@@ -153,7 +166,7 @@ impl Release {
 
     /// Number of billable entries.
     pub fn billable_count(&self) -> usize {
-        self.entries.iter().filter(|entry| entry.billable).count()
+        self.billable_count
     }
 }
 

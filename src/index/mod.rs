@@ -2,6 +2,7 @@
 //! building and ranking. Knows the catalog, nothing of gRPC.
 
 pub mod analyzer;
+pub mod collect;
 pub mod highlight;
 pub mod query;
 pub mod schema;
@@ -46,6 +47,8 @@ pub struct CodeIndex {
     fields: Fields,
     synonyms: Synonyms,
     fingerprint: u64,
+    /// Ranking columns of each segment, opened once (the reader never reloads).
+    columns: Vec<collect::SegmentColumns>,
 }
 
 impl std::fmt::Debug for CodeIndex {
@@ -72,8 +75,9 @@ impl CodeIndex {
             }
             Some(path) => open_or_build_in_dir(path, schema, &fields, catalog, fingerprint)?,
         };
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(CodeIndex { reader, fields, synonyms, fingerprint })
+        let reader: IndexReader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let columns = collect::SegmentColumns::open_all(&reader.searcher())?;
+        Ok(CodeIndex { reader, fields, synonyms, fingerprint, columns })
     }
 
     /// Number of indexed documents.

@@ -132,9 +132,10 @@ fn any_of(queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
 }
 
 /// The filters that are queries (billable, CPT category, hierarchy), as one query that
-/// scores 0. Releases and dates are checked per matching document by the collector.
-pub fn filter_query(fields: &Fields, filters: &Filters) -> Box<dyn Query> {
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(AllQuery))];
+/// scores 0; `None` without any. Releases and dates are checked per matching document by
+/// the collector.
+pub fn filter_query(fields: &Fields, filters: &Filters) -> Option<Box<dyn Query>> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     if filters.billable_only {
         clauses.push((
             Occur::Must,
@@ -150,7 +151,7 @@ pub fn filter_query(fields: &Fields, filters: &Filters) -> Box<dyn Query> {
     if let Some(under) = &filters.under {
         clauses.push((Occur::Must, term_query(fields.ancestors, under)));
     }
-    constant(Box::new(BooleanQuery::new(clauses)), 0.0)
+    (!clauses.is_empty()).then(|| constant(Box::new(BooleanQuery::new(clauses)), 0.0))
 }
 
 /// Codes equal to `code` (normalised).

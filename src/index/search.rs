@@ -2,15 +2,12 @@
 //! matches to fill a short list. Each group is one query; groups exclude each other, so
 //! paging over their concatenation is stable.
 
-use tantivy::collector::{Collector, Count, FilterCollector, TopDocs};
-use tantivy::columnar::Column;
 use tantivy::query::{BooleanQuery, Occur, Query};
-use tantivy::{DocId, Score, SegmentReader};
 
 use super::analyzer::{Word, WordSplitter};
+use super::collect::{RankCollector, RankKey, Ranking, Scope};
 use super::highlight::{highlights, Highlight};
-use super::query::{self, Filters, MatchScore, Matching};
-use super::schema::span_contains;
+use super::query::{self, Filters, Matching};
 use super::spelling;
 use super::writer::split_entry_ref;
 use super::{CodeIndex, IndexError};
@@ -84,10 +81,6 @@ pub struct SearchPage {
     /// Whether typo tolerance contributed results.
     pub used_fuzzy: bool,
 }
-
-/// Sort key: tier, fewer words outside the title, shorter title, title starts with a query
-/// word, billable, code order, entry ref.
-type RankKey = (u8, i64, i64, u8, u8, i64, u64);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Group {
@@ -184,18 +177,18 @@ impl CodeIndex {
         let mut exclusions: Vec<Box<dyn Query>> = Vec::new();
         if let Some(code) = &code {
             let exact = query::exact_code_query(fields, &code.normalized);
-            groups.push((Group::ExactCode, restrict(exact.box_clone(), filter.as_ref(), &[])));
+            groups.push((Group::ExactCode, restrict(exact.box_clone(), filter.as_deref(), &[])));
             exclusions.push(exact);
             if code.prefix_allowed {
                 let prefix = query::code_prefix_query(fields, &code.normalized);
-                groups.push((Group::CodePrefix, restrict(prefix.box_clone(), filter.as_ref(), &exclusions)));
+                groups.push((Group::CodePrefix, restrict(prefix.box_clone(), filter.as_deref(), &exclusions)));
                 exclusions.push(prefix);
             }
         }
         let mut phrasings: Vec<&[Word]> = vec![&words];
         phrasings.extend(variants.iter().map(Vec::as_slice));
         if let Some(text) = query::text_query(fields, &phrasings, Matching::Strict) {
-            groups.push((Group::Text, restrict(text.box_clone(), filter.as_ref(), &exclusions)));
+            groups.push((Group::Text, restrict(text.box_clone(), filter.as_deref(), &exclusions)));
             exclusions.push(text);
         }
 
@@ -204,7 +197,7 @@ impl CodeIndex {
         let mut skip = request.offset;
         let mut collect = |group: Group, query: &dyn Query, page: &mut SearchPage| -> Result<(), IndexError> {
             let wanted = request.limit - keys.len();
-            let (count, found) = run_group(&searcher, &scope, group, query, skip, wanted)?;
+            let (count, found) = self.run_group(&searcher, &scope, group, query, skip, wanted)?;
             page.total += count;
             keys.extend(found.into_iter().map(|key| (group, key)));
             skip = skip.saturating_sub(count);
@@ -218,7 +211,7 @@ impl CodeIndex {
             if let Some(relaxed) = query::text_query(fields, &phrasings, Matching::Relaxed) {
                 collect(
                     Group::Relaxed,
-                    restrict(relaxed.box_clone(), filter.as_ref(), &exclusions).as_ref(),
+                    restrict(relaxed.box_clone(), filter.as_deref(), &exclusions).as_ref(),
                     &mut page,
                 )?;
                 exclusions.push(relaxed);
@@ -238,7 +231,7 @@ impl CodeIndex {
                 break;
             };
             let before = page.total;
-            collect(Group::Fuzzy, restrict(near.box_clone(), filter.as_ref(), &exclusions).as_ref(), &mut page)?;
+            collect(Group::Fuzzy, restrict(near.box_clone(), filter.as_deref(), &exclusions).as_ref(), &mut page)?;
             page.used_fuzzy |= page.total > before;
             exclusions.push(near);
         }
@@ -254,41 +247,27 @@ impl CodeIndex {
     }
 }
 
-/// Counts a group's matches and collects up to `wanted` of them after skipping `skip`.
-fn run_group(
-    searcher: &tantivy::Searcher,
-    scope: &Scope,
-    group: Group,
-    query: &dyn Query,
-    skip: usize,
-    wanted: usize,
-) -> Result<(usize, Vec<RankKey>), IndexError> {
-    if wanted == 0 {
-        return Ok((searcher.search(query, &scoped(scope, Count))?, Vec::new()));
+impl CodeIndex {
+    /// Counts a group's matches in scope and returns up to `wanted` of them after skipping `skip`.
+    fn run_group(
+        &self,
+        searcher: &tantivy::Searcher,
+        scope: &Scope,
+        group: Group,
+        query: &dyn Query,
+        skip: usize,
+        wanted: usize,
+    ) -> Result<(usize, Vec<RankKey>), IndexError> {
+        let ranking = match group {
+            Group::ExactCode | Group::CodePrefix => Ranking::Code,
+            Group::Text | Group::Corrected => Ranking::Text,
+            Group::Relaxed | Group::Fuzzy => Ranking::Loose,
+        };
+        let keep = if wanted == 0 { 0 } else { skip + wanted };
+        let collector = RankCollector { columns: &self.columns, scope, ranking, keep };
+        let (count, keys) = searcher.search(query, &collector)?;
+        Ok((count, keys.into_iter().skip(skip).collect()))
     }
-    let collector = TopDocs::with_limit(wanted)
-        .and_offset(skip)
-        .tweak_score(move |segment: &SegmentReader| rank_fn(segment, group));
-    let (count, top) = searcher.search(query, &scoped(scope, (Count, collector)))?;
-    Ok((count, top.into_iter().map(|(key, _)| key).collect()))
-}
-
-/// Passes on only the documents of the scope's releases that are in force on its day.
-fn scoped<C: Collector>(scope: &Scope, collector: C) -> impl Collector<Fruit = C::Fruit> {
-    let releases = scope.releases.clone();
-    let day = scope.as_of_day;
-    FilterCollector::new(
-        "entry_ref".to_string(),
-        move |entry_ref: u64| releases.contains(&split_entry_ref(entry_ref).0),
-        FilterCollector::new("in_force_span".to_string(), move |span: u64| span_contains(span, day), collector),
-    )
-}
-
-/// What every result must belong to: a release in force, and its own dates.
-#[derive(Debug, Clone)]
-struct Scope {
-    releases: Vec<u32>,
-    as_of_day: i32,
 }
 
 fn hit(catalog: &Catalog, group: Group, key: RankKey, words: &[Word], variants: &[Vec<Word>]) -> SearchHit {
@@ -314,39 +293,14 @@ fn hit(catalog: &Catalog, group: Group, key: RankKey, words: &[Word], variants: 
 }
 
 /// `query` AND filters AND NOT any exclusion.
-fn restrict(query: Box<dyn Query>, filter: &dyn Query, exclusions: &[Box<dyn Query>]) -> Box<dyn Query> {
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query), (Occur::Must, filter.box_clone())];
+fn restrict(query: Box<dyn Query>, filter: Option<&dyn Query>, exclusions: &[Box<dyn Query>]) -> Box<dyn Query> {
+    if filter.is_none() && exclusions.is_empty() {
+        return query;
+    }
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
+    clauses.extend(filter.map(|filter| (Occur::Must, filter.box_clone())));
     clauses.extend(exclusions.iter().map(|exclusion| (Occur::MustNot, exclusion.box_clone())));
     Box::new(BooleanQuery::new(clauses))
-}
-
-/// Builds the per-document rank function of a group.
-fn rank_fn(segment: &SegmentReader, group: Group) -> impl Fn(DocId, Score) -> RankKey {
-    let column = |name: &str| -> Option<Column<u64>> { segment.fast_fields().u64(name).ok() };
-    let entry_ref = column("entry_ref");
-    let title_length = column("title_length");
-    let billable = column("billable");
-    let code_order = column("code_order");
-    let code_length = column("code_length");
-    move |doc: DocId, score: Score| {
-        let read = |column: &Option<Column<u64>>| column.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
-        let reference = read(&entry_ref);
-        let order = -(read(&code_order).min(i64::MAX as u64) as i64);
-        if matches!(group, Group::ExactCode | Group::CodePrefix) {
-            return (0, 0, -(read(&code_length) as i64), 0, 0, order, reference);
-        }
-        let matched = MatchScore::decode(score);
-        let length = read(&title_length) as i64;
-        let tier = match (group, matched.near_words, matched.elsewhere_words) {
-            (Group::Fuzzy | Group::Relaxed, _, _) => 0,
-            _ if matched.phrase => 3,
-            (_, 0, 0) if length == matched.content_words => 3,
-            (_, 0, 0) => 2,
-            (_, _, 0) => 1,
-            _ => 0,
-        };
-        (tier, -matched.elsewhere_words, -length, u8::from(matched.head), read(&billable) as u8, order, reference)
-    }
 }
 
 /// A query that looks like a code (or the start of one).

@@ -1,0 +1,189 @@
+//! One pass over the matches of a query group: keeps only the documents in scope (a
+//! release in force, in force on the day), counts them, and keeps the best few by rank key.
+//!
+//! The fast-field columns every pass reads are opened once per segment when the index is
+//! opened ([`SegmentColumns`]); opening them per query cost more than the matching itself.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::index::SegmentId;
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+
+use super::query::MatchScore;
+use super::schema::span_contains;
+use super::writer::split_entry_ref;
+
+/// Sort key, best highest: tier, fewer words outside the title, shorter title, title starts
+/// with a query word, billable, code order, entry ref.
+pub type RankKey = (u8, i64, i64, u8, u8, i64, u64);
+
+/// How a group's documents are ranked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ranking {
+    /// Code matches: shorter code first, then code order; the score is not used.
+    Code,
+    /// Text matches ranked by tier from the decoded score.
+    Text,
+    /// Typo-tolerant or relaxed matches: all in the lowest tier.
+    Loose,
+}
+
+/// What every result must belong to: a release in force, and its own dates.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    /// Releases searched.
+    pub releases: Vec<u32>,
+    /// Day (since the epoch) the documents must be in force on.
+    pub as_of_day: i32,
+}
+
+/// The fast-field columns of one segment that ranking and scoping read.
+#[derive(Clone)]
+pub struct SegmentColumns {
+    segment: SegmentId,
+    entry_ref: Column<u64>,
+    in_force_span: Column<u64>,
+    title_length: Column<u64>,
+    billable: Column<u64>,
+    code_order: Column<u64>,
+    code_length: Column<u64>,
+}
+
+impl SegmentColumns {
+    /// Opens the columns of a segment.
+    pub fn open(segment: &SegmentReader) -> tantivy::Result<SegmentColumns> {
+        let fast = segment.fast_fields();
+        Ok(SegmentColumns {
+            segment: segment.segment_id(),
+            entry_ref: fast.u64("entry_ref")?,
+            in_force_span: fast.u64("in_force_span")?,
+            title_length: fast.u64("title_length")?,
+            billable: fast.u64("billable")?,
+            code_order: fast.u64("code_order")?,
+            code_length: fast.u64("code_length")?,
+        })
+    }
+
+    /// The columns of each segment of a searcher, in segment order.
+    pub fn open_all(searcher: &tantivy::Searcher) -> tantivy::Result<Vec<SegmentColumns>> {
+        searcher.segment_readers().iter().map(SegmentColumns::open).collect()
+    }
+
+    fn read(column: &Column<u64>, doc: DocId) -> u64 {
+        column.first(doc).unwrap_or(0)
+    }
+}
+
+/// Counts the in-scope matches of a group and keeps the best `keep` rank keys.
+pub struct RankCollector<'a> {
+    /// Columns opened with the index, by segment ordinal.
+    pub columns: &'a [SegmentColumns],
+    /// Releases and day in scope.
+    pub scope: &'a Scope,
+    /// How the group ranks.
+    pub ranking: Ranking,
+    /// Best keys to keep (0: count only).
+    pub keep: usize,
+}
+
+impl Collector for RankCollector<'_> {
+    type Fruit = (usize, Vec<RankKey>);
+    type Child = RankSegmentCollector;
+
+    fn for_segment(&self, ordinal: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<RankSegmentCollector> {
+        let columns = match self.columns.get(ordinal as usize) {
+            Some(columns) if columns.segment == segment.segment_id() => columns.clone(),
+            _ => SegmentColumns::open(segment)?,
+        };
+        Ok(RankSegmentCollector {
+            columns,
+            releases: self.scope.releases.clone(),
+            day: self.scope.as_of_day,
+            ranking: self.ranking,
+            keep: self.keep,
+            count: 0,
+            best: BinaryHeap::with_capacity(self.keep + 1),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.keep > 0 && self.ranking != Ranking::Code
+    }
+
+    fn merge_fruits(&self, fruits: Vec<(usize, Vec<RankKey>)>) -> tantivy::Result<(usize, Vec<RankKey>)> {
+        let count = fruits.iter().map(|(count, _)| count).sum();
+        let mut keys: Vec<RankKey> = fruits.into_iter().flat_map(|(_, keys)| keys).collect();
+        keys.sort_unstable_by(|a, b| b.cmp(a));
+        keys.truncate(self.keep);
+        Ok((count, keys))
+    }
+}
+
+/// [`RankCollector`] on one segment.
+pub struct RankSegmentCollector {
+    columns: SegmentColumns,
+    releases: Vec<u32>,
+    day: i32,
+    ranking: Ranking,
+    keep: usize,
+    count: usize,
+    /// The best keys so far, worst on top.
+    best: BinaryHeap<Reverse<RankKey>>,
+}
+
+impl RankSegmentCollector {
+    fn in_scope(&self, doc: DocId) -> Option<u64> {
+        let reference = SegmentColumns::read(&self.columns.entry_ref, doc);
+        let in_release = self.releases.contains(&split_entry_ref(reference).0);
+        (in_release && span_contains(SegmentColumns::read(&self.columns.in_force_span, doc), self.day))
+            .then_some(reference)
+    }
+
+    fn key(&self, doc: DocId, score: Score, reference: u64) -> RankKey {
+        let read = |column: &Column<u64>| SegmentColumns::read(column, doc);
+        let order = -(read(&self.columns.code_order).min(i64::MAX as u64) as i64);
+        if self.ranking == Ranking::Code {
+            return (0, 0, -(read(&self.columns.code_length) as i64), 0, 0, order, reference);
+        }
+        let matched = MatchScore::decode(score);
+        let length = read(&self.columns.title_length) as i64;
+        let tier = match (self.ranking, matched.near_words, matched.elsewhere_words) {
+            (Ranking::Loose, _, _) => 0,
+            _ if matched.phrase => 3,
+            (_, 0, 0) if length == matched.content_words => 3,
+            (_, 0, 0) => 2,
+            (_, _, 0) => 1,
+            _ => 0,
+        };
+        let billable = read(&self.columns.billable) as u8;
+        (tier, -matched.elsewhere_words, -length, u8::from(matched.head), billable, order, reference)
+    }
+}
+
+impl SegmentCollector for RankSegmentCollector {
+    type Fruit = (usize, Vec<RankKey>);
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let Some(reference) = self.in_scope(doc) else {
+            return;
+        };
+        self.count += 1;
+        if self.keep == 0 {
+            return;
+        }
+        let key = self.key(doc, score, reference);
+        if self.best.len() < self.keep {
+            self.best.push(Reverse(key));
+        } else if self.best.peek().is_some_and(|Reverse(worst)| key > *worst) {
+            self.best.pop();
+            self.best.push(Reverse(key));
+        }
+    }
+
+    fn harvest(self) -> (usize, Vec<RankKey>) {
+        (self.count, self.best.into_iter().map(|Reverse(key)| key).collect())
+    }
+}

@@ -8,6 +8,9 @@ use crate::engine::Engine;
 use crate::index::SearchRequest;
 use crate::loaders::{source, LoadError};
 
+/// Slowest queries listed in the report.
+pub const SLOWEST_SHOWN: usize = 15;
+
 /// Results looked at per query.
 pub const CUTOFF: usize = 10;
 
@@ -113,7 +116,7 @@ pub fn evaluate(engine: &Engine, queries: &[JudgedQuery], as_of: Date) -> Result
     }
     report.latencies.sort_unstable();
     report.slowest.sort_by_key(|(elapsed, _)| std::cmp::Reverse(*elapsed));
-    report.slowest.truncate(5);
+    report.slowest.truncate(SLOWEST_SHOWN);
     let count = queries.len().max(1) as f64;
     report.recall_at_1 = first as f64 / count;
     report.recall_at_10 = within as f64 / count;
@@ -128,7 +131,9 @@ impl EvalReport {
         self.latencies.sort_unstable();
         self.slowest.extend(other.slowest);
         self.slowest.sort_by_key(|(elapsed, _)| std::cmp::Reverse(*elapsed));
-        self.slowest.truncate(5);
+        let mut seen = std::collections::HashSet::new();
+        self.slowest.retain(|(_, query)| seen.insert(query.clone()));
+        self.slowest.truncate(SLOWEST_SHOWN);
     }
 
     /// A plain-text summary with every miss.

@@ -1,5 +1,7 @@
 //! One pass over the matches of a query group: keeps only the documents in scope (a
-//! release in force, in force on the day), counts them, and keeps the best few by rank key.
+//! release in force, in force on the day) that no earlier group matched, counts them, and
+//! keeps the best few by rank key. Documents an earlier group took are marked in [`Taken`],
+//! so groups exclude each other without evaluating the earlier groups' queries again.
 //!
 //! The fast-field columns every pass reads are opened once per segment when the index is
 //! opened ([`SegmentColumns`]); opening them per query cost more than the matching itself.
@@ -77,6 +79,41 @@ impl SegmentColumns {
     }
 }
 
+/// Documents matched by the groups run so far: one bit per document, per segment.
+#[derive(Debug, Clone, Default)]
+pub struct Taken {
+    segments: Vec<Vec<u64>>,
+}
+
+impl Taken {
+    fn segment(&self, ordinal: SegmentOrdinal, max_doc: DocId) -> Vec<u64> {
+        match self.segments.get(ordinal as usize) {
+            Some(bits) if !bits.is_empty() => bits.clone(),
+            _ => vec![0; (max_doc as usize).div_ceil(64)],
+        }
+    }
+
+    fn absorb(&mut self, ordinal: SegmentOrdinal, bits: Vec<u64>) {
+        let index = ordinal as usize;
+        if self.segments.len() <= index {
+            self.segments.resize_with(index + 1, Vec::new);
+        }
+        self.segments[index] = bits;
+    }
+}
+
+/// What one group pass found: the in-scope matches no earlier group took, the best keys,
+/// and the documents taken so far.
+#[derive(Debug)]
+pub struct GroupFruit {
+    /// Matches in scope, earlier groups' excluded.
+    pub count: usize,
+    /// The best keys, best first.
+    pub keys: Vec<RankKey>,
+    /// Documents taken by this group and the earlier ones.
+    pub taken: Taken,
+}
+
 /// Counts the in-scope matches of a group and keeps the best `keep` rank keys.
 pub struct RankCollector<'a> {
     /// Columns opened with the index, by segment ordinal.
@@ -87,10 +124,12 @@ pub struct RankCollector<'a> {
     pub ranking: Ranking,
     /// Best keys to keep (0: count only).
     pub keep: usize,
+    /// Documents earlier groups matched.
+    pub taken: &'a Taken,
 }
 
 impl Collector for RankCollector<'_> {
-    type Fruit = (usize, Vec<RankKey>);
+    type Fruit = GroupFruit;
     type Child = RankSegmentCollector;
 
     fn for_segment(&self, ordinal: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<RankSegmentCollector> {
@@ -99,6 +138,8 @@ impl Collector for RankCollector<'_> {
             _ => SegmentColumns::open(segment)?,
         };
         Ok(RankSegmentCollector {
+            ordinal,
+            taken: self.taken.segment(ordinal, segment.max_doc()),
             columns,
             releases: self.scope.releases.clone(),
             day: self.scope.as_of_day,
@@ -113,17 +154,32 @@ impl Collector for RankCollector<'_> {
         self.keep > 0 && self.ranking != Ranking::Code
     }
 
-    fn merge_fruits(&self, fruits: Vec<(usize, Vec<RankKey>)>) -> tantivy::Result<(usize, Vec<RankKey>)> {
-        let count = fruits.iter().map(|(count, _)| count).sum();
-        let mut keys: Vec<RankKey> = fruits.into_iter().flat_map(|(_, keys)| keys).collect();
-        keys.sort_unstable_by(|a, b| b.cmp(a));
-        keys.truncate(self.keep);
-        Ok((count, keys))
+    fn merge_fruits(&self, fruits: Vec<SegmentFruit>) -> tantivy::Result<GroupFruit> {
+        let mut merged = GroupFruit { count: 0, keys: Vec::new(), taken: self.taken.clone() };
+        for fruit in fruits {
+            merged.count += fruit.count;
+            merged.keys.extend(fruit.keys);
+            merged.taken.absorb(fruit.ordinal, fruit.taken);
+        }
+        merged.keys.sort_unstable_by(|a, b| b.cmp(a));
+        merged.keys.truncate(self.keep);
+        Ok(merged)
     }
+}
+
+/// What one segment's pass found.
+pub struct SegmentFruit {
+    ordinal: SegmentOrdinal,
+    count: usize,
+    keys: Vec<RankKey>,
+    taken: Vec<u64>,
 }
 
 /// [`RankCollector`] on one segment.
 pub struct RankSegmentCollector {
+    ordinal: SegmentOrdinal,
+    /// One bit per document of the segment: matched by this group or an earlier one.
+    taken: Vec<u64>,
     columns: SegmentColumns,
     releases: Vec<u32>,
     day: i32,
@@ -164,12 +220,18 @@ impl RankSegmentCollector {
 }
 
 impl SegmentCollector for RankSegmentCollector {
-    type Fruit = (usize, Vec<RankKey>);
+    type Fruit = SegmentFruit;
 
     fn collect(&mut self, doc: DocId, score: Score) {
         let Some(reference) = self.in_scope(doc) else {
             return;
         };
+        let (word, bit) = (doc as usize / 64, 1u64 << (doc % 64));
+        match self.taken.get_mut(word) {
+            Some(bits) if *bits & bit != 0 => return,
+            Some(bits) => *bits |= bit,
+            None => return,
+        }
         self.count += 1;
         if self.keep == 0 {
             return;
@@ -183,7 +245,12 @@ impl SegmentCollector for RankSegmentCollector {
         }
     }
 
-    fn harvest(self) -> (usize, Vec<RankKey>) {
-        (self.count, self.best.into_iter().map(|Reverse(key)| key).collect())
+    fn harvest(self) -> SegmentFruit {
+        SegmentFruit {
+            ordinal: self.ordinal,
+            count: self.count,
+            keys: self.best.into_iter().map(|Reverse(key)| key).collect(),
+            taken: self.taken,
+        }
     }
 }

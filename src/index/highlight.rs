@@ -109,6 +109,58 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     rows[a.len()][b.len()]
 }
 
+/// Longest words [`edit_distance_within`] compares without allocating.
+const BOUNDED_CHARS: usize = 48;
+
+/// The Damerau-Levenshtein distance of `a` and `b` when it is at most `limit`; stops as soon
+/// as a row of the table exceeds it.
+pub fn edit_distance_within(a: &str, b: &str, limit: usize) -> Option<usize> {
+    let mut a_chars = ['\0'; BOUNDED_CHARS];
+    let mut b_chars = ['\0'; BOUNDED_CHARS];
+    let (mut n, mut m) = (0, 0);
+    for (chars, count, text) in [(&mut a_chars, &mut n, a), (&mut b_chars, &mut m, b)] {
+        for c in text.chars() {
+            if *count == BOUNDED_CHARS {
+                let distance = edit_distance(a, b);
+                return (distance <= limit).then_some(distance);
+            }
+            chars[*count] = c;
+            *count += 1;
+        }
+    }
+    if n.abs_diff(m) > limit {
+        return None;
+    }
+    let (a, b) = (&a_chars[..n], &b_chars[..m]);
+    let mut two_up = [0usize; BOUNDED_CHARS + 1];
+    let mut up = [0usize; BOUNDED_CHARS + 1];
+    let mut row = [0usize; BOUNDED_CHARS + 1];
+    for (j, cell) in up.iter_mut().enumerate().take(m + 1) {
+        *cell = j;
+    }
+    for i in 1..=n {
+        row[0] = i;
+        let mut row_min = i;
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (up[j] + 1).min(row[j - 1] + 1).min(up[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(two_up[j - 2] + 1);
+            }
+            row[j] = best;
+            row_min = row_min.min(best);
+        }
+        // A cell is never below the row above's minimum (a transposition's cell is never
+        // below its left neighbour), so no later row can come back under the limit.
+        if row_min > limit {
+            return None;
+        }
+        std::mem::swap(&mut two_up, &mut up);
+        std::mem::swap(&mut up, &mut row);
+    }
+    (up[m] <= limit).then_some(up[m])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,5 +181,20 @@ mod tests {
         assert_eq!(edit_distance("pnuemonia", "pneumonia"), 1);
         assert_eq!(edit_distance("diabetis", "diabetes"), 1);
         assert_eq!(edit_distance("", "abc"), 3);
+    }
+
+    #[test]
+    fn bounded_distance_agrees_with_the_full_table() {
+        let words = ["pneumonia", "pnuemonia", "pneumonias", "asthma", "athsma", "", "a", "ab", "ba", "abc", "cab"];
+        for a in words {
+            for b in words {
+                let full = edit_distance(a, b);
+                for limit in 0..4 {
+                    assert_eq!(edit_distance_within(a, b, limit), (full <= limit).then_some(full), "{a} {b} {limit}");
+                }
+            }
+        }
+        let long = "a".repeat(60);
+        assert_eq!(edit_distance_within(&long, &format!("{long}b"), 1), Some(1));
     }
 }

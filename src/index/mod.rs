@@ -2,6 +2,7 @@
 //! building and ranking. Knows the catalog, nothing of gRPC.
 
 pub mod analyzer;
+pub mod at_least;
 pub mod collect;
 pub mod highlight;
 pub mod query;
@@ -49,6 +50,8 @@ pub struct CodeIndex {
     fingerprint: u64,
     /// Ranking columns of each segment, opened once (the reader never reloads).
     columns: Vec<collect::SegmentColumns>,
+    /// Indexed words for spelling correction, read once.
+    vocabulary: spelling::Vocabulary,
 }
 
 impl std::fmt::Debug for CodeIndex {
@@ -76,8 +79,10 @@ impl CodeIndex {
             Some(path) => open_or_build_in_dir(path, schema, &fields, catalog, fingerprint)?,
         };
         let reader: IndexReader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        let columns = collect::SegmentColumns::open_all(&reader.searcher())?;
-        Ok(CodeIndex { reader, fields, synonyms, fingerprint, columns })
+        let searcher = reader.searcher();
+        let columns = collect::SegmentColumns::open_all(&searcher)?;
+        let vocabulary = spelling::Vocabulary::read(&searcher, &fields)?;
+        Ok(CodeIndex { reader, fields, synonyms, fingerprint, columns, vocabulary })
     }
 
     /// Number of indexed documents.

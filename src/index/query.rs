@@ -21,6 +21,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
 use super::analyzer::{content_length, phrase_key, Word};
+use super::at_least::AtLeastQuery;
 use super::schema::{cpt_category_ordinal, Fields};
 use crate::codes::{CptCategory, Date, ReleaseId};
 
@@ -244,8 +245,9 @@ fn phrasing_query(fields: &Fields, words: &[Word], matching: Matching) -> Box<dy
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, constant(Box::new(AllQuery), base))];
     if matching == Matching::Relaxed {
         let required = words.len() - relaxed_missing(words.len());
-        clauses.extend(words.iter().map(|word| (Occur::Should, word_query(fields, word, matching))));
-        return Box::new(BooleanQuery::with_minimum_required_clauses(clauses, required));
+        let word_queries = words.iter().map(|word| word_query(fields, word, matching)).collect();
+        clauses.push((Occur::Must, Box::new(AtLeastQuery::new(word_queries, required))));
+        return Box::new(BooleanQuery::new(clauses));
     }
     clauses.extend(words.iter().map(|word| (Occur::Must, word_query(fields, word, matching))));
     Box::new(BooleanQuery::new(clauses))

@@ -1,14 +1,13 @@
 //! Executes a search: code matches first, then strict text matches, then typo-tolerant
-//! matches to fill a short list. Each group is one query; groups exclude each other, so
-//! paging over their concatenation is stable.
+//! matches to fill a short list. Each group is one query and one pass; a document belongs to
+//! the first group that matches it, so paging over their concatenation is stable.
 
 use tantivy::query::{BooleanQuery, Occur, Query};
 
 use super::analyzer::{Word, WordSplitter};
-use super::collect::{RankCollector, RankKey, Ranking, Scope};
+use super::collect::{GroupFruit, RankCollector, RankKey, Ranking, Scope, Taken};
 use super::highlight::{highlights, Highlight};
 use super::query::{self, Filters, Matching};
-use super::spelling;
 use super::writer::split_entry_ref;
 use super::{CodeIndex, IndexError};
 use crate::codes::{normalize_code, Catalog, CodeSystem, CptCategory, Date, ReleaseId};
@@ -148,7 +147,7 @@ impl CodeIndex {
             for word in &mut words {
                 let known = |in_title| searcher.doc_freq(&query::prefix_term(fields, word, in_title)).unwrap_or(0) > 0;
                 word.unknown = !known(true) && !known(false) && !self.synonyms.starts_a_term(&word.stem);
-                let correction = word.unknown.then(|| spelling::correct(&searcher, fields, &word.folded)).flatten();
+                let correction = word.unknown.then(|| self.vocabulary.correct(&word.folded)).flatten();
                 corrected |= correction.is_some();
                 still_unknown.push(word.unknown && correction.is_none());
                 corrected_text.push(correction.unwrap_or_else(|| word.folded.clone()));
@@ -174,47 +173,40 @@ impl CodeIndex {
         }
 
         let mut groups: Vec<(Group, Box<dyn Query>)> = Vec::new();
-        let mut exclusions: Vec<Box<dyn Query>> = Vec::new();
         if let Some(code) = &code {
-            let exact = query::exact_code_query(fields, &code.normalized);
-            groups.push((Group::ExactCode, restrict(exact.box_clone(), filter.as_deref(), &[])));
-            exclusions.push(exact);
+            groups.push((Group::ExactCode, query::exact_code_query(fields, &code.normalized)));
             if code.prefix_allowed {
-                let prefix = query::code_prefix_query(fields, &code.normalized);
-                groups.push((Group::CodePrefix, restrict(prefix.box_clone(), filter.as_deref(), &exclusions)));
-                exclusions.push(prefix);
+                groups.push((Group::CodePrefix, query::code_prefix_query(fields, &code.normalized)));
             }
         }
         let mut phrasings: Vec<&[Word]> = vec![&words];
         phrasings.extend(variants.iter().map(Vec::as_slice));
         if let Some(text) = query::text_query(fields, &phrasings, Matching::Strict) {
-            groups.push((Group::Text, restrict(text.box_clone(), filter.as_deref(), &exclusions)));
-            exclusions.push(text);
+            groups.push((Group::Text, text));
         }
 
+        // Groups exclude each other: a document belongs to the first group that matches it.
         let mut page = SearchPage::default();
         let mut keys: Vec<(Group, RankKey)> = Vec::new();
         let mut skip = request.offset;
-        let mut collect = |group: Group, query: &dyn Query, page: &mut SearchPage| -> Result<(), IndexError> {
+        let mut taken = Taken::default();
+        let mut collect = |group: Group, query: Box<dyn Query>, page: &mut SearchPage| -> Result<(), IndexError> {
             let wanted = request.limit - keys.len();
-            let (count, found) = self.run_group(&searcher, &scope, group, query, skip, wanted)?;
-            page.total += count;
-            keys.extend(found.into_iter().map(|key| (group, key)));
-            skip = skip.saturating_sub(count);
+            let query = restrict(query, filter.as_deref());
+            let found = self.run_group(&searcher, &scope, &taken, group, query.as_ref(), skip, wanted)?;
+            page.total += found.count;
+            keys.extend(found.keys.into_iter().skip(skip).map(|key| (group, key)));
+            skip = skip.saturating_sub(found.count);
+            taken = found.taken;
             Ok(())
         };
-        for (group, query) in &groups {
-            collect(*group, query.as_ref(), &mut page)?;
+        for (group, query) in groups {
+            collect(group, query, &mut page)?;
         }
         // Next to nothing found: let long phrasings miss a word.
         if page.total < RELAXED_BELOW {
             if let Some(relaxed) = query::text_query(fields, &phrasings, Matching::Relaxed) {
-                collect(
-                    Group::Relaxed,
-                    restrict(relaxed.box_clone(), filter.as_deref(), &exclusions).as_ref(),
-                    &mut page,
-                )?;
-                exclusions.push(relaxed);
+                collect(Group::Relaxed, relaxed, &mut page)?;
             }
         }
         // Typo tolerance fills a short list, for words no indexed word starts like: one
@@ -231,9 +223,8 @@ impl CodeIndex {
                 break;
             };
             let before = page.total;
-            collect(Group::Fuzzy, restrict(near.box_clone(), filter.as_deref(), &exclusions).as_ref(), &mut page)?;
+            collect(Group::Fuzzy, near, &mut page)?;
             page.used_fuzzy |= page.total > before;
-            exclusions.push(near);
         }
         page.hits = keys
             .into_iter()
@@ -248,25 +239,27 @@ impl CodeIndex {
 }
 
 impl CodeIndex {
-    /// Counts a group's matches in scope and returns up to `wanted` of them after skipping `skip`.
+    /// Counts a group's matches in scope that no earlier group took, and keeps the best
+    /// `skip + wanted` of them.
+    #[allow(clippy::too_many_arguments)]
     fn run_group(
         &self,
         searcher: &tantivy::Searcher,
         scope: &Scope,
+        taken: &Taken,
         group: Group,
         query: &dyn Query,
         skip: usize,
         wanted: usize,
-    ) -> Result<(usize, Vec<RankKey>), IndexError> {
+    ) -> Result<GroupFruit, IndexError> {
         let ranking = match group {
             Group::ExactCode | Group::CodePrefix => Ranking::Code,
             Group::Text | Group::Corrected => Ranking::Text,
             Group::Relaxed | Group::Fuzzy => Ranking::Loose,
         };
         let keep = if wanted == 0 { 0 } else { skip + wanted };
-        let collector = RankCollector { columns: &self.columns, scope, ranking, keep };
-        let (count, keys) = searcher.search(query, &collector)?;
-        Ok((count, keys.into_iter().skip(skip).collect()))
+        let collector = RankCollector { columns: &self.columns, scope, ranking, keep, taken };
+        Ok(searcher.search(query, &collector)?)
     }
 }
 
@@ -292,15 +285,12 @@ fn hit(catalog: &Catalog, group: Group, key: RankKey, words: &[Word], variants: 
     SearchHit { release, entry, match_type, highlights }
 }
 
-/// `query` AND filters AND NOT any exclusion.
-fn restrict(query: Box<dyn Query>, filter: Option<&dyn Query>, exclusions: &[Box<dyn Query>]) -> Box<dyn Query> {
-    if filter.is_none() && exclusions.is_empty() {
-        return query;
+/// `query` AND the filters, if any.
+fn restrict(query: Box<dyn Query>, filter: Option<&dyn Query>) -> Box<dyn Query> {
+    match filter {
+        None => query,
+        Some(filter) => Box::new(BooleanQuery::new(vec![(Occur::Must, query), (Occur::Must, filter.box_clone())])),
     }
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
-    clauses.extend(filter.map(|filter| (Occur::Must, filter.box_clone())));
-    clauses.extend(exclusions.iter().map(|exclusion| (Occur::MustNot, exclusion.box_clone())));
-    Box::new(BooleanQuery::new(clauses))
 }
 
 /// A query that looks like a code (or the start of one).

@@ -1,13 +1,17 @@
 //! Spelling correction for words no indexed word starts like: the most frequent indexed
 //! word (titles and other texts) within one edit — two for words of six letters or more —
 //! that starts with the same letter. "pnuemonia" → "pneumonia", "athsma" → "asthma".
+//!
+//! The indexed words and their document frequencies are read once, when the index is
+//! opened, into a [`Vocabulary`]; a correction then compares only the words of the same
+//! first letter and a close length, without touching the index.
 
 use std::collections::HashMap;
 
 use tantivy::schema::Field;
 use tantivy::Searcher;
 
-use super::highlight::edit_distance;
+use super::highlight::edit_distance_within;
 use super::schema::Fields;
 
 /// Words shorter than this are not corrected.
@@ -15,39 +19,69 @@ const MIN_CHARS: usize = 4;
 /// Words this long may be two edits away.
 const TWO_EDITS_CHARS: usize = 6;
 
-/// The best correction of `word` among the terms of `fields`, if any.
-pub fn correct(searcher: &Searcher, fields: &Fields, word: &str) -> Option<String> {
-    // Title words first: other texts hold abbreviations ("athscl") that make poor corrections.
-    correct_in(searcher, fields.title_words, word).or_else(|| correct_in(searcher, fields.other_words, word))
+/// Indexed words with their document frequencies, by first letter.
+#[derive(Debug, Default)]
+pub struct Vocabulary {
+    title: HashMap<char, Vec<(String, u64)>>,
+    other: HashMap<char, Vec<(String, u64)>>,
 }
 
-fn correct_in(searcher: &Searcher, field: Field, word: &str) -> Option<String> {
+impl Vocabulary {
+    /// Reads the words of the title and other-text word fields of every segment.
+    pub fn read(searcher: &Searcher, fields: &Fields) -> tantivy::Result<Vocabulary> {
+        Ok(Vocabulary {
+            title: words_of(searcher, fields.title_words)?,
+            other: words_of(searcher, fields.other_words)?,
+        })
+    }
+
+    /// The best correction of `word`, if any. Title words first: other texts hold
+    /// abbreviations ("athscl") that make poor corrections.
+    pub fn correct(&self, word: &str) -> Option<String> {
+        correct_in(&self.title, word).or_else(|| correct_in(&self.other, word))
+    }
+}
+
+fn words_of(searcher: &Searcher, field: Field) -> tantivy::Result<HashMap<char, Vec<(String, u64)>>> {
+    let mut frequency: HashMap<String, u64> = HashMap::new();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(field)?;
+        let mut stream = inverted.terms().stream()?;
+        while stream.advance() {
+            let Ok(term) = std::str::from_utf8(stream.key()) else { continue };
+            *frequency.entry(term.to_string()).or_default() += u64::from(stream.value().doc_freq);
+        }
+    }
+    let mut by_letter: HashMap<char, Vec<(String, u64)>> = HashMap::new();
+    for (term, count) in frequency {
+        if let Some(first) = term.chars().next() {
+            by_letter.entry(first).or_default().push((term, count));
+        }
+    }
+    for words in by_letter.values_mut() {
+        words.sort_unstable();
+    }
+    Ok(by_letter)
+}
+
+fn correct_in(words: &HashMap<char, Vec<(String, u64)>>, word: &str) -> Option<String> {
     let length = word.chars().count();
     if length < MIN_CHARS {
         return None;
     }
-    let first = word.chars().next()?;
-    let mut lower = [0u8; 4];
-    let lower = first.encode_utf8(&mut lower).as_bytes().to_vec();
-    let upper = char::from_u32(first as u32 + 1).map(|c| c.to_string().into_bytes())?;
-    let mut frequency: HashMap<String, u64> = HashMap::new();
-    for segment in searcher.segment_readers() {
-        let Ok(inverted) = segment.inverted_index(field) else { continue };
-        let Ok(mut stream) = inverted.terms().range().ge(&lower).lt(&upper).into_stream() else { continue };
-        while stream.advance() {
-            let Ok(term) = std::str::from_utf8(stream.key()) else { continue };
-            if term.chars().count().abs_diff(length) > 2 {
-                continue;
-            }
-            *frequency.entry(term.to_string()).or_default() += u64::from(stream.value().doc_freq);
+    let candidates = words.get(&word.chars().next()?)?;
+    let most_edits = if length >= TWO_EDITS_CHARS { 2 } else { 1 };
+    // Best (frequency, then the alphabetically first word) at one edit and at two.
+    let mut best: [Option<(&str, u64)>; 2] = [None, None];
+    for (term, count) in candidates {
+        if term == word || term.chars().count().abs_diff(length) > most_edits {
+            continue;
+        }
+        let Some(edits) = edit_distance_within(word, term, most_edits) else { continue };
+        let slot = &mut best[edits.max(1) - 1];
+        if slot.is_none_or(|(_, best_count)| *count > best_count) {
+            *slot = Some((term, *count));
         }
     }
-    let best_within = |edits: usize| {
-        frequency
-            .iter()
-            .filter(|(term, _)| term.as_str() != word && edit_distance(word, term) <= edits)
-            .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
-            .map(|(term, _)| term.clone())
-    };
-    best_within(1).or_else(|| if length >= TWO_EDITS_CHARS { best_within(2) } else { None })
+    best[0].or(best[1]).map(|(term, _)| term.to_string())
 }

@@ -116,6 +116,20 @@ impl Default for WordSplitter {
 impl WordSplitter {
     /// The words of `text`, in order.
     pub fn words(&mut self, text: &str) -> Vec<Word> {
+        let mut words = self.folded_words(text);
+        let mut stem_stream = self.stemming.token_stream(text);
+        let mut index = 0;
+        while stem_stream.advance() {
+            if let Some(word) = words.get_mut(index) {
+                word.stem = stem_stream.token().text.clone();
+            }
+            index += 1;
+        }
+        words
+    }
+
+    /// The words of `text`, in order, without their stems (left empty).
+    pub fn folded_words(&mut self, text: &str) -> Vec<Word> {
         let mut words = Vec::new();
         let mut folded_stream = self.folding.token_stream(text);
         while folded_stream.advance() {
@@ -128,15 +142,17 @@ impl WordSplitter {
                 unknown: false,
             });
         }
-        let mut stem_stream = self.stemming.token_stream(text);
-        let mut index = 0;
-        while stem_stream.advance() {
-            if let Some(word) = words.get_mut(index) {
-                word.stem = stem_stream.token().text.clone();
-            }
-            index += 1;
-        }
         words
+    }
+
+    /// The stem of one folded word.
+    pub fn stem(&mut self, folded: &str) -> String {
+        let mut stream = self.stemming.token_stream(folded);
+        if stream.advance() {
+            stream.token().text.clone()
+        } else {
+            String::new()
+        }
     }
 
     /// Number of words of a text that are not qualifiers (see [`content_length`]).

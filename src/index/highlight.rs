@@ -16,11 +16,16 @@ pub struct Highlight {
 
 /// Highlights for an entry: the title always (when anything matched there), and the first
 /// other text that matched a word the title did not.
-pub fn highlights(entry: &CodeEntry, words: &[Word], variants: &[Vec<Word>], fuzzy: bool) -> Vec<Highlight> {
-    let mut splitter = WordSplitter::default();
+pub fn highlights(
+    splitter: &mut WordSplitter,
+    entry: &CodeEntry,
+    words: &[Word],
+    variants: &[Vec<Word>],
+    fuzzy: bool,
+) -> Vec<Highlight> {
     let query_words: Vec<&Word> = words.iter().chain(variants.iter().flatten()).collect();
     let mut found = Vec::new();
-    let title = highlight_text(&mut splitter, "title", &entry.title, &query_words, fuzzy);
+    let title = highlight_text(splitter, "title", &entry.title, &query_words, fuzzy);
     let title_complete = title.as_ref().is_some_and(|h| h.spans.len() >= words.len());
     found.extend(title);
     if title_complete {
@@ -32,7 +37,7 @@ pub fn highlights(entry: &CodeEntry, words: &[Word], variants: &[Vec<Word>], fuz
         .map(|text| ("short_title", text))
         .chain(entry.descriptors.iter().map(|d| (descriptor_field(d.kind), &d.text)));
     for (field, text) in others {
-        if let Some(highlight) = highlight_text(&mut splitter, field, text, &query_words, fuzzy) {
+        if let Some(highlight) = highlight_text(splitter, field, text, &query_words, fuzzy) {
             found.push(highlight);
             break;
         }
@@ -56,31 +61,36 @@ fn highlight_text(
     query_words: &[&Word],
     fuzzy: bool,
 ) -> Option<Highlight> {
-    let spans: Vec<(u32, u32)> = splitter
-        .words(text)
-        .iter()
-        .filter(|word| query_words.iter().any(|query| word_matches(query, word, fuzzy)))
-        .map(|word| {
+    let mut spans: Vec<(u32, u32)> = Vec::new();
+    for mut word in splitter.folded_words(text) {
+        // Stems are worked out only for words that could share one with a query word (a
+        // stem keeps its word's first letter).
+        let first = word.folded.chars().next();
+        if query_words.iter().any(|query| query.stem.chars().next() == first) {
+            word.stem = splitter.stem(&word.folded);
+        }
+        if query_words.iter().any(|query| word_matches(query, &word, fuzzy)) {
             let start = text[..word.byte_from].chars().count() as u32;
             let end = start + text[word.byte_from..word.byte_to].chars().count() as u32;
-            (start, end)
-        })
-        .collect();
+            spans.push((start, end));
+        }
+    }
     (!spans.is_empty()).then(|| Highlight { field, text: text.to_string(), spans })
 }
 
 fn word_matches(query: &Word, word: &Word, fuzzy: bool) -> bool {
-    if query.stem == word.stem {
+    if !word.stem.is_empty() && query.stem == word.stem {
         return true;
     }
-    if query.folded.chars().count() >= 2 && word.folded.starts_with(&query.folded) {
+    let query_chars = query.folded.chars().count();
+    if query_chars >= 2 && word.folded.starts_with(&query.folded) {
         return true;
     }
-    if fuzzy && query.folded.chars().count() >= 4 {
-        let allowed = if query.folded.chars().count() >= 8 { 2 } else { 1 };
-        let prefix: String = word.folded.chars().take(query.folded.chars().count()).collect();
-        return edit_distance(&query.folded, &prefix) <= allowed
-            || edit_distance(&query.folded, &word.folded) <= allowed;
+    if fuzzy && query_chars >= 4 {
+        let allowed = if query_chars >= 8 { 2 } else { 1 };
+        let prefix_end = word.folded.char_indices().nth(query_chars).map_or(word.folded.len(), |(at, _)| at);
+        return edit_distance_within(&query.folded, &word.folded[..prefix_end], allowed).is_some()
+            || edit_distance_within(&query.folded, &word.folded, allowed).is_some();
     }
     false
 }
@@ -171,7 +181,7 @@ mod tests {
         let entry = CodeEntry::new("E119", EntryKind::Code, true, "Type 2 diabetes mellitus without complications");
         let mut splitter = WordSplitter::default();
         let words = splitter.words("diab mell typ 2");
-        let found = highlights(&entry, &words, &[], false);
+        let found = highlights(&mut splitter, &entry, &words, &[], false);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].spans, [(0, 4), (5, 6), (7, 15), (16, 24)]);
     }

@@ -231,7 +231,7 @@ impl CodeIndex {
             .take(request.limit)
             .map(|(group, key)| {
                 let group = if corrected && group == Group::Text { Group::Corrected } else { group };
-                hit(catalog, group, key, &words, &variants)
+                hit(&mut splitter, catalog, group, key, &words, &variants)
             })
             .collect();
         Ok(page)
@@ -263,7 +263,14 @@ impl CodeIndex {
     }
 }
 
-fn hit(catalog: &Catalog, group: Group, key: RankKey, words: &[Word], variants: &[Vec<Word>]) -> SearchHit {
+fn hit(
+    splitter: &mut WordSplitter,
+    catalog: &Catalog,
+    group: Group,
+    key: RankKey,
+    words: &[Word],
+    variants: &[Vec<Word>],
+) -> SearchHit {
     let (release, entry) = split_entry_ref(key.6);
     let match_type = match group {
         Group::ExactCode => MatchType::ExactCode,
@@ -280,7 +287,7 @@ fn hit(catalog: &Catalog, group: Group, key: RankKey, words: &[Word], variants: 
     let highlights = catalog
         .release(release)
         .and_then(|release| release.entries.get(entry as usize))
-        .map(|entry| highlights(entry, words, variants, group == Group::Fuzzy))
+        .map(|entry| highlights(splitter, entry, words, variants, group == Group::Fuzzy))
         .unwrap_or_default();
     SearchHit { release, entry, match_type, highlights }
 }

@@ -3,6 +3,10 @@
 //! a realistic mix), GetCode, ValidateCodes (100 codes per call) and the health Check on the
 //! same server as the floor. Every response is checked to be OK.
 //!
+//! SearchCodes runs twice: against the server as configured by default (the page cache on,
+//! so the repeating mix is mostly answered from memory, as repeated typeahead traffic is)
+//! and against a second server with the page cache off, where every call searches the index.
+//!
 //! Run: `cargo bench --bench load` (CODIFY_LOAD_SECONDS per cell, default 3).
 //! The server runs in this process on its own runtime; client and server share the machine.
 
@@ -29,6 +33,7 @@ const STREAMS_PER_CONNECTION: usize = 16;
 enum Rpc {
     Health,
     Search,
+    SearchUncached,
     Get,
     Validate,
 }
@@ -37,7 +42,8 @@ impl Rpc {
     fn name(self) -> &'static str {
         match self {
             Rpc::Health => "Health/Check (floor)",
-            Rpc::Search => "SearchCodes",
+            Rpc::Search => "SearchCodes (cache)",
+            Rpc::SearchUncached => "SearchCodes (no cache)",
             Rpc::Get => "GetCode",
             Rpc::Validate => "ValidateCodes x100",
         }
@@ -69,7 +75,7 @@ fn workload() -> Workload {
     Workload { queries, codes, batches }
 }
 
-fn start_server() -> SocketAddr {
+fn start_server(search_cache_entries: usize) -> SocketAddr {
     let (sender, receiver) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("server runtime");
@@ -78,6 +84,8 @@ fn start_server() -> SocketAddr {
             let address = listener.local_addr().expect("address");
             let config = ServerConfig {
                 releases: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/releases.json"),
+                admin_listen: None,
+                search_cache_entries,
                 ..Default::default()
             };
             let _ = sender.send(address);
@@ -111,7 +119,7 @@ async fn call(rpc: Rpc, channel: Channel, workload: &Workload, i: usize) -> bool
             let request = HealthCheckRequest { service: "codify.v1.CodeService".into() };
             HealthClient::new(channel).check(request).await.is_ok()
         }
-        Rpc::Search => {
+        Rpc::Search | Rpc::SearchUncached => {
             let (query, system) = &workload.queries[i % workload.queries.len()];
             let request =
                 proto::SearchCodesRequest { query: query.clone(), systems: vec![*system], ..Default::default() };
@@ -187,13 +195,17 @@ fn percentile(sorted: &[u64], share: f64) -> f64 {
 fn main() {
     // `cargo bench` passes `--bench`; nothing else is expected.
     let seconds: f64 = std::env::var("CODIFY_LOAD_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(3.0);
-    let address = start_server();
+    let address = start_server(codify::config::DEFAULT_SEARCH_CACHE_ENTRIES);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("client runtime");
     let workload = Arc::new(workload());
     runtime.block_on(async {
         let started = Instant::now();
         wait_serving(address).await;
         println!("server SERVING after {:.2} s (in-process, embedded data)", started.elapsed().as_secs_f64());
+        // The second server (page cache off) starts once the first is up, so the two do not
+        // build their indexes at the same time.
+        let uncached_address = start_server(0);
+        wait_serving(uncached_address).await;
         println!(
             "{:<22} {:>5} {:>10} {:>8} {:>8} {:>8} {:>8} {:>7} {:>9}",
             "rpc", "conc", "req/s", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "errors", "vs floor"
@@ -201,7 +213,8 @@ fn main() {
         let _ = CodeSystem::Icd10cm;
         for concurrency in CONCURRENCY {
             let mut floor = 0.0;
-            for rpc in [Rpc::Health, Rpc::Search, Rpc::Get, Rpc::Validate] {
+            for rpc in [Rpc::Health, Rpc::Search, Rpc::SearchUncached, Rpc::Get, Rpc::Validate] {
+                let address = if rpc == Rpc::SearchUncached { uncached_address } else { address };
                 // Warm-up, then the measured run.
                 let _ = run_cell(rpc, concurrency, address, workload.clone(), 0.5).await;
                 let cell = run_cell(rpc, concurrency, address, workload.clone(), seconds).await;

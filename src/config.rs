@@ -72,6 +72,10 @@ pub struct ServerConfig {
     /// disable. Only the binary listens on it: [`crate::serve`] takes its listeners as given.
     #[arg(long, env = "CODIFY_ADMIN_LISTEN", default_value = "0.0.0.0:9090", value_parser = parse_optional_address)]
     pub admin_listen: ::std::option::Option<SocketAddr>,
+    /// Search pages kept in memory per loaded release set (least recently used go first);
+    /// `0` turns the page cache off.
+    #[arg(long, env = "CODIFY_SEARCH_CACHE_ENTRIES", default_value_t = DEFAULT_SEARCH_CACHE_ENTRIES)]
+    pub search_cache_entries: usize,
     /// Connection, message, deadline and load-shedding settings.
     #[command(flatten)]
     pub transport: TransportConfig,
@@ -276,11 +280,15 @@ impl Default for ServerConfig {
             reload_interval: Duration::from_secs(30),
             drain_timeout: Duration::from_secs(20),
             admin_listen: Some(SocketAddr::from(([0, 0, 0, 0], 9090))),
+            search_cache_entries: DEFAULT_SEARCH_CACHE_ENTRIES,
             transport: TransportConfig::default(),
             telemetry: TelemetryConfig::default(),
         }
     }
 }
+
+/// Search pages cached per engine unless configured otherwise.
+pub const DEFAULT_SEARCH_CACHE_ENTRIES: usize = 4096;
 
 /// Parses `250ms`, `5s`, `2m` or a bare number of seconds.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {

@@ -1,10 +1,11 @@
 //! The loaded state the service answers from: the catalog of releases and its index.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::codes::Catalog;
-use crate::index::{CodeIndex, IndexError, Synonyms};
+use crate::index::{CodeIndex, IndexError, SearchCache, SearchPage, SearchRequest, Synonyms};
 use crate::loaders::manifest::Manifest;
 use crate::loaders::LoadError;
 
@@ -30,6 +31,8 @@ pub struct Engine {
     pub load_time: Duration,
     /// Time taken to build or open the index.
     pub index_time: Duration,
+    /// Recent search pages (empty and off unless set with [`Engine::with_search_cache`]).
+    pub search_cache: SearchCache,
 }
 
 impl Engine {
@@ -45,6 +48,24 @@ impl Engine {
         let load_time = started.elapsed();
         let index_started = Instant::now();
         let index = CodeIndex::open_or_build(&catalog, synonyms, index_dir.map(PathBuf::as_path))?;
-        Ok(Engine { catalog, index, load_time, index_time: index_started.elapsed() })
+        let index_time = index_started.elapsed();
+        Ok(Engine { catalog, index, load_time, index_time, search_cache: SearchCache::default() })
+    }
+
+    /// The same engine, caching up to `entries` search pages (0: none).
+    pub fn with_search_cache(self, entries: usize) -> Engine {
+        Engine { search_cache: SearchCache::new(entries), ..self }
+    }
+
+    /// A search page from the cache, when it holds one.
+    pub fn cached_search(&self, request: &SearchRequest) -> Option<Arc<SearchPage>> {
+        self.search_cache.get(request)
+    }
+
+    /// Runs a search on the index (blocking) and caches the page.
+    pub fn search(&self, request: &SearchRequest) -> Result<Arc<SearchPage>, IndexError> {
+        let page = Arc::new(self.index.search(&self.catalog, request)?);
+        self.search_cache.insert(request.clone(), page.clone());
+        Ok(page)
     }
 }

@@ -18,6 +18,7 @@ use crate::loaders::manifest::Manifest;
 pub struct Reloader {
     releases: PathBuf,
     index_dir: Option<PathBuf>,
+    search_cache_entries: usize,
     slot: SharedEngine,
     running: tokio::sync::Mutex<u64>,
 }
@@ -26,10 +27,16 @@ pub struct Reloader {
 pub type ReloadRequest = tokio::sync::oneshot::Sender<Result<String, String>>;
 
 impl Reloader {
-    /// A reloader for the manifest at `releases`, swapping into `slot`.
-    pub fn new(releases: PathBuf, index_dir: Option<PathBuf>, slot: SharedEngine) -> Reloader {
+    /// A reloader for the manifest at `releases`, swapping into `slot` engines that cache
+    /// up to `search_cache_entries` search pages.
+    pub fn new(
+        releases: PathBuf,
+        index_dir: Option<PathBuf>,
+        search_cache_entries: usize,
+        slot: SharedEngine,
+    ) -> Reloader {
         let stamp = files_stamp(&releases);
-        Reloader { releases, index_dir, slot, running: tokio::sync::Mutex::new(stamp) }
+        Reloader { releases, index_dir, search_cache_entries, slot, running: tokio::sync::Mutex::new(stamp) }
     }
 
     /// Loads the releases again and swaps the engine in; on failure the running engine stays.
@@ -37,10 +44,13 @@ impl Reloader {
         let mut stamp = self.running.lock().await;
         let releases = self.releases.clone();
         let index_dir = self.index_dir.clone();
+        let cache_entries = self.search_cache_entries;
         let span = tracing::info_span!("engine.reload", trigger);
         let loaded = tokio::task::spawn_blocking(move || {
             let stamp = files_stamp(&releases);
-            let engine = span.in_scope(|| Engine::load(&releases, index_dir.as_ref()));
+            let engine = span
+                .in_scope(|| Engine::load(&releases, index_dir.as_ref()))
+                .map(|engine| engine.with_search_cache(cache_entries));
             (stamp, engine)
         })
         .await

@@ -115,8 +115,11 @@ pub async fn serve_with_admin(
 
     let releases = config.releases.clone();
     let index_dir = config.index_dir.clone();
+    let cache_entries = config.search_cache_entries;
     let load_span = tracing::info_span!("engine.load");
-    let load = tokio::task::spawn_blocking(move || load_span.in_scope(|| Engine::load(&releases, index_dir.as_ref())));
+    let load = tokio::task::spawn_blocking(move || {
+        load_span.in_scope(|| Engine::load(&releases, index_dir.as_ref()).map(|e| e.with_search_cache(cache_entries)))
+    });
     tokio::pin!(shutdown);
     let outcome: Result<(), ServeError> = tokio::select! {
         loaded = load => match loaded {
@@ -127,7 +130,12 @@ pub async fn serve_with_admin(
                 }
                 health_reporter.set_service_status("", ServingStatus::Serving).await;
                 health_reporter.set_service_status(SERVICE_NAME, ServingStatus::Serving).await;
-                let reloader = Arc::new(Reloader::new(config.releases.clone(), config.index_dir.clone(), engine_slot.clone()));
+                let reloader = Arc::new(Reloader::new(
+                    config.releases.clone(),
+                    config.index_dir.clone(),
+                    config.search_cache_entries,
+                    engine_slot.clone(),
+                ));
                 tokio::spawn(reloader.run(config.reload_interval, reload_requests, reload_stopped));
                 (&mut shutdown).await;
                 Ok(())

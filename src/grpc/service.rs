@@ -10,6 +10,7 @@ use super::proto::{self};
 use super::{convert, page_token, releases, validate};
 use crate::codes::{display_code, Catalog, CodeSystem};
 use crate::engine::Engine;
+use crate::index::{SearchPage, SearchRequest};
 
 /// Batches at least this large are answered on a blocking thread.
 const BLOCKING_BATCH: usize = 256;
@@ -57,6 +58,25 @@ async fn blocking<T: Send + 'static>(
     outcome
 }
 
+/// The response for one search page.
+fn search_response(
+    engine: &Engine,
+    search: &SearchRequest,
+    page: &SearchPage,
+    fingerprint: u64,
+    cached: bool,
+) -> proto::SearchCodesResponse {
+    crate::telemetry::metrics::record_search(&search.systems, page, cached);
+    let next_offset = search.offset + page.hits.len();
+    let more = next_offset < page.total && next_offset < validate::MAX_OFFSET;
+    proto::SearchCodesResponse {
+        results: page.hits.iter().filter_map(|hit| convert::search_result(&engine.catalog, hit)).collect(),
+        next_page_token: if more { page_token::encode(next_offset, fingerprint) } else { String::new() },
+        total_size: page.total.min(i32::MAX as usize) as i32,
+        as_of: search.as_of.to_string(),
+    }
+}
+
 /// Finds a code in one system, or in every system when none is given.
 fn find<'a>(catalog: &'a Catalog, lookup: &validate::CodeLookup) -> Result<Option<crate::codes::Found<'a>>, ApiError> {
     if let Some(system) = lookup.system {
@@ -81,19 +101,17 @@ impl CodeService for CodeServiceImpl {
     ) -> Result<Response<proto::SearchCodesResponse>, Status> {
         let engine = self.engine()?;
         let (search, fingerprint) = validate::search(request.get_ref(), &engine)?;
-        let response = blocking(engine, move |engine| {
-            let page = engine.index.search(&engine.catalog, &search)?;
-            crate::telemetry::metrics::record_search(&search.systems, &page);
-            let next_offset = search.offset + page.hits.len();
-            let more = next_offset < page.total && next_offset < validate::MAX_OFFSET;
-            Ok(proto::SearchCodesResponse {
-                results: page.hits.iter().filter_map(|hit| convert::search_result(&engine.catalog, hit)).collect(),
-                next_page_token: if more { page_token::encode(next_offset, fingerprint) } else { String::new() },
-                total_size: page.total.min(i32::MAX as usize) as i32,
-                as_of: search.as_of.to_string(),
-            })
-        })
-        .await?;
+        // A cached page is answered on the spot; a search goes to a blocking thread.
+        let response = match engine.cached_search(&search) {
+            Some(page) => search_response(&engine, &search, &page, fingerprint, true),
+            None => {
+                blocking(engine, move |engine| {
+                    let page = engine.search(&search)?;
+                    Ok(search_response(engine, &search, &page, fingerprint, false))
+                })
+                .await?
+            }
+        };
         Ok(Response::new(response))
     }
 

@@ -3,6 +3,7 @@
 
 pub mod analyzer;
 pub mod at_least;
+pub mod cache;
 pub mod collect;
 pub mod highlight;
 pub mod query;
@@ -17,6 +18,7 @@ use std::path::Path;
 use tantivy::directory::MmapDirectory;
 use tantivy::{Index, IndexReader, ReloadPolicy};
 
+pub use cache::SearchCache;
 pub use search::{MatchType, SearchHit, SearchPage, SearchRequest};
 pub use synonyms::Synonyms;
 

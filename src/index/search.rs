@@ -20,7 +20,7 @@ pub const FUZZY_FILL_BELOW: usize = 20;
 pub const RELAXED_BELOW: usize = 5;
 
 /// A search, in domain terms.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SearchRequest {
     /// What the user typed.
     pub text: String,

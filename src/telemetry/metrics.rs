@@ -24,6 +24,7 @@ struct Instruments {
     search_results: Histogram<u64>,
     search_empty: Counter<u64>,
     search_fuzzy: Counter<u64>,
+    search_cache: Counter<u64>,
     validate_outcomes: Counter<u64>,
     index_documents: Gauge<u64>,
     index_size: Gauge<u64>,
@@ -58,6 +59,11 @@ pub(super) fn install(meter: &Meter) {
             .u64_counter("codify.search.fuzzy")
             .with_unit("{search}")
             .with_description("Searches where typo tolerance contributed results")
+            .build(),
+        search_cache: meter
+            .u64_counter("codify.search.cache")
+            .with_unit("{search}")
+            .with_description("Search pages answered from the page cache (outcome hit) or searched (miss)")
             .build(),
         reloads: meter
             .u64_counter("codify.releases.reloads")
@@ -102,11 +108,14 @@ pub(super) fn record_rpc(service: &Value, method: &Value, status_code: i32, elap
     instruments.rpc_duration.record(elapsed.as_secs_f64() * 1_000.0, &attributes);
 }
 
-/// One search page answered. `systems` are the systems asked for (empty for all).
-pub fn record_search(systems: &[CodeSystem], page: &SearchPage) {
+/// One search page answered, from the page cache or not. `systems` are the systems asked
+/// for (empty for all).
+pub fn record_search(systems: &[CodeSystem], page: &SearchPage, cached: bool) {
     let Some(instruments) = INSTRUMENTS.get() else {
         return;
     };
+    let outcome = if cached { "hit" } else { "miss" };
+    instruments.search_cache.add(1, &[KeyValue::new("outcome", outcome)]);
     let system = match systems {
         [] => "all",
         [one] => one.id(),

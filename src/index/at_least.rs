@@ -140,12 +140,38 @@ impl Scorer for AtLeastScorer {
 
 #[cfg(test)]
 mod tests {
-    use tantivy::query::{ConstScorer, VecDocSet};
-
     use super::*;
 
+    /// A scorer over a fixed list of documents, all with the same score.
+    struct ListScorer {
+        docs: Vec<DocId>,
+        at: usize,
+        score: Score,
+    }
+
+    impl DocSet for ListScorer {
+        fn advance(&mut self) -> DocId {
+            self.at = (self.at + 1).min(self.docs.len());
+            self.doc()
+        }
+
+        fn doc(&self) -> DocId {
+            self.docs.get(self.at).copied().unwrap_or(TERMINATED)
+        }
+
+        fn size_hint(&self) -> u32 {
+            self.docs.len() as u32
+        }
+    }
+
+    impl Scorer for ListScorer {
+        fn score(&mut self) -> Score {
+            self.score
+        }
+    }
+
     fn chain(docs: &[DocId], score: Score) -> Box<dyn Scorer> {
-        Box::new(ConstScorer::new(VecDocSet::from(docs.to_vec()), score))
+        Box::new(ListScorer { docs: docs.to_vec(), at: 0, score })
     }
 
     fn all(mut scorer: AtLeastScorer) -> Vec<(DocId, Score)> {

@@ -7,6 +7,7 @@ pub mod codes;
 pub mod config;
 pub mod engine;
 pub mod eval;
+pub mod fuzz_targets;
 pub mod grpc;
 pub mod index;
 pub mod loaders;

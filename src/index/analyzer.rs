@@ -166,7 +166,7 @@ impl WordSplitter {
 /// "NOS", a trailing ", unspecified ..." segment, a trailing "without complications").
 pub fn phrase_keys(splitter: &mut WordSplitter, text: &str) -> Vec<String> {
     let mut keys = Vec::with_capacity(2);
-    let full = phrase_key(&splitter.words(text));
+    let full = phrase_key(&splitter.folded_words(text));
     if full.is_empty() {
         return keys;
     }
@@ -185,7 +185,7 @@ pub fn phrase_keys(splitter: &mut WordSplitter, text: &str) -> Vec<String> {
     if let Some(at) = nonessential_tail.iter().filter_map(|tail| lowered.find(tail)).min() {
         essential.truncate(at);
     }
-    let mut words: Vec<Word> = splitter.words(&essential).into_iter().filter(|w| w.folded != "nos").collect();
+    let mut words: Vec<Word> = splitter.folded_words(&essential).into_iter().filter(|w| w.folded != "nos").collect();
     let ends_without_complications = words.len() > 2
         && words[words.len() - 2].folded == "without"
         && matches!(words[words.len() - 1].folded.as_str(), "complication" | "complications");

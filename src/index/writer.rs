@@ -8,7 +8,7 @@ use super::analyzer::{content_length, phrase_key, phrase_keys, Word, WordSplitte
 use super::query::{MAX_PREFIX_CHARS, MIN_PREFIX_CHARS};
 use super::schema::{cpt_category_ordinal, pack_in_force_span, Fields};
 use super::IndexError;
-use crate::codes::{Ancestor, Catalog, CodeSystem, CptCategory, EntryKind, NoteKind};
+use crate::codes::{Ancestor, Catalog, CodeEntry, CodeSystem, CptCategory, EntryKind, NoteKind, Release};
 
 /// Memory budget of the index writer.
 const WRITER_MEMORY_BYTES: usize = 120_000_000;
@@ -23,88 +23,107 @@ pub fn split_entry_ref(value: u64) -> (u32, u32) {
     ((value >> 32) as u32, value as u32)
 }
 
-/// Adds every entry of every release to an empty index and commits.
+/// Adds every entry of every release to an empty index and commits. (Preparing documents
+/// on several threads was measured: no faster on two cores, where tantivy's indexing threads
+/// already use both, and documents arriving out of release order made searches slower.)
 pub fn write_catalog(index: &Index, fields: &Fields, catalog: &Catalog) -> Result<(), IndexError> {
     let code_order = global_code_order(catalog);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
     let mut writer = index.writer_with_num_threads::<TantivyDocument>(threads, WRITER_MEMORY_BYTES)?;
     let mut splitter = WordSplitter::default();
     for release in catalog.releases() {
-        let system = release.info.system;
         for (index_in_release, entry) in release.entries.iter().enumerate() {
-            let mut doc = TantivyDocument::new();
-            doc.add_u64(fields.entry_ref, entry_ref(release.id, index_in_release as u32));
-            doc.add_u64(fields.system, system.ordinal());
-            doc.add_u64(fields.release, u64::from(release.id));
-            doc.add_text(fields.code, &entry.code);
-            doc.add_text(fields.title, &entry.title);
-            doc.add_text(fields.title_words, &entry.title);
-            let title_words = splitter.words(&entry.title);
-            doc.add_text(fields.title_prefixes, word_prefixes(&title_words));
-            // ICD-10-CM "includes" notes on a code name what it covers ("high blood pressure"
-            // under I10): they are searched like inclusion terms.
-            let includes = entry.notes.iter().filter(|note| note.kind == NoteKind::Includes).map(|note| &note.text);
-            let all_texts = std::iter::once(&entry.title)
-                .chain(entry.short_title.iter())
-                .chain(entry.descriptors.iter().map(|d| &d.text))
-                .chain(includes.clone());
-            let mut phrases: Vec<String> = all_texts.flat_map(|text| phrase_keys(&mut splitter, text)).collect();
-            // The default child of a category (its title is the category's, nonessential parts
-            // aside: E11.9 "... without complications" under E11) answers to the category's
-            // "includes" names too ("diabetes NOS" → E11.9).
-            if let Some(parent) = entry.parent_code.as_deref().and_then(|code| release.entry(code)) {
-                let parent_title = phrase_key(&splitter.words(&parent.title));
-                if phrase_keys(&mut splitter, &entry.title).last() == Some(&parent_title) {
-                    let inherited = parent.notes.iter().filter(|note| note.kind == NoteKind::Includes);
-                    for note in inherited {
-                        phrases.extend(phrase_keys(&mut splitter, &note.text));
-                    }
-                }
-            }
-            phrases.sort_unstable();
-            phrases.dedup();
-            for phrase in &phrases {
-                doc.add_text(fields.phrases, phrase);
-            }
-            let other_texts = entry.short_title.iter().chain(entry.descriptors.iter().map(|d| &d.text)).chain(includes);
-            let mut other_words = Vec::new();
-            for text in other_texts {
-                doc.add_text(fields.other_text, text);
-                doc.add_text(fields.other_words, text);
-                other_words.extend(splitter.words(text));
-            }
-            doc.add_text(fields.other_prefixes, word_prefixes(&other_words));
-            doc.add_u64(fields.billable, u64::from(entry.billable && entry.kind != EntryKind::Header));
-            let category = (system == CodeSystem::Cpt).then(|| CptCategory::of_code(&entry.code)).flatten();
-            doc.add_u64(fields.cpt_category, cpt_category_ordinal(category));
-            doc.add_text(fields.ancestors, &entry.code);
-            for ancestor in release.ancestors(entry) {
-                match ancestor {
-                    Ancestor::Code(code) => doc.add_text(fields.ancestors, &code.code),
-                    Ancestor::Node(node) => doc.add_text(fields.ancestors, &node.id),
-                }
-            }
-            let span = pack_in_force_span(
-                entry.added.map(|d| d.days_since_epoch()),
-                entry.terminated.map(|d| d.days_since_epoch()),
-            );
-            doc.add_u64(fields.in_force_span, span);
-            if let Some(head) = title_words.first() {
-                doc.add_text(fields.title_head, &head.stem);
-                if head.folded != head.stem {
-                    doc.add_text(fields.title_head, &head.folded);
-                }
-            }
-            doc.add_u64(fields.title_length, content_length(&title_words));
-            let order = code_order.get(&(system, entry.code.as_str())).copied().unwrap_or(u64::MAX);
-            doc.add_u64(fields.code_order, order);
-            doc.add_u64(fields.code_length, entry.code.len() as u64);
-            writer.add_document(doc)?;
+            writer.add_document(document(fields, release, index_in_release, entry, &code_order, &mut splitter))?;
         }
     }
     writer.commit()?;
     writer.wait_merging_threads()?;
     Ok(())
+}
+
+/// The index document of one entry.
+fn document(
+    fields: &Fields,
+    release: &Release,
+    index_in_release: usize,
+    entry: &CodeEntry,
+    code_order: &HashMap<(CodeSystem, &str), u64>,
+    splitter: &mut WordSplitter,
+) -> TantivyDocument {
+    let system = release.info.system;
+    let mut doc = TantivyDocument::new();
+    doc.add_u64(fields.entry_ref, entry_ref(release.id, index_in_release as u32));
+    doc.add_u64(fields.system, system.ordinal());
+    doc.add_u64(fields.release, u64::from(release.id));
+    doc.add_text(fields.code, &entry.code);
+    doc.add_text(fields.title, &entry.title);
+    doc.add_text(fields.title_words, &entry.title);
+    // Only the first title word needs its stem (the title head); everything else here
+    // works on folded words.
+    let mut title_words = splitter.folded_words(&entry.title);
+    if let Some(head) = title_words.first_mut() {
+        head.stem = splitter.stem(&head.folded);
+    }
+    doc.add_text(fields.title_prefixes, word_prefixes(&title_words));
+    // ICD-10-CM "includes" notes on a code name what it covers ("high blood pressure"
+    // under I10): they are searched like inclusion terms.
+    let includes = entry.notes.iter().filter(|note| note.kind == NoteKind::Includes).map(|note| &note.text);
+    let title_keys = phrase_keys(splitter, &entry.title);
+    let other_texts_for_phrases =
+        entry.short_title.iter().chain(entry.descriptors.iter().map(|d| &d.text)).chain(includes.clone());
+    let mut phrases: Vec<String> = title_keys.clone();
+    for text in other_texts_for_phrases {
+        phrases.extend(phrase_keys(splitter, text));
+    }
+    // The default child of a category (its title is the category's, nonessential parts
+    // aside: E11.9 "... without complications" under E11) answers to the category's
+    // "includes" names too ("diabetes NOS" → E11.9).
+    if let Some(parent) = entry.parent_code.as_deref().and_then(|code| release.entry(code)) {
+        let parent_title = phrase_key(&splitter.folded_words(&parent.title));
+        if title_keys.last() == Some(&parent_title) {
+            let inherited = parent.notes.iter().filter(|note| note.kind == NoteKind::Includes);
+            for note in inherited {
+                phrases.extend(phrase_keys(splitter, &note.text));
+            }
+        }
+    }
+    phrases.sort_unstable();
+    phrases.dedup();
+    for phrase in &phrases {
+        doc.add_text(fields.phrases, phrase);
+    }
+    let other_texts = entry.short_title.iter().chain(entry.descriptors.iter().map(|d| &d.text)).chain(includes);
+    let mut other_words = Vec::new();
+    for text in other_texts {
+        doc.add_text(fields.other_text, text);
+        doc.add_text(fields.other_words, text);
+        other_words.extend(splitter.folded_words(text));
+    }
+    doc.add_text(fields.other_prefixes, word_prefixes(&other_words));
+    doc.add_u64(fields.billable, u64::from(entry.billable && entry.kind != EntryKind::Header));
+    let category = (system == CodeSystem::Cpt).then(|| CptCategory::of_code(&entry.code)).flatten();
+    doc.add_u64(fields.cpt_category, cpt_category_ordinal(category));
+    doc.add_text(fields.ancestors, &entry.code);
+    for ancestor in release.ancestors(entry) {
+        match ancestor {
+            Ancestor::Code(code) => doc.add_text(fields.ancestors, &code.code),
+            Ancestor::Node(node) => doc.add_text(fields.ancestors, &node.id),
+        }
+    }
+    let span =
+        pack_in_force_span(entry.added.map(|d| d.days_since_epoch()), entry.terminated.map(|d| d.days_since_epoch()));
+    doc.add_u64(fields.in_force_span, span);
+    if let Some(head) = title_words.first() {
+        doc.add_text(fields.title_head, &head.stem);
+        if head.folded != head.stem {
+            doc.add_text(fields.title_head, &head.folded);
+        }
+    }
+    doc.add_u64(fields.title_length, content_length(&title_words));
+    let order = code_order.get(&(system, entry.code.as_str())).copied().unwrap_or(u64::MAX);
+    doc.add_u64(fields.code_order, order);
+    doc.add_u64(fields.code_length, entry.code.len() as u64);
+    doc
 }
 
 /// Every prefix of 2 to [`MAX_PREFIX_CHARS`] characters of every word, space-separated

@@ -12,6 +12,7 @@ use std::collections::BinaryHeap;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::index::SegmentId;
+use tantivy::query::Weight;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 use super::query::MatchScore;
@@ -46,6 +47,8 @@ pub struct Scope {
 #[derive(Clone)]
 pub struct SegmentColumns {
     segment: SegmentId,
+    /// Releases with documents in the segment, ascending.
+    releases: Vec<u32>,
     entry_ref: Column<u64>,
     in_force_span: Column<u64>,
     title_length: Column<u64>,
@@ -58,9 +61,14 @@ impl SegmentColumns {
     /// Opens the columns of a segment.
     pub fn open(segment: &SegmentReader) -> tantivy::Result<SegmentColumns> {
         let fast = segment.fast_fields();
+        let entry_ref = fast.u64("entry_ref")?;
+        let mut releases: Vec<u32> = entry_ref.values.iter().map(|reference| split_entry_ref(reference).0).collect();
+        releases.sort_unstable();
+        releases.dedup();
         Ok(SegmentColumns {
             segment: segment.segment_id(),
-            entry_ref: fast.u64("entry_ref")?,
+            releases,
+            entry_ref,
             in_force_span: fast.u64("in_force_span")?,
             title_length: fast.u64("title_length")?,
             billable: fast.u64("billable")?,
@@ -148,6 +156,35 @@ impl Collector for RankCollector<'_> {
             count: 0,
             best: BinaryHeap::with_capacity(self.keep + 1),
         })
+    }
+
+    /// Runs the query on a segment only when the segment holds a release in scope.
+    fn collect_segment(
+        &self,
+        weight: &dyn Weight,
+        ordinal: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<SegmentFruit> {
+        let mut collector = self.for_segment(ordinal, segment)?;
+        if !collector.columns.releases.iter().any(|release| self.scope.releases.contains(release)) {
+            return Ok(collector.harvest());
+        }
+        let alive = segment.alive_bitset();
+        let is_alive = |doc: DocId| alive.is_none_or(|alive| alive.is_alive(doc));
+        if self.requires_scoring() {
+            weight.for_each(segment, &mut |doc, score| {
+                if is_alive(doc) {
+                    collector.collect(doc, score);
+                }
+            })?;
+        } else {
+            weight.for_each_no_score(segment, &mut |docs| {
+                for &doc in docs.iter().filter(|&&doc| is_alive(doc)) {
+                    collector.collect(doc, 0.0);
+                }
+            })?;
+        }
+        Ok(collector.harvest())
     }
 
     fn requires_scoring(&self) -> bool {

@@ -152,7 +152,7 @@ fn open_or_build_in_dir(
 pub fn catalog_fingerprint(catalog: &Catalog) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    "codify-index-v1".hash(&mut hasher);
+    "codify-index-v2".hash(&mut hasher);
     for release in catalog.releases() {
         release.info.system.id().hash(&mut hasher);
         release.info.version.hash(&mut hasher);

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use tantivy::merge_policy::NoMergePolicy;
 use tantivy::{Index, TantivyDocument};
 
 use super::analyzer::{content_length, phrase_key, phrase_keys, Word, WordSplitter};
@@ -30,13 +31,16 @@ pub fn write_catalog(index: &Index, fields: &Fields, catalog: &Catalog) -> Resul
     let code_order = global_code_order(catalog);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
     let mut writer = index.writer_with_num_threads::<TantivyDocument>(threads, WRITER_MEMORY_BYTES)?;
+    // One commit per release and no merging: every segment holds one release's documents,
+    // so a search skips the segments of releases not in force (see `collect`).
+    writer.set_merge_policy(Box::new(NoMergePolicy));
     let mut splitter = WordSplitter::default();
     for release in catalog.releases() {
         for (index_in_release, entry) in release.entries.iter().enumerate() {
             writer.add_document(document(fields, release, index_in_release, entry, &code_order, &mut splitter))?;
         }
+        writer.commit()?;
     }
-    writer.commit()?;
     writer.wait_merging_threads()?;
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Load shedding: with the concurrency limit reached, every further call is refused at once
-//! with RESOURCE_EXHAUSTED (it does not wait for the admitted ones), health still answers,
-//! admitted calls succeed, and the server serves normally afterwards.
+//! with RESOURCE_EXHAUSTED (it does not wait for the admitted ones), refused floods do not grow
+//! memory, health still answers, admitted calls succeed, and the server serves normally
+//! afterwards.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -24,6 +25,18 @@ const LIMIT: usize = 8;
 const FLOOD: usize = 200;
 /// Channels (connections) a flood is spread over, to stay under HTTP/2 stream limits.
 const FLOOD_CHANNELS: usize = 4;
+/// Floods sent while saturated.
+const SATURATED_FLOODS: usize = 5;
+/// Most the resident memory of this process (client and server) may grow over those floods.
+const MEMORY_GROWTH_LIMIT: u64 = 64 * 1024 * 1024;
+
+/// Resident memory of this process, in bytes (Linux; `None` elsewhere).
+fn resident_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmRSS:"))?;
+    let kilobytes: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kilobytes * 1024)
+}
 
 /// A search held open on the server: its request message is held back, so the call is
 /// admitted (headers received) but cannot be answered until the message is sent.
@@ -104,13 +117,27 @@ async fn excess_calls_are_shed_at_once_and_the_server_recovers() {
         }
         assert!(saturated, "the held calls fill the {LIMIT} slots");
 
-        // Every call of the flood is refused, none waits for a held call to finish.
+        // Every call of every flood is refused, none waits for a held call to finish, and the
+        // refused calls leave no memory behind.
         let mut channels = Vec::new();
         for _ in 0..FLOOD_CHANNELS {
             channels.push(common::channel(address).await.expect("connect"));
         }
         let codes = flood(&channels).await;
         assert_eq!(count(&codes, Code::ResourceExhausted), FLOOD, "codes while saturated: {codes:?}");
+        let before = resident_bytes();
+        for _ in 1..SATURATED_FLOODS {
+            let codes = flood(&channels).await;
+            assert_eq!(count(&codes, Code::ResourceExhausted), FLOOD, "codes while saturated: {codes:?}");
+        }
+        if let (Some(before), Some(after)) = (before, resident_bytes()) {
+            let growth = after.saturating_sub(before);
+            assert!(
+                growth < MEMORY_GROWTH_LIMIT,
+                "resident memory grew by {growth} bytes over {} refused calls",
+                FLOOD * (SATURATED_FLOODS - 1)
+            );
+        }
         assert_eq!(common::health(address).await, Some(ServingStatus::Serving), "probes answer while saturated");
         assert!(held.iter().all(|held| !held.call.is_finished()), "held calls are still open");
 

@@ -42,9 +42,12 @@ pub struct Release {
     pub entries: Vec<CodeEntry>,
     /// Grouping nodes, parents first.
     pub nodes: Vec<HierarchyNode>,
-    entry_by_code: HashMap<String, u32>,
+    /// Entry indexes sorted by code (the first entry of a code only): looked up by binary
+    /// search, so the codes are not held twice.
+    entry_by_code: Vec<u32>,
     node_by_id: HashMap<String, u32>,
-    children_of_code: HashMap<String, Vec<Child>>,
+    /// Children by the entry index of their parent code.
+    children_of_code: HashMap<u32, Vec<Child>>,
     children_of_node: HashMap<String, Vec<Child>>,
     top_level: Vec<Child>,
     billable_count: usize,
@@ -54,13 +57,19 @@ impl Release {
     /// Builds the lookup maps over loaded content.
     pub fn new(id: ReleaseId, info: ReleaseInfo, content: ReleaseContent) -> Release {
         let ReleaseContent { entries, nodes } = content;
-        let mut entry_by_code = HashMap::with_capacity(entries.len());
-        for (index, entry) in entries.iter().enumerate() {
-            entry_by_code.entry(entry.code.clone()).or_insert(index as u32);
-        }
+        let mut entry_by_code: Vec<u32> = (0..entries.len() as u32).collect();
+        // Stable: among entries of the same code, the first stays first and is kept.
+        entry_by_code.sort_by(|&a, &b| entries[a as usize].code.cmp(&entries[b as usize].code));
+        entry_by_code.dedup_by(|later, earlier| entries[*later as usize].code == entries[*earlier as usize].code);
+        let entry_index = |code: &str| -> Option<u32> {
+            entry_by_code
+                .binary_search_by(|&index| entries[index as usize].code.as_str().cmp(code))
+                .ok()
+                .map(|at| entry_by_code[at])
+        };
         let node_by_id: HashMap<String, u32> =
             nodes.iter().enumerate().map(|(index, node)| (node.id.clone(), index as u32)).collect();
-        let mut children_of_code: HashMap<String, Vec<Child>> = HashMap::new();
+        let mut children_of_code: HashMap<u32, Vec<Child>> = HashMap::new();
         let mut children_of_node: HashMap<String, Vec<Child>> = HashMap::new();
         let mut top_level = Vec::new();
         for (index, node) in nodes.iter().enumerate() {
@@ -72,10 +81,10 @@ impl Release {
         }
         for (index, entry) in entries.iter().enumerate() {
             let child = Child::Entry(index as u32);
-            let parent_code = entry.parent_code.as_ref().filter(|code| entry_by_code.contains_key(*code));
+            let parent_code = entry.parent_code.as_deref().and_then(entry_index);
             let node = entry.node.as_ref().filter(|node| node_by_id.contains_key(*node));
             match (parent_code, node) {
-                (Some(code), _) => children_of_code.entry(code.clone()).or_default().push(child),
+                (Some(parent), _) => children_of_code.entry(parent).or_default().push(child),
                 (None, Some(node)) => children_of_node.entry(node.clone()).or_default().push(child),
                 (None, None) => top_level.push(child),
             }
@@ -97,12 +106,15 @@ impl Release {
 
     /// The entry for a normalised code.
     pub fn entry(&self, code: &str) -> Option<&CodeEntry> {
-        self.entry_by_code.get(code).map(|&index| &self.entries[index as usize])
+        self.entry_index(code).map(|index| &self.entries[index as usize])
     }
 
     /// The index of the entry for a normalised code.
     pub fn entry_index(&self, code: &str) -> Option<u32> {
-        self.entry_by_code.get(code).copied()
+        self.entry_by_code
+            .binary_search_by(|&index| self.entries[index as usize].code.as_str().cmp(code))
+            .ok()
+            .map(|at| self.entry_by_code[at])
     }
 
     /// The node with this id.
@@ -123,10 +135,10 @@ impl Release {
         if let Some(children) = self.children_of_node.get(parent) {
             return Some(children);
         }
-        if let Some(children) = self.children_of_code.get(parent) {
+        if let Some(children) = self.entry_index(parent).and_then(|index| self.children_of_code.get(&index)) {
             return Some(children);
         }
-        if self.node_by_id.contains_key(parent) || self.entry_by_code.contains_key(parent) {
+        if self.node_by_id.contains_key(parent) || self.entry_index(parent).is_some() {
             return Some(&[]);
         }
         None
@@ -135,7 +147,10 @@ impl Release {
     /// Whether a node id or code has children.
     pub fn has_children(&self, parent: &str) -> bool {
         self.children_of_node.get(parent).is_some_and(|c| !c.is_empty())
-            || self.children_of_code.get(parent).is_some_and(|c| !c.is_empty())
+            || self
+                .entry_index(parent)
+                .and_then(|index| self.children_of_code.get(&index))
+                .is_some_and(|c| !c.is_empty())
     }
 
     /// Ancestors of an entry, nearest first: parent codes, then nodes up to the top.

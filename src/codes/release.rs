@@ -1,6 +1,8 @@
 //! A release: one code system's content as published for a period, with lookup maps.
 
+use std::collections::hash_map::{Entry, RandomState};
 use std::collections::HashMap;
+use std::hash::BuildHasher;
 
 use super::{CodeEntry, CodeSystem, Date, HierarchyNode, ReleaseContent};
 
@@ -42,9 +44,8 @@ pub struct Release {
     pub entries: Vec<CodeEntry>,
     /// Grouping nodes, parents first.
     pub nodes: Vec<HierarchyNode>,
-    /// Entry indexes sorted by code (the first entry of a code only): looked up by binary
-    /// search, so the codes are not held twice.
-    entry_by_code: Vec<u32>,
+    /// Entry index by code (the first entry of a code), without copies of the codes.
+    entry_by_code: CodeLookup,
     node_by_id: HashMap<String, u32>,
     /// Children by the entry index of their parent code.
     children_of_code: HashMap<u32, Vec<Child>>,
@@ -57,16 +58,8 @@ impl Release {
     /// Builds the lookup maps over loaded content.
     pub fn new(id: ReleaseId, info: ReleaseInfo, content: ReleaseContent) -> Release {
         let ReleaseContent { entries, nodes } = content;
-        let mut entry_by_code: Vec<u32> = (0..entries.len() as u32).collect();
-        // Stable: among entries of the same code, the first stays first and is kept.
-        entry_by_code.sort_by(|&a, &b| entries[a as usize].code.cmp(&entries[b as usize].code));
-        entry_by_code.dedup_by(|later, earlier| entries[*later as usize].code == entries[*earlier as usize].code);
-        let entry_index = |code: &str| -> Option<u32> {
-            entry_by_code
-                .binary_search_by(|&index| entries[index as usize].code.as_str().cmp(code))
-                .ok()
-                .map(|at| entry_by_code[at])
-        };
+        let entry_by_code = CodeLookup::build(&entries);
+        let entry_index = |code: &str| entry_by_code.find(&entries, code);
         let node_by_id: HashMap<String, u32> =
             nodes.iter().enumerate().map(|(index, node)| (node.id.clone(), index as u32)).collect();
         let mut children_of_code: HashMap<u32, Vec<Child>> = HashMap::new();
@@ -111,10 +104,7 @@ impl Release {
 
     /// The index of the entry for a normalised code.
     pub fn entry_index(&self, code: &str) -> Option<u32> {
-        self.entry_by_code
-            .binary_search_by(|&index| self.entries[index as usize].code.as_str().cmp(code))
-            .ok()
-            .map(|at| self.entry_by_code[at])
+        self.entry_by_code.find(&self.entries, code)
     }
 
     /// The node with this id.
@@ -182,6 +172,45 @@ impl Release {
     /// Number of billable entries.
     pub fn billable_count(&self) -> usize {
         self.billable_count
+    }
+}
+
+/// Entry indexes by code hash, checked against the entry's code: a map from code to entry
+/// that does not hold a second copy of every code. Codes whose hash is taken by another code
+/// (not seen in practice with 64-bit hashes, handled all the same) are searched in a list.
+#[derive(Debug)]
+struct CodeLookup {
+    hasher: RandomState,
+    by_hash: HashMap<u64, u32>,
+    collided: Vec<u32>,
+}
+
+impl CodeLookup {
+    fn build(entries: &[CodeEntry]) -> CodeLookup {
+        let hasher = RandomState::new();
+        let mut by_hash = HashMap::with_capacity(entries.len());
+        let mut collided = Vec::new();
+        for (index, entry) in entries.iter().enumerate() {
+            match by_hash.entry(hasher.hash_one(entry.code.as_str())) {
+                Entry::Vacant(slot) => {
+                    slot.insert(index as u32);
+                }
+                // The first entry of a code wins; another code with the same hash is listed.
+                Entry::Occupied(slot) if entries[*slot.get() as usize].code != entry.code => {
+                    collided.push(index as u32)
+                }
+                Entry::Occupied(_) => {}
+            }
+        }
+        CodeLookup { hasher, by_hash, collided }
+    }
+
+    fn find(&self, entries: &[CodeEntry], code: &str) -> Option<u32> {
+        let matches = |index: &u32| entries.get(*index as usize).is_some_and(|entry| entry.code == code);
+        match self.by_hash.get(&self.hasher.hash_one(code)) {
+            Some(index) if matches(index) => Some(*index),
+            _ => self.collided.iter().copied().find(matches),
+        }
     }
 }
 

@@ -169,6 +169,39 @@ impl Release {
         found
     }
 
+    /// The node id or normalised code that `key` names in this release: a node id as given,
+    /// else the code normalised (`E11.9` → `E119`) when the release has it; otherwise `key`.
+    pub fn resolve_key(&self, key: &str) -> String {
+        if self.node(key).is_some() {
+            return key.to_string();
+        }
+        super::normalize_code(key).filter(|code| self.entry(code).is_some()).unwrap_or_else(|| key.to_string())
+    }
+
+    /// The hierarchy from the top down to and including the node or code `key` (empty when
+    /// the release has neither).
+    pub fn path_to(&self, key: &str) -> Vec<Ancestor<'_>> {
+        let mut path = match self.entry(key) {
+            Some(entry) => {
+                let mut path = self.ancestors(entry);
+                path.insert(0, Ancestor::Code(entry));
+                path
+            }
+            None => {
+                let mut path = Vec::new();
+                let mut current = self.node(key);
+                // Bounded: a malformed file must not loop forever.
+                while let Some(node) = current.filter(|_| path.len() <= 16) {
+                    path.push(Ancestor::Node(node));
+                    current = node.parent.as_deref().and_then(|parent| self.node(parent));
+                }
+                path
+            }
+        };
+        path.reverse();
+        path
+    }
+
     /// Number of billable entries.
     pub fn billable_count(&self) -> usize {
         self.billable_count

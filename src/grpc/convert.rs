@@ -86,12 +86,18 @@ pub fn release(release: &Release) -> proto::Release {
 
 /// Path from the top of the hierarchy to an entry's parent.
 pub fn path(release: &Release, entry: &CodeEntry) -> Vec<proto::HierarchyStep> {
-    let mut steps: Vec<proto::HierarchyStep> = release
-        .ancestors(entry)
-        .into_iter()
+    let mut ancestors = release.ancestors(entry);
+    ancestors.reverse();
+    steps(release.info.system, &ancestors)
+}
+
+/// Hierarchy steps, in the order given.
+pub fn steps(system: CodeSystem, ancestors: &[Ancestor<'_>]) -> Vec<proto::HierarchyStep> {
+    ancestors
+        .iter()
         .map(|ancestor| match ancestor {
             Ancestor::Code(code) => proto::HierarchyStep {
-                id: display_code(release.info.system, &code.code),
+                id: display_code(system, &code.code),
                 level: proto::HierarchyLevel::Code as i32,
                 title: code.title.clone(),
             },
@@ -99,9 +105,7 @@ pub fn path(release: &Release, entry: &CodeEntry) -> Vec<proto::HierarchyStep> {
                 proto::HierarchyStep { id: node.id.clone(), level: node_level(node.kind), title: node.title.clone() }
             }
         })
-        .collect();
-    steps.reverse();
-    steps
+        .collect()
 }
 
 fn note_type(kind: NoteKind) -> i32 {

@@ -8,7 +8,7 @@ use super::error::ApiError;
 use super::proto::code_service_server::CodeService;
 use super::proto::{self};
 use super::{convert, page_token, releases, validate};
-use crate::codes::{display_code, Catalog, CodeSystem};
+use crate::codes::Catalog;
 use crate::engine::Engine;
 use crate::index::{SearchPage, SearchRequest};
 
@@ -194,7 +194,7 @@ impl CodeService for CodeServiceImpl {
             .catalog
             .release_in_force(system, as_of)
             .ok_or_else(|| ApiError::NotFound(format!("no loaded {system} release is in force on {as_of}")))?;
-        let parent_key = parent.as_deref().map(|p| resolve_parent(release, p));
+        let parent_key = parent.as_deref().map(|p| release.resolve_key(p));
         let children = release.children(parent_key.as_deref()).ok_or_else(|| {
             ApiError::NotFound(format!(
                 "{} is not a node or code of {system} {}",
@@ -206,7 +206,7 @@ impl CodeService for CodeServiceImpl {
             children.iter().skip(offset).take(page_size).filter_map(|&child| convert::child(release, child)).collect();
         let next = offset + page_size;
         let path = match parent_key.as_deref() {
-            Some(key) => parent_path(release, system, key),
+            Some(key) => convert::steps(system, &release.path_to(key)),
             None => Vec::new(),
         };
         Ok(Response::new(proto::ListChildrenResponse {
@@ -252,42 +252,4 @@ impl CodeService for CodeServiceImpl {
         let engine = self.engine()?;
         Ok(Response::new(releases::export_codes(engine, request.get_ref())?))
     }
-}
-
-/// A parent as typed: a node id as is, or a code normalised (`E11.9` → `E119`).
-fn resolve_parent(release: &crate::codes::Release, parent: &str) -> String {
-    if release.node(parent).is_some() {
-        return parent.to_string();
-    }
-    crate::codes::normalize_code(parent)
-        .filter(|code| release.entry(code).is_some())
-        .unwrap_or_else(|| parent.to_string())
-}
-
-/// Path from the top down to and including the parent.
-fn parent_path(release: &crate::codes::Release, system: CodeSystem, key: &str) -> Vec<proto::HierarchyStep> {
-    if let Some(entry) = release.entry(key) {
-        let mut steps = convert::path(release, entry);
-        steps.push(proto::HierarchyStep {
-            id: display_code(system, &entry.code),
-            level: proto::HierarchyLevel::Code as i32,
-            title: entry.title.clone(),
-        });
-        return steps;
-    }
-    let mut steps = Vec::new();
-    let mut current = release.node(key);
-    while let Some(node) = current {
-        if steps.len() > 16 {
-            break;
-        }
-        steps.push(proto::HierarchyStep {
-            id: node.id.clone(),
-            level: convert::node_level(node.kind),
-            title: node.title.clone(),
-        });
-        current = node.parent.as_deref().and_then(|parent| release.node(parent));
-    }
-    steps.reverse();
-    steps
 }

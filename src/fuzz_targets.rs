@@ -31,12 +31,17 @@ pub const TARGETS: [(&str, Target); 9] = [
     ("search", search),
 ];
 
-/// A scratch directory of this process and thread.
+/// A scratch directory of this process and thread, created on first use.
 fn scratch() -> PathBuf {
-    let dir = std::env::temp_dir()
-        .join(format!("codify-fuzz-{}-{:?}", std::process::id(), std::thread::current().id()).replace(['(', ')'], ""));
-    let _ = std::fs::create_dir_all(&dir);
-    dir
+    thread_local! {
+        static SCRATCH: PathBuf = {
+            let name = format!("codify-fuzz-{}-{:?}", std::process::id(), std::thread::current().id());
+            let dir = std::env::temp_dir().join(name.replace(['(', ')'], ""));
+            let _ = std::fs::create_dir_all(&dir);
+            dir
+        };
+    }
+    SCRATCH.with(PathBuf::clone)
 }
 
 /// Writes `data` to `name` in the scratch directory and returns its path.

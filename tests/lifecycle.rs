@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+mod own_server;
 
 use std::io::Read;
 use std::net::SocketAddr;
@@ -14,52 +15,13 @@ use codify::config::ServerConfig;
 use codify::grpc::proto::code_service_client::CodeServiceClient;
 use codify::grpc::proto::{ListReleasesRequest, ListReleasesResponse, ValidateCodesRequest};
 use common::{expect_ok, item, CPT, IN_FORCE, SERVICE_NAME};
+use own_server::{small_manifest, ScratchDir};
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
 use tonic_health::pb::HealthCheckRequest;
 
-/// A scratch directory removed when dropped.
-struct ScratchDir(PathBuf);
-
-impl ScratchDir {
-    fn new(name: &str) -> ScratchDir {
-        let path = std::env::temp_dir().join(format!("codify-lifecycle-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).expect("create scratch directory");
-        ScratchDir(path)
-    }
-
-    fn write(&self, name: &str, contents: &str) -> PathBuf {
-        let path = self.0.join(name);
-        std::fs::write(&path, contents).expect("write scratch file");
-        path
-    }
-}
-
-impl Drop for ScratchDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 fn data_dir() -> PathBuf {
     common::manifest_path().parent().expect("data directory").to_path_buf()
-}
-
-/// A manifest of the CPT sample alone: small, so the server is ready in moments.
-fn small_manifest(scratch: &ScratchDir) -> PathBuf {
-    let data = data_dir();
-    let manifest = serde_json::json!({
-        "releases": [{
-            "system": "cpt",
-            "version": "2026-sample",
-            "effective_from": "2026-01-01",
-            "format": "cpt-ama",
-            "path": data.join("cpt-sample"),
-            "hierarchy": data.join("cpt-hierarchy.tsv"),
-        }]
-    });
-    scratch.write("releases.json", &manifest.to_string())
 }
 
 fn config(manifest: &Path, shutdown_delay: Duration) -> ServerConfig {
@@ -83,14 +45,14 @@ async fn code_client(address: SocketAddr) -> CodeServiceClient<tonic::transport:
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn broken_release_file_stops_start_up_with_file_line_and_reason() {
-    let scratch = ScratchDir::new("broken");
+    let scratch = ScratchDir::new("lifecycle-broken");
     let mut order_text = String::new();
     let gz = std::fs::File::open(data_dir().join("icd10cm/icd10cm_order_2025.txt.gz")).expect("order file");
     flate2::read::GzDecoder::new(gz).take(4_000).read_to_string(&mut order_text).expect("gunzip");
     let mut lines: Vec<String> = order_text.lines().take(5).map(str::to_string).collect();
     assert_eq!(&lines[2][..15], "00003 A001    1", "line 3 as the CMS file has it");
     lines[2].replace_range(14..15, "7");
-    let order = scratch.write("order.txt", &(lines.join("\r\n") + "\r\n"));
+    let order = scratch.write("order.txt", lines.join("\r\n") + "\r\n");
     let manifest = serde_json::json!({
         "releases": [{
             "system": "icd10cm",
@@ -100,7 +62,7 @@ async fn broken_release_file_stops_start_up_with_file_line_and_reason() {
             "path": "order.txt",
         }]
     });
-    let manifest_path = scratch.write("releases.json", &manifest.to_string());
+    let manifest_path = scratch.write("releases.json", manifest.to_string());
 
     let (listener, _address) = common::bind_local().await;
     let outcome = tokio::time::timeout(
@@ -145,7 +107,7 @@ async fn health_is_not_serving_while_loading_and_calls_are_unavailable() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shutdown_turns_health_not_serving_then_serve_returns_ok() {
-    let scratch = ScratchDir::new("shutdown");
+    let scratch = ScratchDir::new("lifecycle-shutdown");
     let manifest = small_manifest(&scratch);
     let (listener, address) = common::bind_local().await;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -183,7 +145,7 @@ async fn shutdown_turns_health_not_serving_then_serve_returns_ok() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn call_in_flight_completes_while_draining() {
-    let scratch = ScratchDir::new("drain");
+    let scratch = ScratchDir::new("lifecycle-drain");
     let manifest = small_manifest(&scratch);
     let (listener, address) = common::bind_local().await;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

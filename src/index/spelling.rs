@@ -19,11 +19,14 @@ const MIN_CHARS: usize = 4;
 /// Words this long may be two edits away.
 const TWO_EDITS_CHARS: usize = 6;
 
-/// Indexed words with their document frequencies, by first letter.
+/// An indexed word: its text, length in characters and document frequency.
+type Known = (String, usize, u64);
+
+/// Indexed words, by first letter, sorted.
 #[derive(Debug, Default)]
 pub struct Vocabulary {
-    title: HashMap<char, Vec<(String, u64)>>,
-    other: HashMap<char, Vec<(String, u64)>>,
+    title: HashMap<char, Vec<Known>>,
+    other: HashMap<char, Vec<Known>>,
 }
 
 impl Vocabulary {
@@ -42,7 +45,7 @@ impl Vocabulary {
     }
 }
 
-fn words_of(searcher: &Searcher, field: Field) -> tantivy::Result<HashMap<char, Vec<(String, u64)>>> {
+fn words_of(searcher: &Searcher, field: Field) -> tantivy::Result<HashMap<char, Vec<Known>>> {
     let mut frequency: HashMap<String, u64> = HashMap::new();
     for segment in searcher.segment_readers() {
         let inverted = segment.inverted_index(field)?;
@@ -52,10 +55,11 @@ fn words_of(searcher: &Searcher, field: Field) -> tantivy::Result<HashMap<char, 
             *frequency.entry(term.to_string()).or_default() += u64::from(stream.value().doc_freq);
         }
     }
-    let mut by_letter: HashMap<char, Vec<(String, u64)>> = HashMap::new();
+    let mut by_letter: HashMap<char, Vec<Known>> = HashMap::new();
     for (term, count) in frequency {
         if let Some(first) = term.chars().next() {
-            by_letter.entry(first).or_default().push((term, count));
+            let chars = term.chars().count();
+            by_letter.entry(first).or_default().push((term, chars, count));
         }
     }
     for words in by_letter.values_mut() {
@@ -64,7 +68,7 @@ fn words_of(searcher: &Searcher, field: Field) -> tantivy::Result<HashMap<char, 
     Ok(by_letter)
 }
 
-fn correct_in(words: &HashMap<char, Vec<(String, u64)>>, word: &str) -> Option<String> {
+fn correct_in(words: &HashMap<char, Vec<Known>>, word: &str) -> Option<String> {
     let length = word.chars().count();
     if length < MIN_CHARS {
         return None;
@@ -73,8 +77,8 @@ fn correct_in(words: &HashMap<char, Vec<(String, u64)>>, word: &str) -> Option<S
     let most_edits = if length >= TWO_EDITS_CHARS { 2 } else { 1 };
     // Best (frequency, then the alphabetically first word) at one edit and at two.
     let mut best: [Option<(&str, u64)>; 2] = [None, None];
-    for (term, count) in candidates {
-        if term == word || term.chars().count().abs_diff(length) > most_edits {
+    for (term, chars, count) in candidates {
+        if term == word || chars.abs_diff(length) > most_edits {
             continue;
         }
         let Some(edits) = edit_distance_within(word, term, most_edits) else { continue };

@@ -21,16 +21,7 @@ fn as_of() -> Date {
 }
 
 fn search(text: &str) -> SearchRequest {
-    SearchRequest {
-        text: text.to_string(),
-        systems: Vec::new(),
-        billable_only: false,
-        cpt_categories: Vec::new(),
-        under: None,
-        as_of: as_of(),
-        offset: 0,
-        limit: 10,
-    }
+    SearchRequest::new(text, as_of())
 }
 
 /// 1,000 claim lines: real codes of each system at several dates, plus headers, terminated,

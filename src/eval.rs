@@ -85,14 +85,9 @@ pub fn evaluate(engine: &Engine, queries: &[JudgedQuery], as_of: Date) -> Result
     let (mut first, mut within, mut reciprocal) = (0usize, 0usize, 0f64);
     for judged in queries {
         let request = SearchRequest {
-            text: judged.query.clone(),
             systems: vec![judged.system],
-            billable_only: false,
-            cpt_categories: Vec::new(),
-            under: None,
-            as_of,
-            offset: 0,
             limit: CUTOFF,
+            ..SearchRequest::new(judged.query.clone(), as_of)
         };
         let started = std::time::Instant::now();
         let page = engine.index.search(&engine.catalog, &request)?;

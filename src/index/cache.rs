@@ -102,16 +102,7 @@ mod tests {
     use crate::codes::Date;
 
     fn request(text: &str) -> SearchRequest {
-        SearchRequest {
-            text: text.to_string(),
-            systems: Vec::new(),
-            billable_only: false,
-            cpt_categories: Vec::new(),
-            under: None,
-            as_of: Date::from_ymd(2026, 6, 1).unwrap_or_else(Date::today_utc),
-            offset: 0,
-            limit: 10,
-        }
+        SearchRequest::new(text, Date::from_ymd(2026, 6, 1).unwrap_or_else(Date::today_utc))
     }
 
     fn page(total: usize) -> Arc<SearchPage> {

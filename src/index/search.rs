@@ -40,6 +40,22 @@ pub struct SearchRequest {
     pub limit: usize,
 }
 
+impl SearchRequest {
+    /// The first page of ten results for `text` in every system on `as_of`, without filters.
+    pub fn new(text: impl Into<String>, as_of: Date) -> SearchRequest {
+        SearchRequest {
+            text: text.into(),
+            systems: Vec::new(),
+            billable_only: false,
+            cpt_categories: Vec::new(),
+            under: None,
+            as_of,
+            offset: 0,
+            limit: 10,
+        }
+    }
+}
+
 /// How a result matched, best first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum MatchType {

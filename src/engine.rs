@@ -1,7 +1,7 @@
 //! The loaded state the service answers from: the catalog of releases and its index.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use crate::codes::Catalog;
@@ -18,6 +18,16 @@ pub enum EngineError {
     /// The index could not be built or opened.
     #[error(transparent)]
     Index(#[from] IndexError),
+}
+
+/// Run after every engine build, successful or not (see [`after_every_build`]).
+static AFTER_BUILD: OnceLock<fn()> = OnceLock::new();
+
+/// Sets a function to run after every engine build, at start-up and on reload, whether
+/// it succeeded or not. The binary uses it to hand the memory the indexing threads freed
+/// back to the system. Only the first call has an effect.
+pub fn after_every_build(hook: fn()) {
+    let _ = AFTER_BUILD.set(hook);
 }
 
 /// Catalog and index, built together.
@@ -38,6 +48,14 @@ pub struct Engine {
 impl Engine {
     /// Loads the releases of a manifest and builds (or opens) the index. Blocking.
     pub fn load(manifest_path: &Path, index_dir: Option<&PathBuf>) -> Result<Engine, EngineError> {
+        let engine = Engine::build(manifest_path, index_dir);
+        if let Some(hook) = AFTER_BUILD.get() {
+            hook();
+        }
+        engine
+    }
+
+    fn build(manifest_path: &Path, index_dir: Option<&PathBuf>) -> Result<Engine, EngineError> {
         let started = Instant::now();
         let manifest = Manifest::read(manifest_path)?;
         let synonyms = match &manifest.synonyms {

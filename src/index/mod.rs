@@ -34,6 +34,9 @@ pub enum IndexError {
     /// tantivy refused an operation.
     #[error("index error: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
+    /// Building the index failed.
+    #[error("index build: {0}")]
+    Build(String),
     /// The index directory could not be used.
     #[error("index directory {path}: {reason}")]
     Directory {

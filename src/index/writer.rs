@@ -2,8 +2,13 @@
 
 use std::collections::HashMap;
 
-use tantivy::merge_policy::NoMergePolicy;
-use tantivy::{Index, TantivyDocument};
+use std::io::Write;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use tantivy::directory::{RamDirectory, TerminatingWrite};
+use tantivy::Directory;
+use tantivy::{Index, IndexBuilder, TantivyDocument};
 
 use super::analyzer::{content_length, phrase_key, phrase_keys, Word, WordSplitter};
 use super::query::{MAX_PREFIX_CHARS, MIN_PREFIX_CHARS};
@@ -11,12 +16,10 @@ use super::schema::{cpt_category_ordinal, pack_in_force_span, Fields};
 use super::IndexError;
 use crate::codes::{Ancestor, Catalog, CodeEntry, CodeSystem, CptCategory, EntryKind, NoteKind, Release};
 
-/// Memory budget of the index writer: enough for the largest release in one segment.
+/// Memory budget of one release's segment writer: enough for the largest release.
 const WRITER_MEMORY_BYTES: usize = 100_000_000;
-/// Indexing threads. Measured on two cores (eval set, 5 runs): one thread gives one segment per
-/// release, search p50 130 µs / p99 0.8 ms and 305–311 MB resident after start; two gave two
-/// segments per release, p50 178 µs / p99 1.2 ms, 343–366 MB, and SERVING ~0.9 s sooner.
-const INDEXING_THREADS: usize = 1;
+/// Releases indexed at once, at most (each on its own thread, one segment each).
+const MAX_INDEXING_THREADS: usize = 4;
 
 /// Packs a release id and entry index into one `entry_ref` value.
 pub fn entry_ref(release: u32, entry: u32) -> u64 {
@@ -28,24 +31,91 @@ pub fn split_entry_ref(value: u64) -> (u32, u32) {
     ((value >> 32) as u32, value as u32)
 }
 
-/// Adds every entry of every release to an empty index and commits. Documents are prepared
-/// on this thread while the writer's thread indexes them. (Preparing them on several threads
-/// was measured: no faster on two cores, and documents arriving out of release order made
-/// searches slower.)
+/// Adds every entry of every release to an empty index. Each release becomes one segment,
+/// so that a search skips the segments of releases not in force (see `collect`). Releases
+/// are indexed in parallel, each on one thread that prepares and indexes its documents in
+/// a scratch in-memory index; the finished segments' files are then copied into `index`
+/// and listed in its `meta.json`, in catalog order.
 pub fn write_catalog(index: &Index, fields: &Fields, catalog: &Catalog) -> Result<(), IndexError> {
     let code_order = global_code_order(catalog);
-    let mut writer = index.writer_with_num_threads::<TantivyDocument>(INDEXING_THREADS, WRITER_MEMORY_BYTES)?;
-    // One commit per release and no merging: every segment holds one release's documents,
-    // so a search skips the segments of releases not in force (see `collect`).
-    writer.set_merge_policy(Box::new(NoMergePolicy));
-    let mut splitter = WordSplitter::default();
-    for release in catalog.releases() {
-        for (index_in_release, entry) in release.entries.iter().enumerate() {
-            writer.add_document(document(fields, release, index_in_release, entry, &code_order, &mut splitter))?;
-        }
-        writer.commit()?;
+    let releases = catalog.releases();
+    // Largest releases first, so that the threads finish together.
+    let mut queue: Vec<usize> = (0..releases.len()).collect();
+    queue.sort_by_key(|&at| std::cmp::Reverse(releases[at].entries.len()));
+    let next = AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, MAX_INDEXING_THREADS);
+    let built: Vec<(usize, Result<Index, IndexError>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads.min(releases.len()))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    while let Some(&at) = queue.get(next.fetch_add(1, Ordering::Relaxed)) {
+                        done.push((at, index_release(index, fields, &releases[at], &code_order)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers.into_iter().flat_map(|worker| worker.join().unwrap_or_default()).collect()
+    });
+    if built.len() != releases.len() {
+        return Err(IndexError::Build("an indexing thread stopped before its releases were indexed".into()));
     }
-    writer.wait_merging_threads()?;
+    let mut by_release: Vec<Option<Index>> = releases.iter().map(|_| None).collect();
+    for (at, release_index) in built {
+        by_release[at] = Some(release_index?);
+    }
+    let mut meta = index.load_metas()?;
+    for release_index in by_release.into_iter().flatten() {
+        let release_meta = release_index.load_metas()?;
+        // The list names every file a segment may have (deletes, positions): copy those it has.
+        for file in release_meta.list_segment_files() {
+            if release_index.directory().exists(&file).unwrap_or(false) {
+                copy_file(&release_index, index, &file)?;
+            }
+        }
+        meta.segments.extend(release_meta.segments);
+    }
+    let json = serde_json::to_vec_pretty(&meta).map_err(|e| IndexError::Build(format!("index meta: {e}")))?;
+    index.directory().sync_directory().map_err(|e| IndexError::Build(format!("sync: {e}")))?;
+    index
+        .directory()
+        .atomic_write(Path::new("meta.json"), &json)
+        .map_err(|e| IndexError::Build(format!("cannot write meta.json: {e}")))?;
+    Ok(())
+}
+
+/// One release's documents as the single segment of a scratch in-memory index.
+fn index_release(
+    index: &Index,
+    fields: &Fields,
+    release: &Release,
+    code_order: &HashMap<(CodeSystem, &str), u64>,
+) -> Result<Index, IndexError> {
+    let mut writer = IndexBuilder::new()
+        .schema(index.schema())
+        .settings(index.settings().clone())
+        .tokenizers(index.tokenizers().clone())
+        .single_segment_index_writer::<TantivyDocument>(RamDirectory::create(), WRITER_MEMORY_BYTES)?;
+    let mut splitter = WordSplitter::default();
+    for (index_in_release, entry) in release.entries.iter().enumerate() {
+        writer.add_document(document(fields, release, index_in_release, entry, code_order, &mut splitter))?;
+    }
+    Ok(writer.finalize()?)
+}
+
+/// Copies one segment file between indexes.
+fn copy_file(from: &Index, to: &Index, path: &Path) -> Result<(), IndexError> {
+    let failed = |reason: String| IndexError::Build(format!("copying {}: {reason}", path.display()));
+    let bytes = from
+        .directory()
+        .open_read(path)
+        .map_err(|e| failed(e.to_string()))?
+        .read_bytes()
+        .map_err(|e| failed(e.to_string()))?;
+    let mut out = to.directory().open_write(path).map_err(|e| failed(e.to_string()))?;
+    out.write_all(bytes.as_slice()).map_err(|e| failed(e.to_string()))?;
+    out.terminate().map_err(|e| failed(e.to_string()))?;
     Ok(())
 }
 

@@ -11,32 +11,18 @@ pub const ANALYZER_NAME: &str = "codify_en";
 /// Name the folding (non-stemming) analyzer is registered under in the index.
 pub const FOLDING_ANALYZER_NAME: &str = "codify_words";
 
-/// Words that qualify a title without narrowing it ("unspecified", "NOS", connectives).
-/// They do not count towards a title's length, so that the default code of a condition
-/// ranks with the condition's name. "complication(s)" is a qualifier only after "without".
-const QUALIFIER_WORDS: &[&str] = &[
-    "a",
-    "an",
-    "and",
-    "as",
-    "at",
-    "by",
-    "due",
-    "for",
-    "in",
-    "nos",
-    "of",
-    "on",
-    "or",
-    "the",
-    "to",
-    "unspecified",
-    "with",
-    "without",
-];
+/// Whether a folded word qualifies a title without narrowing it ("unspecified", "NOS",
+/// connectives). Such words do not count towards a title's length, so that the default code
+/// of a condition ranks with the condition's name. "complication(s)" is a qualifier only
+/// after "without".
+fn is_qualifier_word(folded: &str) -> bool {
+    is_connective_word(folded) || matches!(folded, "due" | "nos" | "unspecified" | "with" | "without")
+}
 
-/// Words that only link others; dropped from queries that have other words.
-const CONNECTIVE_WORDS: &[&str] = &["a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to"];
+/// Whether a folded word only links others; dropped from queries that have other words.
+fn is_connective_word(folded: &str) -> bool {
+    matches!(folded, "a" | "an" | "and" | "as" | "at" | "by" | "for" | "in" | "of" | "on" | "or" | "the" | "to")
+}
 
 /// Number of words of a title that are not qualifiers.
 pub fn content_length(words: &[Word]) -> u64 {
@@ -91,12 +77,12 @@ pub struct Word {
 impl Word {
     /// Whether this word only links others ("of", "the", "in"): it is dropped from queries.
     pub fn is_connective(&self) -> bool {
-        CONNECTIVE_WORDS.binary_search(&self.folded.as_str()).is_ok()
+        is_connective_word(&self.folded)
     }
 
-    /// Whether this word only qualifies a title (see [`QUALIFIER_WORDS`]).
+    /// Whether this word only qualifies a title (see [`is_qualifier_word`]).
     pub fn is_qualifier(&self) -> bool {
-        QUALIFIER_WORDS.binary_search(&self.folded.as_str()).is_ok()
+        is_qualifier_word(&self.folded)
     }
 }
 
@@ -165,34 +151,42 @@ impl WordSplitter {
 /// parts that do not change its meaning for a coder (parenthesised nonessential modifiers,
 /// "NOS", a trailing ", unspecified ..." segment, a trailing "without complications").
 pub fn phrase_keys(splitter: &mut WordSplitter, text: &str) -> Vec<String> {
+    let words = splitter.folded_words(text);
+    phrase_keys_of(splitter, text, &words)
+}
+
+/// [`phrase_keys`] of a text whose folded words are already known.
+pub fn phrase_keys_of(splitter: &mut WordSplitter, text: &str, words: &[Word]) -> Vec<String> {
     let mut keys = Vec::with_capacity(2);
-    let full = phrase_key(&splitter.folded_words(text));
+    let full = phrase_key(words);
     if full.is_empty() {
         return keys;
     }
-    let mut essential = String::with_capacity(text.len());
-    let mut depth = 0usize;
-    for c in text.chars() {
-        match c {
-            '(' | '[' => depth += 1,
-            ')' | ']' => depth = depth.saturating_sub(1),
-            _ if depth == 0 => essential.push(c),
-            _ => {}
-        }
-    }
-    let lowered = essential.to_ascii_lowercase();
     let nonessential_tail = [", unspecified", ", site not specified", ", not elsewhere classified"];
-    if let Some(at) = nonessential_tail.iter().filter_map(|tail| lowered.find(tail)).min() {
-        essential.truncate(at);
-    }
-    let mut words: Vec<Word> = splitter.folded_words(&essential).into_iter().filter(|w| w.folded != "nos").collect();
-    let ends_without_complications = words.len() > 2
-        && words[words.len() - 2].folded == "without"
-        && matches!(words[words.len() - 1].folded.as_str(), "complication" | "complications");
-    if ends_without_complications {
-        words.truncate(words.len() - 2);
-    }
-    let reduced = phrase_key(&words);
+    let has_nonessential_part = text.contains(['(', '['])
+        || nonessential_tail.iter().any(|tail| contains_ignoring_ascii_case(text, tail))
+        || words.iter().any(|w| w.folded == "nos");
+    let reduced = if has_nonessential_part {
+        let mut essential = String::with_capacity(text.len());
+        let mut depth = 0usize;
+        for c in text.chars() {
+            match c {
+                '(' | '[' => depth += 1,
+                ')' | ']' => depth = depth.saturating_sub(1),
+                _ if depth == 0 => essential.push(c),
+                _ => {}
+            }
+        }
+        let lowered = essential.to_ascii_lowercase();
+        if let Some(at) = nonessential_tail.iter().filter_map(|tail| lowered.find(tail)).min() {
+            essential.truncate(at);
+        }
+        let essential_words: Vec<Word> =
+            splitter.folded_words(&essential).into_iter().filter(|w| w.folded != "nos").collect();
+        essential_key(&essential_words)
+    } else {
+        essential_key(words)
+    };
     keys.push(full);
     if !reduced.is_empty() && !keys.contains(&reduced) {
         keys.push(reduced);
@@ -200,9 +194,34 @@ pub fn phrase_keys(splitter: &mut WordSplitter, text: &str) -> Vec<String> {
     keys
 }
 
+/// The phrase key of words without a trailing "without complications".
+fn essential_key(words: &[Word]) -> String {
+    let ends_without_complications = words.len() > 2
+        && words[words.len() - 2].folded == "without"
+        && matches!(words[words.len() - 1].folded.as_str(), "complication" | "complications");
+    if ends_without_complications {
+        phrase_key(&words[..words.len() - 2])
+    } else {
+        phrase_key(words)
+    }
+}
+
+/// Whether `text` contains `lower_needle` (ASCII lower case), ignoring ASCII case.
+fn contains_ignoring_ascii_case(text: &str, lower_needle: &str) -> bool {
+    let needle = lower_needle.as_bytes();
+    text.as_bytes().windows(needle.len()).any(|window| window.eq_ignore_ascii_case(needle))
+}
+
 /// Folded words joined by single spaces, connectives left out (queries drop them too).
 pub fn phrase_key(words: &[Word]) -> String {
-    words.iter().filter(|w| !w.is_connective()).map(|w| w.folded.as_str()).collect::<Vec<_>>().join(" ")
+    let mut key = String::with_capacity(words.iter().map(|w| w.folded.len() + 1).sum());
+    for word in words.iter().filter(|w| !w.is_connective()) {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        key.push_str(&word.folded);
+    }
+    key
 }
 
 #[cfg(test)]
@@ -233,12 +252,12 @@ mod tests {
     }
 
     #[test]
-    fn qualifier_list_is_sorted_for_binary_search() {
-        for list in [QUALIFIER_WORDS, CONNECTIVE_WORDS] {
-            let mut sorted = list.to_vec();
-            sorted.sort_unstable();
-            assert_eq!(sorted, list);
-        }
+    fn tells_connectives_and_qualifiers() {
+        assert!(is_connective_word("of") && is_connective_word("the") && !is_connective_word("off"));
+        assert!(is_qualifier_word("of") && is_qualifier_word("unspecified") && is_qualifier_word("nos"));
+        assert!(!is_qualifier_word("complications") && !is_qualifier_word("type"));
+        assert!(contains_ignoring_ascii_case("Pneumonia, Unspecified organism", ", unspecified"));
+        assert!(!contains_ignoring_ascii_case("Pneumonia unspecified", ", unspecified"));
     }
 
     #[test]

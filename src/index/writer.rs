@@ -10,7 +10,7 @@ use tantivy::directory::{RamDirectory, TerminatingWrite};
 use tantivy::Directory;
 use tantivy::{Index, IndexBuilder, TantivyDocument};
 
-use super::analyzer::{content_length, phrase_key, phrase_keys, Word, WordSplitter};
+use super::analyzer::{content_length, phrase_key, phrase_keys, phrase_keys_of, Word, WordSplitter};
 use super::query::{MAX_PREFIX_CHARS, MIN_PREFIX_CHARS};
 use super::schema::{cpt_category_ordinal, pack_in_force_span, Fields};
 use super::IndexError;
@@ -142,11 +142,14 @@ fn document(
     if let Some(head) = title_words.first_mut() {
         head.stem = splitter.stem(&head.folded);
     }
-    doc.add_text(fields.title_prefixes, word_prefixes(&title_words));
+    let mut title_distinct: Vec<&str> = title_words.iter().map(|word| word.folded.as_str()).collect();
+    title_distinct.sort_unstable();
+    title_distinct.dedup();
+    doc.add_text(fields.title_prefixes, word_prefixes(&title_distinct));
     // ICD-10-CM "includes" notes on a code name what it covers ("high blood pressure"
     // under I10): they are searched like inclusion terms.
     let includes = entry.notes.iter().filter(|note| note.kind == NoteKind::Includes).map(|note| &note.text);
-    let title_keys = phrase_keys(splitter, &entry.title);
+    let title_keys = phrase_keys_of(splitter, &entry.title, &title_words);
     let other_texts_for_phrases =
         entry.short_title.iter().chain(entry.descriptors.iter().map(|d| &d.text)).chain(includes.clone());
     let mut phrases: Vec<String> = title_keys.clone();
@@ -177,7 +180,16 @@ fn document(
         doc.add_text(fields.other_words, text);
         other_words.extend(splitter.folded_words(text));
     }
-    doc.add_text(fields.other_prefixes, word_prefixes(&other_words));
+    // A word of the title is left out: every prefix of it is in the title's prefixes, and a
+    // word's query takes the best of title and elsewhere, so it would never decide a score.
+    let mut other_distinct: Vec<&str> = other_words
+        .iter()
+        .map(|word: &Word| word.folded.as_str())
+        .filter(|word| title_distinct.binary_search(word).is_err())
+        .collect();
+    other_distinct.sort_unstable();
+    other_distinct.dedup();
+    doc.add_text(fields.other_prefixes, word_prefixes(&other_distinct));
     doc.add_u64(fields.billable, u64::from(entry.billable && entry.kind != EntryKind::Header));
     let category = (system == CodeSystem::Cpt).then(|| CptCategory::of_code(&entry.code)).flatten();
     doc.add_u64(fields.cpt_category, cpt_category_ordinal(category));
@@ -206,12 +218,12 @@ fn document(
 
 /// Every prefix of 2 to [`MAX_PREFIX_CHARS`] characters of every word, space-separated
 /// (indexed with the folding analyzer, each becomes a term).
-fn word_prefixes(words: &[Word]) -> String {
+fn word_prefixes(folded_words: &[&str]) -> String {
     let mut prefixes = String::new();
-    for word in words.iter().filter(|word| word.folded.chars().count() >= MIN_PREFIX_CHARS) {
-        let ends = word.folded.char_indices().map(|(at, _)| at).skip(MIN_PREFIX_CHARS).chain([word.folded.len()]);
+    for word in folded_words.iter().filter(|word| word.chars().count() >= MIN_PREFIX_CHARS) {
+        let ends = word.char_indices().map(|(at, _)| at).skip(MIN_PREFIX_CHARS).chain([word.len()]);
         for end in ends.take(MAX_PREFIX_CHARS + 1 - MIN_PREFIX_CHARS) {
-            prefixes.push_str(&word.folded[..end]);
+            prefixes.push_str(&word[..end]);
             prefixes.push(' ');
         }
     }
@@ -236,9 +248,8 @@ mod tests {
 
     #[test]
     fn lists_word_prefixes_from_two_characters() {
-        let words = WordSplitter::default().words("Type 2 diabetes");
-        assert_eq!(word_prefixes(&words), "ty typ type di dia diab diabe diabet diabete diabetes ");
-        let long = WordSplitter::default().words("pneumonoultramicroscopic");
-        assert_eq!(word_prefixes(&long).split(' ').rfind(|p| !p.is_empty()), Some("pneumonoultrami"));
+        assert_eq!(word_prefixes(&["type", "2", "diabetes"]), "ty typ type di dia diab diabe diabet diabete diabetes ");
+        let long = word_prefixes(&["pneumonoultramicroscopic"]);
+        assert_eq!(long.split(' ').rfind(|p| !p.is_empty()), Some("pneumonoultrami"));
     }
 }

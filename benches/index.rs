@@ -12,6 +12,10 @@ use codify::engine::Engine;
 use codify::index::SearchRequest;
 use criterion::{criterion_group, criterion_main, Criterion};
 
+/// The binary's allocator, so that figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn manifest() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/releases.json")
 }

@@ -7,7 +7,8 @@
 //! so the repeating mix is mostly answered from memory, as repeated typeahead traffic is)
 //! and against a second server with the page cache off, where every call searches the index.
 //!
-//! Run: `cargo bench --bench load` (CODIFY_LOAD_SECONDS per cell, default 3).
+//! Run: `cargo bench --bench load` (CODIFY_LOAD_SECONDS per cell, default 3;
+//! CODIFY_LOAD_ONLY=search|uncached|get|validate for the floor and one RPC).
 //! The server runs in this process on its own runtime; client and server share the machine.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
@@ -195,6 +196,15 @@ fn percentile(sorted: &[u64], share: f64) -> f64 {
 fn main() {
     // `cargo bench` passes `--bench`; nothing else is expected.
     let seconds: f64 = std::env::var("CODIFY_LOAD_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(3.0);
+    // CODIFY_LOAD_ONLY=search|uncached|get|validate: the floor and that one RPC.
+    let all = [Rpc::Health, Rpc::Search, Rpc::SearchUncached, Rpc::Get, Rpc::Validate];
+    let rpcs: Vec<Rpc> = match std::env::var("CODIFY_LOAD_ONLY").ok().as_deref() {
+        Some("search") => vec![Rpc::Health, Rpc::Search],
+        Some("uncached") => vec![Rpc::Health, Rpc::SearchUncached],
+        Some("get") => vec![Rpc::Health, Rpc::Get],
+        Some("validate") => vec![Rpc::Health, Rpc::Validate],
+        _ => all.to_vec(),
+    };
     let address = start_server(codify::config::DEFAULT_SEARCH_CACHE_ENTRIES);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("client runtime");
     let workload = Arc::new(workload());
@@ -213,7 +223,7 @@ fn main() {
         let _ = CodeSystem::Icd10cm;
         for concurrency in CONCURRENCY {
             let mut floor = 0.0;
-            for rpc in [Rpc::Health, Rpc::Search, Rpc::SearchUncached, Rpc::Get, Rpc::Validate] {
+            for rpc in rpcs.iter().copied() {
                 let address = if rpc == Rpc::SearchUncached { uncached_address } else { address };
                 // Warm-up, then the measured run.
                 let _ = run_cell(rpc, concurrency, address, workload.clone(), 0.5).await;

@@ -37,9 +37,9 @@ pub enum ApiError {
     /// The index failed.
     #[error(transparent)]
     Index(#[from] IndexError),
-    /// A blocking task failed (panicked or was cancelled).
-    #[error("background task failed: {0}")]
-    Task(#[from] tokio::task::JoinError),
+    /// Work on the CPU pool failed (panicked, or the pool stopped).
+    #[error("background work failed: {0}")]
+    Task(#[from] super::cpu_pool::PoolError),
 }
 
 impl ApiError {
@@ -83,7 +83,7 @@ impl From<ApiError> for Status {
                 Status::internal("internal error")
             }
             ApiError::Task(error) => {
-                tracing::error!(error = %error, "blocking task failure");
+                tracing::error!(error = %error, "background work failure");
                 Status::internal("internal error")
             }
         }

@@ -2,6 +2,7 @@
 //! assembly, and the one error → status mapping.
 
 pub mod convert;
+pub mod cpu_pool;
 pub mod error;
 pub mod limits;
 pub mod page_token;

@@ -11,6 +11,7 @@ use tokio_stream::wrappers::TcpListenerStream;
 use tonic::transport::Server;
 use tonic_health::ServingStatus;
 
+use super::cpu_pool::CpuPool;
 use super::limits::{self, ConcurrencyLimitLayer};
 use super::proto::code_service_server::CodeServiceServer;
 use super::proto::FILE_DESCRIPTOR_SET;
@@ -42,6 +43,9 @@ pub enum ServeError {
     /// A start-up task failed.
     #[error("start-up task failed: {0}")]
     Task(#[from] tokio::task::JoinError),
+    /// The worker threads could not be started.
+    #[error("cannot start worker threads: {0}")]
+    Threads(#[from] std::io::Error),
 }
 
 /// Serves on `listener` until `shutdown` resolves. Health is NOT_SERVING until the releases
@@ -82,7 +86,7 @@ pub async fn serve_with_admin(
         .build_v1()?;
     let tls = config.transport.tls_files().map(crate::tls::TlsAcceptor::new).transpose()?;
     let engine_slot: SharedEngine = Arc::new(RwLock::new(None));
-    let service = CodeServiceServer::new(CodeServiceImpl::new(engine_slot.clone()))
+    let service = CodeServiceServer::new(CodeServiceImpl::new(engine_slot.clone(), CpuPool::per_core()?))
         .max_decoding_message_size(config.transport.max_request_bytes)
         .max_encoding_message_size(config.transport.max_response_bytes);
 

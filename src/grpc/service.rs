@@ -4,6 +4,7 @@ use std::sync::{Arc, RwLock};
 
 use tonic::{Request, Response, Status};
 
+use super::cpu_pool::CpuPool;
 use super::error::ApiError;
 use super::proto::code_service_server::CodeService;
 use super::proto::{self};
@@ -12,7 +13,7 @@ use crate::codes::Catalog;
 use crate::engine::Engine;
 use crate::index::{SearchPage, SearchRequest};
 
-/// Batches at least this large are answered on a blocking thread.
+/// Batches at least this large are answered on the CPU pool.
 const BLOCKING_BATCH: usize = 256;
 
 /// The loaded engine, shared with the server's start-up task.
@@ -22,12 +23,14 @@ pub type SharedEngine = Arc<RwLock<Option<Arc<Engine>>>>;
 #[derive(Debug, Clone)]
 pub struct CodeServiceImpl {
     engine: SharedEngine,
+    /// Threads for searches and large batches, one per core (see [`CpuPool`]).
+    cpu: CpuPool,
 }
 
 impl CodeServiceImpl {
     /// A service answering from `engine` once it is loaded.
-    pub fn new(engine: SharedEngine) -> CodeServiceImpl {
-        CodeServiceImpl { engine }
+    pub fn new(engine: SharedEngine, cpu: CpuPool) -> CodeServiceImpl {
+        CodeServiceImpl { engine, cpu }
     }
 
     fn engine(&self) -> Result<Arc<Engine>, ApiError> {
@@ -37,23 +40,25 @@ impl CodeServiceImpl {
     }
 }
 
-/// Runs `work` on the blocking pool. When the caller has gone (deadline passed, call
-/// cancelled) before the work starts, it is skipped; work already started runs to its end,
-/// which the request limits (page size, offset, batch size) keep short.
-async fn blocking<T: Send + 'static>(
+/// Runs `work` on the CPU pool. When the caller has gone (deadline passed, call cancelled)
+/// before the work starts, it is skipped; work already started runs to its end, which the
+/// request limits (page size, offset, batch size) keep short.
+async fn on_cpu<T: Send + 'static>(
+    cpu: &CpuPool,
     engine: Arc<Engine>,
     work: impl FnOnce(&Engine) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
     let span = tracing::Span::current();
     let caller = Arc::new(());
     let caller_alive = Arc::downgrade(&caller);
-    let task = tokio::task::spawn_blocking(move || {
-        if caller_alive.strong_count() == 0 {
-            return Err(ApiError::Unavailable("the caller has gone".to_string()));
-        }
-        span.in_scope(|| work(&engine))
-    });
-    let outcome = task.await?;
+    let outcome = cpu
+        .run(move || {
+            if caller_alive.strong_count() == 0 {
+                return Err(ApiError::Unavailable("the caller has gone".to_string()));
+            }
+            span.in_scope(|| work(&engine))
+        })
+        .await?;
     drop(caller);
     outcome
 }
@@ -101,11 +106,11 @@ impl CodeService for CodeServiceImpl {
     ) -> Result<Response<proto::SearchCodesResponse>, Status> {
         let engine = self.engine()?;
         let (search, fingerprint) = validate::search(request.get_ref(), &engine)?;
-        // A cached page is answered on the spot; a search goes to a blocking thread.
+        // A cached page is answered on the spot; a search goes to the CPU pool.
         let response = match engine.cached_search(&search) {
             Some(page) => search_response(&engine, &search, &page, fingerprint, true),
             None => {
-                blocking(engine, move |engine| {
+                on_cpu(&self.cpu, engine, move |engine| {
                     let page = engine.search(&search)?;
                     Ok(search_response(engine, &search, &page, fingerprint, false))
                 })
@@ -151,7 +156,7 @@ impl CodeService for CodeServiceImpl {
             Ok(proto::BatchGetCodesResponse { results })
         };
         let response = if request.get_ref().codes.len() >= BLOCKING_BATCH {
-            blocking(engine, answer).await?
+            on_cpu(&self.cpu, engine, answer).await?
         } else {
             answer(&engine)?
         };
@@ -176,7 +181,7 @@ impl CodeService for CodeServiceImpl {
             Ok(proto::ValidateCodesResponse { results, valid_count })
         };
         let response = if request.get_ref().items.len() >= BLOCKING_BATCH {
-            blocking(engine, answer).await?
+            on_cpu(&self.cpu, engine, answer).await?
         } else {
             answer(&engine)?
         };

@@ -2,6 +2,8 @@
 //! matches to fill a short list. Each group is one query and one pass; a document belongs to
 //! the first group that matches it, so paging over their concatenation is stable.
 
+use std::cell::RefCell;
+
 use tantivy::query::{BooleanQuery, Occur, Query};
 
 use super::analyzer::{Word, WordSplitter};
@@ -54,6 +56,11 @@ impl SearchRequest {
             limit: 10,
         }
     }
+}
+
+thread_local! {
+    /// Each thread's word splitter, kept between searches for its cache of stems.
+    static SPLITTER: RefCell<WordSplitter> = RefCell::new(WordSplitter::default());
 }
 
 /// How a result matched, best first.
@@ -115,6 +122,15 @@ impl CodeIndex {
         fields(query.text = crate::telemetry::query_text(&request.text), offset = request.offset, limit = request.limit)
     )]
     pub fn search(&self, catalog: &Catalog, request: &SearchRequest) -> Result<SearchPage, IndexError> {
+        SPLITTER.with_borrow_mut(|splitter| self.search_with(splitter, catalog, request))
+    }
+
+    fn search_with(
+        &self,
+        splitter: &mut WordSplitter,
+        catalog: &Catalog,
+        request: &SearchRequest,
+    ) -> Result<SearchPage, IndexError> {
         let systems: Vec<CodeSystem> =
             if request.systems.is_empty() { CodeSystem::ALL.to_vec() } else { request.systems.clone() };
         let releases: Vec<ReleaseId> = systems
@@ -135,7 +151,6 @@ impl CodeIndex {
         };
         let filter = query::filter_query(fields, &filters);
         let scope = Scope { releases: filters.releases.clone(), as_of_day: request.as_of.days_since_epoch() };
-        let mut splitter = WordSplitter::default();
         let code = code_shaped(&request.text).or_else(|| code_token(&request.text));
         let searcher = self.reader.searcher();
         // A code typed among words ("E11.9 diabetes") is matched as a code and left out of the
@@ -247,7 +262,7 @@ impl CodeIndex {
             .take(request.limit)
             .map(|(group, key)| {
                 let group = if corrected && group == Group::Text { Group::Corrected } else { group };
-                hit(&mut splitter, catalog, group, key, &words, &variants)
+                hit(splitter, catalog, group, key, &words, &variants)
             })
             .collect();
         Ok(page)

@@ -1,7 +1,5 @@
 //! Builds the index from a catalog: one document per code of every release.
 
-use std::collections::HashMap;
-
 use std::io::Write;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -37,7 +35,6 @@ pub fn split_entry_ref(value: u64) -> (u32, u32) {
 /// a scratch in-memory index; the finished segments' files are then copied into `index`
 /// and listed in its `meta.json`, in catalog order.
 pub fn write_catalog(index: &Index, fields: &Fields, catalog: &Catalog) -> Result<(), IndexError> {
-    let code_order = global_code_order(catalog);
     let releases = catalog.releases();
     // Largest releases first, so that the threads finish together.
     let mut queue: Vec<usize> = (0..releases.len()).collect();
@@ -50,7 +47,7 @@ pub fn write_catalog(index: &Index, fields: &Fields, catalog: &Catalog) -> Resul
                 scope.spawn(|| {
                     let mut done = Vec::new();
                     while let Some(&at) = queue.get(next.fetch_add(1, Ordering::Relaxed)) {
-                        done.push((at, index_release(index, fields, &releases[at], &code_order)));
+                        done.push((at, index_release(index, fields, &releases[at])));
                     }
                     done
                 })
@@ -86,12 +83,7 @@ pub fn write_catalog(index: &Index, fields: &Fields, catalog: &Catalog) -> Resul
 }
 
 /// One release's documents as the single segment of a scratch in-memory index.
-fn index_release(
-    index: &Index,
-    fields: &Fields,
-    release: &Release,
-    code_order: &HashMap<(CodeSystem, &str), u64>,
-) -> Result<Index, IndexError> {
+fn index_release(index: &Index, fields: &Fields, release: &Release) -> Result<Index, IndexError> {
     let mut writer = IndexBuilder::new()
         .schema(index.schema())
         .settings(index.settings().clone())
@@ -99,7 +91,7 @@ fn index_release(
         .single_segment_index_writer::<TantivyDocument>(RamDirectory::create(), WRITER_MEMORY_BYTES)?;
     let mut splitter = WordSplitter::default();
     for (index_in_release, entry) in release.entries.iter().enumerate() {
-        writer.add_document(document(fields, release, index_in_release, entry, code_order, &mut splitter))?;
+        writer.add_document(document(fields, release, index_in_release, entry, &mut splitter))?;
     }
     Ok(writer.finalize()?)
 }
@@ -125,7 +117,6 @@ fn document(
     release: &Release,
     index_in_release: usize,
     entry: &CodeEntry,
-    code_order: &HashMap<(CodeSystem, &str), u64>,
     splitter: &mut WordSplitter,
 ) -> TantivyDocument {
     let system = release.info.system;
@@ -210,8 +201,7 @@ fn document(
         }
     }
     doc.add_u64(fields.title_length, content_length(&title_words));
-    let order = code_order.get(&(system, entry.code.as_str())).copied().unwrap_or(u64::MAX);
-    doc.add_u64(fields.code_order, order);
+    doc.add_u64(fields.code_order, code_order(system, &entry.code));
     doc.add_u64(fields.code_length, entry.code.len() as u64);
     doc
 }
@@ -230,21 +220,34 @@ fn word_prefixes(folded_words: &[&str]) -> String {
     prefixes
 }
 
-/// Rank of every (system, code) in code order, the same for every release.
-fn global_code_order(catalog: &Catalog) -> HashMap<(CodeSystem, &str), u64> {
-    let mut keys: Vec<(CodeSystem, &str)> = catalog
-        .releases()
-        .iter()
-        .flat_map(|release| release.entries.iter().map(move |entry| (release.info.system, entry.code.as_str())))
-        .collect();
-    keys.sort_unstable();
-    keys.dedup();
-    keys.into_iter().enumerate().map(|(rank, key)| (key, rank as u64)).collect()
+/// A code's place in code order, the same in every release: the system ordinal in the top
+/// byte, then the code's first seven bytes (every ICD-10-CM, HCPCS and CPT code fits), so
+/// that comparing the numbers compares (system, code). Longer codes tie on their first seven
+/// characters, and ties are broken by entry.
+pub fn code_order(system: CodeSystem, code: &str) -> u64 {
+    let mut packed = [0u8; 8];
+    packed[0] = system.ordinal() as u8;
+    for (slot, byte) in packed[1..].iter_mut().zip(code.bytes()) {
+        *slot = byte;
+    }
+    u64::from_be_bytes(packed)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn orders_codes_by_system_then_code() {
+        let order = |system, code| code_order(system, code);
+        assert!(order(CodeSystem::Icd10Cm, "E11") < order(CodeSystem::Icd10Cm, "E119"));
+        assert!(order(CodeSystem::Icd10Cm, "E119") < order(CodeSystem::Icd10Cm, "E12"));
+        assert!(order(CodeSystem::Icd10Cm, "S72001A") < order(CodeSystem::Icd10Cm, "S72002A"));
+        assert_eq!(order(CodeSystem::Hcpcs, "J1100") >> 56, CodeSystem::Hcpcs.ordinal());
+        assert!(
+            order(CodeSystem::Icd10Cm, "Z99") < i64::MAX as u64 && order(CodeSystem::Cpt, "99499") < i64::MAX as u64
+        );
+    }
 
     #[test]
     fn lists_word_prefixes_from_two_characters() {

@@ -11,6 +11,7 @@ pub mod schema;
 pub mod search;
 pub mod spelling;
 pub mod synonyms;
+pub mod term_docs;
 pub mod writer;
 
 use std::path::Path;

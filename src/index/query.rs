@@ -23,6 +23,7 @@ use tantivy::Term;
 use super::analyzer::{content_length, phrase_key, Word};
 use super::at_least::AtLeastQuery;
 use super::schema::{cpt_category_ordinal, Fields};
+use super::term_docs::TermDocsQuery;
 use crate::codes::{CptCategory, Date, ReleaseId};
 
 const VARIANT_BASE: f32 = 1_000_000.0;
@@ -104,7 +105,7 @@ fn constant(query: Box<dyn Query>, score: f32) -> Box<dyn Query> {
 }
 
 fn term_query(field: Field, text: &str) -> Box<dyn Query> {
-    Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::Basic))
+    Box::new(TermDocsQuery::new(Term::from_field_text(field, text)))
 }
 
 /// Documents with a word starting with `prefix`, through the indexed word prefixes
@@ -229,14 +230,6 @@ pub fn text_query(fields: &Fields, phrasings: &[&[Word]], matching: Matching) ->
 /// Whether a word gets typo tolerance: long enough, and unknown to the index.
 pub fn long_enough_for_typos(word: &Word) -> bool {
     word.unknown && word.folded.chars().count() >= MIN_FUZZY_CHARS
-}
-
-/// The term that finds documents with a word starting like `word`.
-pub fn prefix_term(fields: &Fields, word: &Word, in_title: bool) -> Term {
-    let field = if in_title { fields.title_prefixes } else { fields.other_prefixes };
-    let cut =
-        word.folded.char_indices().nth(MAX_PREFIX_CHARS).map_or(word.folded.as_str(), |(at, _)| &word.folded[..at]);
-    Term::from_field_text(field, cut)
 }
 
 fn phrasing_query(fields: &Fields, words: &[Word], matching: Matching) -> Box<dyn Query> {

@@ -176,8 +176,8 @@ impl CodeIndex {
             let mut corrected_text = Vec::with_capacity(words.len());
             let mut still_unknown = Vec::with_capacity(words.len());
             for word in &mut words {
-                let known = |in_title| searcher.doc_freq(&query::prefix_term(fields, word, in_title)).unwrap_or(0) > 0;
-                word.unknown = !known(true) && !known(false) && !self.synonyms.starts_a_term(&word.stem);
+                word.unknown =
+                    !self.vocabulary.has_word_starting_with(&word.folded) && !self.synonyms.starts_a_term(&word.stem);
                 let correction = word.unknown.then(|| self.vocabulary.correct(&word.folded)).flatten();
                 corrected |= correction.is_some();
                 still_unknown.push(word.unknown && correction.is_none());

@@ -120,6 +120,7 @@ impl CodeIndex {
 fn register_analyzers(index: &Index) {
     index.tokenizers().register(analyzer::ANALYZER_NAME, analyzer::stemming_analyzer());
     index.tokenizers().register(analyzer::FOLDING_ANALYZER_NAME, analyzer::folding_analyzer());
+    index.tokenizers().register(analyzer::PREFIX_LIST_ANALYZER_NAME, analyzer::prefix_list_analyzer());
 }
 
 fn open_or_build_in_dir(
@@ -156,7 +157,7 @@ fn open_or_build_in_dir(
 pub fn catalog_fingerprint(catalog: &Catalog) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    "codify-index-v2".hash(&mut hasher);
+    "codify-index-v3".hash(&mut hasher);
     for release in catalog.releases() {
         release.info.system.id().hash(&mut hasher);
         release.info.version.hash(&mut hasher);

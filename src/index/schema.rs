@@ -2,7 +2,7 @@
 
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STRING};
 
-use super::analyzer::{ANALYZER_NAME, FOLDING_ANALYZER_NAME};
+use super::analyzer::{ANALYZER_NAME, FOLDING_ANALYZER_NAME, PREFIX_LIST_ANALYZER_NAME};
 
 /// Handles to every field of the schema.
 #[derive(Debug, Clone)]
@@ -58,6 +58,10 @@ pub fn build_schema() -> (Schema, Fields) {
     let word_indexing =
         TextFieldIndexing::default().set_tokenizer(FOLDING_ANALYZER_NAME).set_index_option(IndexRecordOption::Basic);
     let word_options = TextOptions::default().set_indexing_options(word_indexing);
+    let prefix_indexing = TextFieldIndexing::default()
+        .set_tokenizer(PREFIX_LIST_ANALYZER_NAME)
+        .set_index_option(IndexRecordOption::Basic);
+    let prefix_options = TextOptions::default().set_indexing_options(prefix_indexing);
     let fields = Fields {
         entry_ref: builder.add_u64_field("entry_ref", FAST),
         system: builder.add_u64_field("system", INDEXED),
@@ -67,8 +71,8 @@ pub fn build_schema() -> (Schema, Fields) {
         title_words: builder.add_text_field("title_words", word_options.clone()),
         other_text: builder.add_text_field("other_text", text_options),
         other_words: builder.add_text_field("other_words", word_options.clone()),
-        title_prefixes: builder.add_text_field("title_prefixes", word_options.clone()),
-        other_prefixes: builder.add_text_field("other_prefixes", word_options),
+        title_prefixes: builder.add_text_field("title_prefixes", prefix_options.clone()),
+        other_prefixes: builder.add_text_field("other_prefixes", prefix_options),
         billable: builder.add_u64_field("billable", INDEXED | FAST),
         cpt_category: builder.add_u64_field("cpt_category", INDEXED),
         title_head: builder.add_text_field("title_head", STRING),

@@ -8,7 +8,8 @@
 //! and against a second server with the page cache off, where every call searches the index.
 //!
 //! Run: `cargo bench --bench load` (CODIFY_LOAD_SECONDS per cell, default 3;
-//! CODIFY_LOAD_ONLY=search|uncached|get|validate for the floor and one RPC).
+//! CODIFY_LOAD_ONLY=search|uncached|get|validate for the floor and one RPC;
+//! CODIFY_LOAD_TARGET=host:port to load a server started elsewhere).
 //! The server runs in this process on its own runtime; client and server share the machine.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
@@ -205,16 +206,29 @@ fn main() {
         Some("validate") => vec![Rpc::Health, Rpc::Validate],
         _ => all.to_vec(),
     };
-    let address = start_server(codify::config::DEFAULT_SEARCH_CACHE_ENTRIES);
+    // CODIFY_LOAD_TARGET=host:port: load a server started elsewhere (for its memory under
+    // load, say) instead of starting two in this process; SearchCodes then runs once, with
+    // whatever page cache that server has.
+    let external: Option<SocketAddr> =
+        std::env::var("CODIFY_LOAD_TARGET").ok().map(|target| target.parse().expect("CODIFY_LOAD_TARGET is host:port"));
+    let rpcs: Vec<Rpc> = rpcs.into_iter().filter(|&rpc| external.is_none() || rpc != Rpc::SearchUncached).collect();
+    let address = external.unwrap_or_else(|| start_server(codify::config::DEFAULT_SEARCH_CACHE_ENTRIES));
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("client runtime");
     let workload = Arc::new(workload());
     runtime.block_on(async {
         let started = Instant::now();
         wait_serving(address).await;
-        println!("server SERVING after {:.2} s (in-process, embedded data)", started.elapsed().as_secs_f64());
+        if external.is_some() {
+            println!("server at {address}");
+        } else {
+            println!("server SERVING after {:.2} s (in-process, embedded data)", started.elapsed().as_secs_f64());
+        }
         // The second server (page cache off) starts once the first is up, so the two do not
         // build their indexes at the same time.
-        let uncached_address = start_server(0);
+        let uncached_address = match external {
+            Some(address) => address,
+            None => start_server(0),
+        };
         wait_serving(uncached_address).await;
         println!(
             "{:<22} {:>5} {:>10} {:>8} {:>8} {:>8} {:>8} {:>7} {:>9}",

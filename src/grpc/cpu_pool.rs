@@ -2,10 +2,10 @@
 //! validation batches), fed from one queue.
 //!
 //! tokio's blocking pool grows a thread per waiting task: sixteen concurrent searches on
-//! two cores ran on sixteen threads that preempted each other (5,566 searches/s at 16
-//! streams, p99 6.9 ms). Limiting the concurrent tasks with a semaphore in front of it left
-//! the cores idle between tasks (3,880/s). A thread per core taking the next job as soon as
-//! it is done: 7,276/s, p99 4.9 ms (2 cores, `cargo bench --bench load`).
+//! two cores ran on sixteen threads that preempted each other (p99.9 at 16 streams 11–15 ms).
+//! A semaphore in front of it left the cores idle between tasks (3,880 searches/s against
+//! 5,000–5,800). A thread per core taking the next job as soon as it is done: the same
+//! throughput, p99.9 7–9 ms (2 cores, `CODIFY_LOAD_ONLY=uncached cargo bench --bench load`).
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 

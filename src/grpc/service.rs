@@ -14,7 +14,7 @@ use crate::engine::Engine;
 use crate::index::{SearchPage, SearchRequest};
 
 /// Batches at least this large are answered on the CPU pool.
-const BLOCKING_BATCH: usize = 256;
+const CPU_POOL_BATCH: usize = 256;
 
 /// The loaded engine, shared with the server's start-up task.
 pub type SharedEngine = Arc<RwLock<Option<Arc<Engine>>>>;
@@ -155,7 +155,7 @@ impl CodeService for CodeServiceImpl {
             }
             Ok(proto::BatchGetCodesResponse { results })
         };
-        let response = if request.get_ref().codes.len() >= BLOCKING_BATCH {
+        let response = if request.get_ref().codes.len() >= CPU_POOL_BATCH {
             on_cpu(&self.cpu, engine, answer).await?
         } else {
             answer(&engine)?
@@ -180,7 +180,7 @@ impl CodeService for CodeServiceImpl {
             let valid_count = results.iter().filter(|r| r.valid).count() as i32;
             Ok(proto::ValidateCodesResponse { results, valid_count })
         };
-        let response = if request.get_ref().items.len() >= BLOCKING_BATCH {
+        let response = if request.get_ref().items.len() >= CPU_POOL_BATCH {
             on_cpu(&self.cpu, engine, answer).await?
         } else {
             answer(&engine)?

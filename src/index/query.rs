@@ -108,11 +108,15 @@ fn term_query(field: Field, text: &str) -> Box<dyn Query> {
     Box::new(TermDocsQuery::new(Term::from_field_text(field, text)))
 }
 
-/// Documents with a word starting with `prefix`, through the indexed word prefixes
-/// (longer prefixes are cut to [`MAX_PREFIX_CHARS`]).
+/// Documents with a word starting with `prefix`, through the indexed word prefixes.
 fn word_prefix_query(prefix_field: Field, prefix: &str) -> Box<dyn Query> {
-    let cut = prefix.char_indices().nth(MAX_PREFIX_CHARS).map_or(prefix, |(at, _)| &prefix[..at]);
-    term_query(prefix_field, cut)
+    term_query(prefix_field, indexed_prefix(prefix))
+}
+
+/// The indexed prefix that stands for `prefix`: longer prefixes are cut to
+/// [`MAX_PREFIX_CHARS`] characters, as the index writer cuts them.
+pub fn indexed_prefix(prefix: &str) -> &str {
+    prefix.char_indices().nth(MAX_PREFIX_CHARS).map_or(prefix, |(at, _)| &prefix[..at])
 }
 
 /// Terms starting with `prefix`: a range over the term dictionary.

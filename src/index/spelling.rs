@@ -12,7 +12,7 @@ use tantivy::schema::Field;
 use tantivy::Searcher;
 
 use super::highlight::edit_distance_within;
-use super::query::{MAX_PREFIX_CHARS, MIN_PREFIX_CHARS};
+use super::query::{indexed_prefix, MIN_PREFIX_CHARS};
 use super::schema::Fields;
 
 /// Words shorter than this are not corrected.
@@ -41,12 +41,12 @@ impl Vocabulary {
 
     /// Whether an indexed word (title or other text) starts with `prefix`, as the word-prefix
     /// fields would tell: prefixes of fewer than [`MIN_PREFIX_CHARS`] characters are not
-    /// indexed, longer ones are cut to [`MAX_PREFIX_CHARS`].
+    /// indexed, longer ones are cut ([`indexed_prefix`]).
     pub fn has_word_starting_with(&self, prefix: &str) -> bool {
         if prefix.chars().count() < MIN_PREFIX_CHARS {
             return false;
         }
-        let cut = prefix.char_indices().nth(MAX_PREFIX_CHARS).map_or(prefix, |(at, _)| &prefix[..at]);
+        let cut = indexed_prefix(prefix);
         let Some(first) = cut.chars().next() else { return false };
         [&self.title, &self.other].iter().any(|words| {
             words.get(&first).is_some_and(|known| {

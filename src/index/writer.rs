@@ -16,6 +16,8 @@ use crate::codes::{Ancestor, Catalog, CodeEntry, CodeSystem, CptCategory, EntryK
 
 /// Memory budget of one release's segment writer: enough for the largest release.
 const WRITER_MEMORY_BYTES: usize = 100_000_000;
+/// tantivy's list of an index's segments (its `META_FILEPATH`, not exported).
+const META_FILE: &str = "meta.json";
 /// Releases indexed at once, at most (each on its own thread, one segment each).
 const MAX_INDEXING_THREADS: usize = 4;
 
@@ -41,7 +43,7 @@ pub fn write_catalog(index: &Index, fields: &Fields, catalog: &Catalog) -> Resul
     queue.sort_by_key(|&at| std::cmp::Reverse(releases[at].entries.len()));
     let next = AtomicUsize::new(0);
     let threads = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, MAX_INDEXING_THREADS);
-    let built: Vec<(usize, Result<Index, IndexError>)> = std::thread::scope(|scope| {
+    let mut built: Vec<(usize, Result<Index, IndexError>)> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads.min(releases.len()))
             .map(|_| {
                 scope.spawn(|| {
@@ -58,12 +60,11 @@ pub fn write_catalog(index: &Index, fields: &Fields, catalog: &Catalog) -> Resul
     if built.len() != releases.len() {
         return Err(IndexError::Build("an indexing thread stopped before its releases were indexed".into()));
     }
-    let mut by_release: Vec<Option<Index>> = releases.iter().map(|_| None).collect();
-    for (at, release_index) in built {
-        by_release[at] = Some(release_index?);
-    }
+    // Segments in catalog order.
+    built.sort_unstable_by_key(|(at, _)| *at);
     let mut meta = index.load_metas()?;
-    for release_index in by_release.into_iter().flatten() {
+    for (_, release_index) in built {
+        let release_index = release_index?;
         let release_meta = release_index.load_metas()?;
         // The list names every file a segment may have (deletes, positions): copy those it has.
         for file in release_meta.list_segment_files() {
@@ -77,7 +78,7 @@ pub fn write_catalog(index: &Index, fields: &Fields, catalog: &Catalog) -> Resul
     index.directory().sync_directory().map_err(|e| IndexError::Build(format!("sync: {e}")))?;
     index
         .directory()
-        .atomic_write(Path::new("meta.json"), &json)
+        .atomic_write(Path::new(META_FILE), &json)
         .map_err(|e| IndexError::Build(format!("cannot write meta.json: {e}")))?;
     Ok(())
 }
@@ -207,7 +208,7 @@ fn document(
 }
 
 /// Every prefix of 2 to [`MAX_PREFIX_CHARS`] characters of every word, space-separated
-/// (indexed with the folding analyzer, each becomes a term).
+/// (indexed with the prefix-list analyzer, each becomes a term).
 fn word_prefixes(folded_words: &[&str]) -> String {
     let mut prefixes = String::new();
     for word in folded_words.iter().filter(|word| word.chars().count() >= MIN_PREFIX_CHARS) {

@@ -45,7 +45,7 @@ pub enum ServeError {
     Task(#[from] tokio::task::JoinError),
     /// The worker threads could not be started.
     #[error("cannot start worker threads: {0}")]
-    Threads(#[from] std::io::Error),
+    Threads(std::io::Error),
 }
 
 /// Serves on `listener` until `shutdown` resolves. Health is NOT_SERVING until the releases
@@ -86,9 +86,12 @@ pub async fn serve_with_admin(
         .build_v1()?;
     let tls = config.transport.tls_files().map(crate::tls::TlsAcceptor::new).transpose()?;
     let engine_slot: SharedEngine = Arc::new(RwLock::new(None));
-    let service = CodeServiceServer::new(CodeServiceImpl::new(engine_slot.clone(), CpuPool::per_core()?))
-        .max_decoding_message_size(config.transport.max_request_bytes)
-        .max_encoding_message_size(config.transport.max_response_bytes);
+    let service = CodeServiceServer::new(CodeServiceImpl::new(
+        engine_slot.clone(),
+        CpuPool::per_core().map_err(ServeError::Threads)?,
+    ))
+    .max_decoding_message_size(config.transport.max_request_bytes)
+    .max_encoding_message_size(config.transport.max_response_bytes);
 
     let (stop_sender, stop_receiver) = tokio::sync::watch::channel(false);
     let server_stop = async move {

@@ -21,8 +21,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use codify::config::ServerConfig;
+use codify::grpc::proto;
 use codify::grpc::proto::code_service_client::CodeServiceClient;
-use codify::grpc::proto::{self, CodeSystem};
 use tonic::transport::Channel;
 use tonic_health::pb::health_client::HealthClient;
 use tonic_health::pb::HealthCheckRequest;
@@ -234,7 +234,6 @@ fn main() {
             "{:<22} {:>5} {:>10} {:>8} {:>8} {:>8} {:>8} {:>7} {:>9}",
             "rpc", "conc", "req/s", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "errors", "vs floor"
         );
-        let _ = CodeSystem::Icd10cm;
         for concurrency in CONCURRENCY {
             let mut floor = 0.0;
             for rpc in rpcs.iter().copied() {

@@ -142,11 +142,15 @@ fn document(
     // under I10): they are searched like inclusion terms.
     let includes = entry.notes.iter().filter(|note| note.kind == NoteKind::Includes).map(|note| &note.text);
     let title_keys = phrase_keys_of(splitter, &entry.title, &title_words);
-    let other_texts_for_phrases =
-        entry.short_title.iter().chain(entry.descriptors.iter().map(|d| &d.text)).chain(includes.clone());
     let mut phrases: Vec<String> = title_keys.clone();
-    for text in other_texts_for_phrases {
-        phrases.extend(phrase_keys(splitter, text));
+    let other_texts = entry.short_title.iter().chain(entry.descriptors.iter().map(|d| &d.text)).chain(includes);
+    let mut other_words = Vec::new();
+    for text in other_texts {
+        doc.add_text(fields.other_text, text);
+        doc.add_text(fields.other_words, text);
+        let words = splitter.folded_words(text);
+        phrases.extend(phrase_keys_of(splitter, text, &words));
+        other_words.extend(words);
     }
     // The default child of a category (its title is the category's, nonessential parts
     // aside: E11.9 "... without complications" under E11) answers to the category's
@@ -164,13 +168,6 @@ fn document(
     phrases.dedup();
     for phrase in &phrases {
         doc.add_text(fields.phrases, phrase);
-    }
-    let other_texts = entry.short_title.iter().chain(entry.descriptors.iter().map(|d| &d.text)).chain(includes);
-    let mut other_words = Vec::new();
-    for text in other_texts {
-        doc.add_text(fields.other_text, text);
-        doc.add_text(fields.other_words, text);
-        other_words.extend(splitter.folded_words(text));
     }
     // A word of the title is left out: every prefix of it is in the title's prefixes, and a
     // word's query takes the best of title and elsewhere, so it would never decide a score.

@@ -2,6 +2,7 @@
 //! building and ranking. Knows the catalog, nothing of gRPC.
 
 pub mod analyzer;
+pub mod any_of;
 pub mod at_least;
 pub mod cache;
 pub mod collect;

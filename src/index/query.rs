@@ -14,13 +14,14 @@
 use std::ops::Bound;
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery,
-    TermSetQuery,
+    AllQuery, BooleanQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::Score;
 use tantivy::Term;
 
 use super::analyzer::{content_length, phrase_key, Word};
+use super::any_of::AnyOfQuery;
 use super::at_least::AtLeastQuery;
 use super::schema::{cpt_category_ordinal, Fields};
 use super::term_docs::TermDocsQuery;
@@ -108,9 +109,13 @@ fn term_query(field: Field, text: &str) -> Box<dyn Query> {
     Box::new(TermDocsQuery::new(Term::from_field_text(field, text)))
 }
 
+fn scored_term_query(field: Field, text: &str, score: Score) -> Box<dyn Query> {
+    Box::new(TermDocsQuery::scored(Term::from_field_text(field, text), score))
+}
+
 /// Documents with a word starting with `prefix`, through the indexed word prefixes.
-fn word_prefix_query(prefix_field: Field, prefix: &str) -> Box<dyn Query> {
-    term_query(prefix_field, indexed_prefix(prefix))
+fn word_prefix_query(prefix_field: Field, prefix: &str, score: Score) -> Box<dyn Query> {
+    scored_term_query(prefix_field, indexed_prefix(prefix), score)
 }
 
 /// The indexed prefix that stands for `prefix`: longer prefixes are cut to
@@ -133,8 +138,9 @@ fn near_query(field: Field, word: &str, distance: u8) -> Box<dyn Query> {
     Box::new(FuzzyTermQuery::new_prefix(Term::from_field_text(field, word), distance, true))
 }
 
+/// Documents any of `queries` matches, scored by the best of them.
 fn any_of(queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
-    Box::new(DisjunctionMaxQuery::new(queries))
+    Box::new(AnyOfQuery::best(queries))
 }
 
 /// The filters that are queries (billable, CPT category, hierarchy), as one query that
@@ -211,24 +217,26 @@ pub fn text_query(fields: &Fields, phrasings: &[&[Word]], matching: Matching) ->
         return None;
     }
     let whole_texts: Vec<Box<dyn Query>> =
-        phrasings.iter().map(|words| term_query(fields.phrases, &phrase_key(words))).collect();
+        phrasings.iter().map(|words| scored_term_query(fields.phrases, &phrase_key(words), PHRASE_BONUS)).collect();
     let alternatives = phrasings.iter().map(|words| phrasing_query(fields, words, matching)).collect();
     let heads = phrasings
         .iter()
         .flat_map(|words| words.iter())
-        .map(|word| match matching {
-            Matching::Near(distance) if long_enough_for_typos(word) => any_of(vec![
-                term_query(fields.title_head, &word.stem),
-                Box::new(FuzzyTermQuery::new(Term::from_field_text(fields.title_head, &word.folded), distance, true)),
-            ]),
-            _ => term_query(fields.title_head, &word.stem),
+        .flat_map(|word| {
+            let head = scored_term_query(fields.title_head, &word.stem, HEAD_BONUS);
+            let near = match matching {
+                Matching::Near(distance) if long_enough_for_typos(word) => {
+                    let term = Term::from_field_text(fields.title_head, &word.folded);
+                    Some(constant(Box::new(FuzzyTermQuery::new(term, distance, true)), HEAD_BONUS))
+                }
+                _ => None,
+            };
+            std::iter::once(head).chain(near)
         })
         .collect();
-    Some(Box::new(BooleanQuery::new(vec![
-        (Occur::Must, any_of(alternatives)),
-        (Occur::Should, constant(any_of(heads), HEAD_BONUS)),
-        (Occur::Should, constant(any_of(whole_texts), PHRASE_BONUS)),
-    ])))
+    // The bonuses add up; one SHOULD clause, so that tantivy builds no union of its own.
+    let bonuses = AnyOfQuery::sum(vec![any_of(heads), any_of(whole_texts)]);
+    Some(Box::new(BooleanQuery::new(vec![(Occur::Must, any_of(alternatives)), (Occur::Should, Box::new(bonuses))])))
 }
 
 /// Whether a word gets typo tolerance: long enough, and unknown to the index.
@@ -239,34 +247,45 @@ pub fn long_enough_for_typos(word: &Word) -> bool {
 fn phrasing_query(fields: &Fields, words: &[Word], matching: Matching) -> Box<dyn Query> {
     let content = content_length(words) as f32;
     let base = VARIANT_BASE + content * CONTENT_UNIT - WORD_IN_TITLE * words.len() as f32;
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, constant(Box::new(AllQuery), base))];
     if matching == Matching::Relaxed {
         let required = words.len() - relaxed_missing(words.len());
-        let word_queries = words.iter().map(|word| word_query(fields, word, matching)).collect();
-        clauses.push((Occur::Must, Box::new(AtLeastQuery::new(word_queries, required))));
-        return Box::new(BooleanQuery::new(clauses));
+        let word_queries = words.iter().map(|word| word_query(fields, word, matching, 0.0)).collect();
+        return Box::new(BooleanQuery::new(vec![
+            (Occur::Must, constant(Box::new(AllQuery), base)),
+            (Occur::Must, Box::new(AtLeastQuery::new(word_queries, required))),
+        ]));
     }
-    clauses.extend(words.iter().map(|word| (Occur::Must, word_query(fields, word, matching))));
-    Box::new(BooleanQuery::new(clauses))
+    // Every word is required, so the phrasing's base rides on the first word's scores.
+    let mut word_queries: Vec<Box<dyn Query>> = words
+        .iter()
+        .enumerate()
+        .map(|(at, word)| word_query(fields, word, matching, if at == 0 { base } else { 0.0 }))
+        .collect();
+    match word_queries.len() {
+        1 => word_queries.remove(0),
+        _ => Box::new(BooleanQuery::new(word_queries.into_iter().map(|query| (Occur::Must, query)).collect())),
+    }
 }
 
-/// One word: 100 when its stem is a title word, 99 when near one, 0 when only elsewhere.
-fn word_query(fields: &Fields, word: &Word, matching: Matching) -> Box<dyn Query> {
+/// One word: `offset` plus 100 when its stem is a title word, 99 when near one, 0 when only
+/// elsewhere. One union of every way it can match, scored by the best.
+fn word_query(fields: &Fields, word: &Word, matching: Matching, offset: Score) -> Box<dyn Query> {
     let allow_prefix = word.folded.chars().count() >= MIN_PREFIX_CHARS;
-    let mut title = vec![constant(term_query(fields.title, &word.stem), WORD_IN_TITLE)];
-    let mut elsewhere = vec![term_query(fields.other_text, &word.stem)];
+    let mut ways = vec![
+        scored_term_query(fields.title, &word.stem, offset + WORD_IN_TITLE),
+        scored_term_query(fields.other_text, &word.stem, offset + WORD_ELSEWHERE),
+    ];
     if allow_prefix {
-        title.push(constant(word_prefix_query(fields.title_prefixes, &word.folded), WORD_NEAR_TITLE));
-        elsewhere.push(word_prefix_query(fields.other_prefixes, &word.folded));
+        ways.push(word_prefix_query(fields.title_prefixes, &word.folded, offset + WORD_NEAR_TITLE));
+        ways.push(word_prefix_query(fields.other_prefixes, &word.folded, offset + WORD_ELSEWHERE));
     }
     if let Matching::Near(distance) = matching {
         if long_enough_for_typos(word) {
-            title.push(constant(near_query(fields.title_words, &word.folded, distance), WORD_NEAR_TITLE));
-            elsewhere.push(near_query(fields.other_words, &word.folded, distance));
+            ways.push(constant(near_query(fields.title_words, &word.folded, distance), offset + WORD_NEAR_TITLE));
+            ways.push(constant(near_query(fields.other_words, &word.folded, distance), offset + WORD_ELSEWHERE));
         }
     }
-    title.push(constant(any_of(elsewhere), WORD_ELSEWHERE));
-    any_of(title)
+    any_of(ways)
 }
 
 #[cfg(test)]

@@ -1,8 +1,6 @@
 //! Text analysis shared by indexing, querying and highlighting: split on anything that
 //! is not a letter or digit, lower-case, fold accents, English stemming.
 
-use std::collections::HashMap;
-
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
     Token, TokenFilter, TokenStream, Tokenizer, WhitespaceTokenizer,
@@ -70,7 +68,7 @@ impl TokenFilter for CachingStemmer {
 
     fn transform<T: Tokenizer>(self, tokenizer: T) -> CachingStemmerTokenizer<T> {
         let stemmer = TextAnalyzer::builder(RawTokenizer::default()).filter(Stemmer::new(Language::English)).build();
-        CachingStemmerTokenizer { inner: tokenizer, stemmer, stems: HashMap::new() }
+        CachingStemmerTokenizer { inner: tokenizer, stemmer, stems: foldhash::HashMap::default() }
     }
 }
 
@@ -79,7 +77,7 @@ struct CachingStemmerTokenizer<T> {
     inner: T,
     /// Stems one whole word.
     stemmer: TextAnalyzer,
-    stems: HashMap<String, String>,
+    stems: foldhash::HashMap<String, String>,
 }
 
 impl<T: Tokenizer> Tokenizer for CachingStemmerTokenizer<T> {
@@ -93,7 +91,7 @@ impl<T: Tokenizer> Tokenizer for CachingStemmerTokenizer<T> {
 struct CachingStemmerStream<'a, S> {
     tail: S,
     stemmer: &'a mut TextAnalyzer,
-    stems: &'a mut HashMap<String, String>,
+    stems: &'a mut foldhash::HashMap<String, String>,
 }
 
 impl<S: TokenStream> TokenStream for CachingStemmerStream<'_, S> {

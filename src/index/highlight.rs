@@ -14,35 +14,93 @@ pub struct Highlight {
     pub spans: Vec<(u32, u32)>,
 }
 
-/// Highlights for an entry: the title always (when anything matched there), and the first
-/// other text that matched a word the title did not.
-pub fn highlights(
-    splitter: &mut WordSplitter,
-    entry: &CodeEntry,
-    words: &[Word],
-    variants: &[Vec<Word>],
-    fuzzy: bool,
-) -> Vec<Highlight> {
-    let query_words: Vec<&Word> = words.iter().chain(variants.iter().flatten()).collect();
-    let mut found = Vec::new();
-    let title = highlight_text(splitter, "title", &entry.title, &query_words, fuzzy);
-    let title_complete = title.as_ref().is_some_and(|h| h.spans.len() >= words.len());
-    found.extend(title);
-    if title_complete {
-        return found;
+/// Works out the highlights of one page's hits for one query. Titles of a page share most
+/// of their words, so whether a word matches is worked out once per distinct word (its stem,
+/// and in typo mode its edit distances, are the costly part) and remembered for the page.
+pub struct Highlighter<'q> {
+    words: &'q [Word],
+    query_words: Vec<&'q Word>,
+    /// Verdicts so far: text word (folded) → whether a query word matches it, per mode.
+    verdicts: foldhash::HashMap<(String, bool), bool>,
+}
+
+impl<'q> Highlighter<'q> {
+    /// A highlighter for the query's words and its synonym variants.
+    pub fn new(words: &'q [Word], variants: &'q [Vec<Word>]) -> Highlighter<'q> {
+        let query_words = words.iter().chain(variants.iter().flatten()).collect();
+        Highlighter { words, query_words, verdicts: foldhash::HashMap::default() }
     }
-    let others = entry
-        .short_title
-        .iter()
-        .map(|text| ("short_title", text))
-        .chain(entry.descriptors.iter().map(|d| (descriptor_field(d.kind), &d.text)));
-    for (field, text) in others {
-        if let Some(highlight) = highlight_text(splitter, field, text, &query_words, fuzzy) {
-            found.push(highlight);
-            break;
+
+    /// Highlights for an entry: the title always (when anything matched there), and the
+    /// first other text that matched a word the title did not.
+    pub fn highlights(&mut self, splitter: &mut WordSplitter, entry: &CodeEntry, fuzzy: bool) -> Vec<Highlight> {
+        let mut found = Vec::new();
+        let title = self.highlight_text(splitter, "title", &entry.title, fuzzy);
+        let title_complete = title.as_ref().is_some_and(|h| h.spans.len() >= self.words.len());
+        found.extend(title);
+        if title_complete {
+            return found;
         }
+        let others = entry
+            .short_title
+            .iter()
+            .map(|text| ("short_title", text))
+            .chain(entry.descriptors.iter().map(|d| (descriptor_field(d.kind), &d.text)));
+        for (field, text) in others {
+            if let Some(highlight) = self.highlight_text(splitter, field, text, fuzzy) {
+                found.push(highlight);
+                break;
+            }
+        }
+        found
     }
-    found
+
+    fn highlight_text(
+        &mut self,
+        splitter: &mut WordSplitter,
+        field: &'static str,
+        text: &str,
+        fuzzy: bool,
+    ) -> Option<Highlight> {
+        let mut spans: Vec<(u32, u32)> = Vec::new();
+        let ascii = text.is_ascii();
+        for word in splitter.folded_words(text) {
+            if !self.matches(splitter, word.folded, fuzzy) {
+                continue;
+            }
+            // Offsets are in code points: bytes, for ASCII text.
+            let (start, end) = if ascii {
+                (word.byte_from as u32, word.byte_to as u32)
+            } else {
+                let start = text[..word.byte_from].chars().count() as u32;
+                (start, start + text[word.byte_from..word.byte_to].chars().count() as u32)
+            };
+            spans.push((start, end));
+        }
+        (!spans.is_empty()).then(|| Highlight { field, text: text.to_string(), spans })
+    }
+
+    /// Whether a query word matches the text word `folded`, remembered per word.
+    fn matches(&mut self, splitter: &mut WordSplitter, folded: String, fuzzy: bool) -> bool {
+        let key = (folded, fuzzy);
+        if let Some(&verdict) = self.verdicts.get(&key) {
+            return verdict;
+        }
+        let folded = &key.0;
+        let matched = self.query_words.iter().any(|query| prefix_matches(query, folded))
+            || {
+                // A stem keeps its word's first letter: only words that could share one
+                // with a query word are stemmed.
+                let first = folded.chars().next();
+                self.query_words.iter().any(|query| query.stem.chars().next() == first) && {
+                    let stem = splitter.stem(folded);
+                    !stem.is_empty() && self.query_words.iter().any(|query| query.stem == stem)
+                }
+            }
+            || (fuzzy && self.query_words.iter().any(|query| near_matches(query, folded)));
+        self.verdicts.insert(key, matched);
+        matched
+    }
 }
 
 fn descriptor_field(kind: DescriptorKind) -> &'static str {
@@ -54,45 +112,22 @@ fn descriptor_field(kind: DescriptorKind) -> &'static str {
     }
 }
 
-fn highlight_text(
-    splitter: &mut WordSplitter,
-    field: &'static str,
-    text: &str,
-    query_words: &[&Word],
-    fuzzy: bool,
-) -> Option<Highlight> {
-    let mut spans: Vec<(u32, u32)> = Vec::new();
-    for mut word in splitter.folded_words(text) {
-        // Stems are worked out only for words that could share one with a query word (a
-        // stem keeps its word's first letter).
-        let first = word.folded.chars().next();
-        if query_words.iter().any(|query| query.stem.chars().next() == first) {
-            word.stem = splitter.stem(&word.folded);
-        }
-        if query_words.iter().any(|query| word_matches(query, &word, fuzzy)) {
-            let start = text[..word.byte_from].chars().count() as u32;
-            let end = start + text[word.byte_from..word.byte_to].chars().count() as u32;
-            spans.push((start, end));
-        }
-    }
-    (!spans.is_empty()).then(|| Highlight { field, text: text.to_string(), spans })
+/// The text word starts with the query word (two characters or more).
+fn prefix_matches(query: &Word, folded: &str) -> bool {
+    folded.starts_with(&query.folded) && query.folded.chars().nth(1).is_some()
 }
 
-fn word_matches(query: &Word, word: &Word, fuzzy: bool) -> bool {
-    if !word.stem.is_empty() && query.stem == word.stem {
-        return true;
-    }
+/// Typo tolerance: the text word, or its start as long as the query word, is within one
+/// edit of a query word of 4 characters or more (two edits from 8).
+fn near_matches(query: &Word, folded: &str) -> bool {
     let query_chars = query.folded.chars().count();
-    if query_chars >= 2 && word.folded.starts_with(&query.folded) {
-        return true;
+    if query_chars < 4 {
+        return false;
     }
-    if fuzzy && query_chars >= 4 {
-        let allowed = if query_chars >= 8 { 2 } else { 1 };
-        let prefix_end = word.folded.char_indices().nth(query_chars).map_or(word.folded.len(), |(at, _)| at);
-        return edit_distance_within(&query.folded, &word.folded[..prefix_end], allowed).is_some()
-            || edit_distance_within(&query.folded, &word.folded, allowed).is_some();
-    }
-    false
+    let allowed = if query_chars >= 8 { 2 } else { 1 };
+    let prefix_end = folded.char_indices().nth(query_chars).map_or(folded.len(), |(at, _)| at);
+    edit_distance_within(&query.folded, &folded[..prefix_end], allowed).is_some()
+        || edit_distance_within(&query.folded, folded, allowed).is_some()
 }
 
 /// Damerau-Levenshtein distance (adjacent transpositions count one), on chars.
@@ -199,7 +234,7 @@ mod tests {
         let entry = CodeEntry::new("E119", EntryKind::Code, true, "Type 2 diabetes mellitus without complications");
         let mut splitter = WordSplitter::default();
         let words = splitter.words("diab mell typ 2");
-        let found = highlights(&mut splitter, &entry, &words, &[], false);
+        let found = Highlighter::new(&words, &[]).highlights(&mut splitter, &entry, false);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].spans, [(0, 4), (5, 6), (7, 15), (16, 24)]);
     }

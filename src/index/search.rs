@@ -8,7 +8,7 @@ use tantivy::query::{BooleanQuery, Occur, Query};
 
 use super::analyzer::{Word, WordSplitter};
 use super::collect::{GroupFruit, RankCollector, RankKey, Ranking, Scope, Taken};
-use super::highlight::{highlights, Highlight};
+use super::highlight::{Highlight, Highlighter};
 use super::query::{self, Filters, Matching};
 use super::writer::split_entry_ref;
 use super::{CodeIndex, IndexError};
@@ -257,12 +257,13 @@ impl CodeIndex {
             collect(Group::Fuzzy, near, &mut page)?;
             page.used_fuzzy |= page.total > before;
         }
+        let mut highlighter = Highlighter::new(&words, &variants);
         page.hits = keys
             .into_iter()
             .take(request.limit)
             .map(|(group, key)| {
                 let group = if corrected && group == Group::Text { Group::Corrected } else { group };
-                hit(splitter, catalog, group, key, &words, &variants)
+                hit(splitter, &mut highlighter, catalog, group, key)
             })
             .collect();
         Ok(page)
@@ -296,11 +297,10 @@ impl CodeIndex {
 
 fn hit(
     splitter: &mut WordSplitter,
+    highlighter: &mut Highlighter<'_>,
     catalog: &Catalog,
     group: Group,
     key: RankKey,
-    words: &[Word],
-    variants: &[Vec<Word>],
 ) -> SearchHit {
     let (release, entry) = split_entry_ref(key.6);
     let match_type = match group {
@@ -318,7 +318,7 @@ fn hit(
     let highlights = catalog
         .release(release)
         .and_then(|release| release.entries.get(entry as usize))
-        .map(|entry| highlights(splitter, entry, words, variants, group == Group::Fuzzy))
+        .map(|entry| highlighter.highlights(splitter, entry, group == Group::Fuzzy))
         .unwrap_or_default();
     SearchHit { release, entry, match_type, highlights }
 }

@@ -6,6 +6,9 @@ use tantivy::tokenizer::{
     Token, TokenFilter, TokenStream, Tokenizer, WhitespaceTokenizer,
 };
 
+/// Words this long (in bytes) or longer are left out of the index and of queries.
+pub const MAX_WORD_BYTES: usize = 40;
+
 /// Name the stemming analyzer is registered under in the index.
 pub const ANALYZER_NAME: &str = "codify_en";
 
@@ -47,7 +50,7 @@ pub fn content_length(words: &[Word]) -> u64 {
 /// The stemming analyzer used for title and descriptor fields.
 pub fn stemming_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
+        .filter(RemoveLongFilter::limit(MAX_WORD_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .filter(CachingStemmer)
@@ -139,7 +142,7 @@ pub fn prefix_list_analyzer() -> TextAnalyzer {
 /// The folding analyzer used for the word fields and for queries.
 pub fn folding_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
+        .filter(RemoveLongFilter::limit(MAX_WORD_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .build()

@@ -1,6 +1,6 @@
 //! Highlights: which words of a result's texts the query matched, as code-point spans.
 
-use super::analyzer::{Word, WordSplitter};
+use super::analyzer::{Word, WordSplitter, MAX_WORD_BYTES};
 use crate::codes::{CodeEntry, DescriptorKind};
 
 /// Where the query matched in one text of an entry.
@@ -20,15 +20,18 @@ pub struct Highlight {
 pub struct Highlighter<'q> {
     words: &'q [Word],
     query_words: Vec<&'q Word>,
-    /// Verdicts so far: text word (folded) → whether a query word matches it, per mode.
-    verdicts: foldhash::HashMap<(String, bool), bool>,
+    /// Verdicts so far: text word (folded) → whether a query word matches it; without
+    /// typo tolerance, then with it.
+    verdicts: [foldhash::HashMap<String, bool>; 2],
+    /// Scratch: the text word being looked at, folded.
+    folded: String,
 }
 
 impl<'q> Highlighter<'q> {
     /// A highlighter for the query's words and its synonym variants.
     pub fn new(words: &'q [Word], variants: &'q [Vec<Word>]) -> Highlighter<'q> {
         let query_words = words.iter().chain(variants.iter().flatten()).collect();
-        Highlighter { words, query_words, verdicts: foldhash::HashMap::default() }
+        Highlighter { words, query_words, verdicts: Default::default(), folded: String::new() }
     }
 
     /// Highlights for an entry: the title always (when anything matched there), and the
@@ -63,30 +66,48 @@ impl<'q> Highlighter<'q> {
         fuzzy: bool,
     ) -> Option<Highlight> {
         let mut spans: Vec<(u32, u32)> = Vec::new();
-        let ascii = text.is_ascii();
-        for word in splitter.folded_words(text) {
-            if !self.matches(splitter, word.folded, fuzzy) {
-                continue;
+        if text.is_ascii() {
+            // ASCII text (nearly every CMS text): words split, folded and dropped when too
+            // long as the index's analyzer does, without it; offsets in bytes are code points.
+            let bytes = text.as_bytes();
+            let mut at = 0;
+            while at < bytes.len() {
+                if !bytes[at].is_ascii_alphanumeric() {
+                    at += 1;
+                    continue;
+                }
+                let from = at;
+                while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
+                    at += 1;
+                }
+                if at - from >= MAX_WORD_BYTES {
+                    continue;
+                }
+                self.folded.clear();
+                self.folded.push_str(&text[from..at]);
+                self.folded.make_ascii_lowercase();
+                if self.matches(splitter, fuzzy) {
+                    spans.push((from as u32, at as u32));
+                }
             }
-            // Offsets are in code points: bytes, for ASCII text.
-            let (start, end) = if ascii {
-                (word.byte_from as u32, word.byte_to as u32)
-            } else {
-                let start = text[..word.byte_from].chars().count() as u32;
-                (start, start + text[word.byte_from..word.byte_to].chars().count() as u32)
-            };
-            spans.push((start, end));
+        } else {
+            for word in splitter.folded_words(text) {
+                self.folded = word.folded;
+                if self.matches(splitter, fuzzy) {
+                    let start = text[..word.byte_from].chars().count() as u32;
+                    spans.push((start, start + text[word.byte_from..word.byte_to].chars().count() as u32));
+                }
+            }
         }
         (!spans.is_empty()).then(|| Highlight { field, text: text.to_string(), spans })
     }
 
-    /// Whether a query word matches the text word `folded`, remembered per word.
-    fn matches(&mut self, splitter: &mut WordSplitter, folded: String, fuzzy: bool) -> bool {
-        let key = (folded, fuzzy);
-        if let Some(&verdict) = self.verdicts.get(&key) {
+    /// Whether a query word matches the text word in `self.folded`, remembered per word.
+    fn matches(&mut self, splitter: &mut WordSplitter, fuzzy: bool) -> bool {
+        let folded = self.folded.as_str();
+        if let Some(&verdict) = self.verdicts[usize::from(fuzzy)].get(folded) {
             return verdict;
         }
-        let folded = &key.0;
         let matched = self.query_words.iter().any(|query| prefix_matches(query, folded))
             || {
                 // A stem keeps its word's first letter: only words that could share one
@@ -98,7 +119,7 @@ impl<'q> Highlighter<'q> {
                 }
             }
             || (fuzzy && self.query_words.iter().any(|query| near_matches(query, folded)));
-        self.verdicts.insert(key, matched);
+        self.verdicts[usize::from(fuzzy)].insert(folded.to_string(), matched);
         matched
     }
 }
@@ -237,6 +258,20 @@ mod tests {
         let found = Highlighter::new(&words, &[]).highlights(&mut splitter, &entry, false);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].spans, [(0, 4), (5, 6), (7, 15), (16, 24)]);
+    }
+
+    #[test]
+    fn marks_accented_text_in_code_points_and_skips_words_the_index_drops() {
+        let mut splitter = WordSplitter::default();
+        let entry = CodeEntry::new("H8101", EntryKind::Code, true, "Ménière's disease, right ear");
+        let words = splitter.words("meniere ear");
+        let found = Highlighter::new(&words, &[]).highlights(&mut splitter, &entry, false);
+        assert_eq!(found[0].spans, [(0, 7), (25, 28)]);
+        let long = "Pneumonoultramicroscopicsilicovolcanoconiosis of lung";
+        let entry = CodeEntry::new("J999", EntryKind::Code, true, long);
+        let words = splitter.words("pneumono lung");
+        let found = Highlighter::new(&words, &[]).highlights(&mut splitter, &entry, false);
+        assert_eq!(found[0].spans, [(49, 53)]);
     }
 
     #[test]

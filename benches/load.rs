@@ -7,6 +7,12 @@
 //! so the repeating mix is mostly answered from memory, as repeated typeahead traffic is)
 //! and against a second server with the page cache off, where every call searches the index.
 //!
+//! Measured calls send encoded requests and read each response in full without decoding its
+//! message, as h2load does: decoding a page of ten results cost this client more than the
+//! health check costs the server, on the same two cores, and is no part of the server's work.
+//! A call counts only with grpc-status OK and a non-empty message. The warm-up before each
+//! cell decodes every response and checks it (ValidateCodes: 100 results).
+//!
 //! Run: `cargo bench --bench load` (CODIFY_LOAD_SECONDS per cell, default 3;
 //! CODIFY_LOAD_ONLY=search|uncached|get|validate for the floor and one RPC;
 //! CODIFY_LOAD_TARGET=host:port to load a server started elsewhere).
@@ -20,10 +26,16 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use std::marker::PhantomData;
+
 use codify::config::ServerConfig;
 use codify::grpc::proto;
 use codify::grpc::proto::code_service_client::CodeServiceClient;
+use http::uri::PathAndQuery;
+use prost::bytes::Buf;
+use tonic::codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
 use tonic::transport::Channel;
+use tonic::Status;
 use tonic_health::pb::health_client::HealthClient;
 use tonic_health::pb::HealthCheckRequest;
 
@@ -115,7 +127,92 @@ async fn wait_serving(address: SocketAddr) -> Channel {
     }
 }
 
-async fn call(rpc: Rpc, channel: Channel, workload: &Workload, i: usize) -> bool {
+/// Encodes requests with prost; takes each response's message as bytes, undecoded.
+struct Undecoded<Request>(PhantomData<Request>);
+
+impl<Request: prost::Message + Send + 'static> Codec for Undecoded<Request> {
+    type Encode = Request;
+    type Decode = usize;
+    type Encoder = RequestEncoder<Request>;
+    type Decoder = MessageLength;
+
+    fn encoder(&mut self) -> RequestEncoder<Request> {
+        RequestEncoder(PhantomData)
+    }
+
+    fn decoder(&mut self) -> MessageLength {
+        MessageLength
+    }
+}
+
+struct RequestEncoder<Request>(PhantomData<Request>);
+
+impl<Request: prost::Message> Encoder for RequestEncoder<Request> {
+    type Item = Request;
+    type Error = Status;
+
+    fn encode(&mut self, item: Request, buffer: &mut EncodeBuf<'_>) -> Result<(), Status> {
+        item.encode(buffer).map_err(|error| Status::internal(error.to_string()))
+    }
+}
+
+/// The length of a response message, read through without decoding it.
+struct MessageLength;
+
+impl Decoder for MessageLength {
+    type Item = usize;
+    type Error = Status;
+
+    fn decode(&mut self, buffer: &mut DecodeBuf<'_>) -> Result<Option<usize>, Status> {
+        let length = buffer.remaining();
+        buffer.advance(length);
+        Ok(Some(length))
+    }
+}
+
+/// One call whose response is read but not decoded: true on grpc-status OK with a
+/// non-empty message.
+async fn call_undecoded<Request: prost::Message + Send + 'static>(
+    channel: Channel,
+    path: &'static str,
+    request: Request,
+) -> bool {
+    let mut client = tonic::client::Grpc::new(channel);
+    if client.ready().await.is_err() {
+        return false;
+    }
+    let codec = Undecoded::<Request>(PhantomData);
+    let reply = client.unary(tonic::Request::new(request), PathAndQuery::from_static(path), codec).await;
+    reply.is_ok_and(|reply| *reply.get_ref() > 0)
+}
+
+/// A measured call: the request of call `i`, its response read undecoded.
+async fn call_measured(rpc: Rpc, channel: Channel, workload: &Workload, i: usize) -> bool {
+    match rpc {
+        Rpc::Health => {
+            let request = HealthCheckRequest { service: "codify.v1.CodeService".into() };
+            call_undecoded(channel, "/grpc.health.v1.Health/Check", request).await
+        }
+        Rpc::Search | Rpc::SearchUncached => {
+            let (query, system) = &workload.queries[i % workload.queries.len()];
+            let request =
+                proto::SearchCodesRequest { query: query.clone(), systems: vec![*system], ..Default::default() };
+            call_undecoded(channel, "/codify.v1.CodeService/SearchCodes", request).await
+        }
+        Rpc::Get => {
+            let (system, code) = &workload.codes[i % workload.codes.len()];
+            let request = proto::GetCodeRequest { system: *system, code: code.clone(), as_of: "2026-06-01".into() };
+            call_undecoded(channel, "/codify.v1.CodeService/GetCode", request).await
+        }
+        Rpc::Validate => {
+            let items = workload.batches[i % workload.batches.len()].clone();
+            call_undecoded(channel, "/codify.v1.CodeService/ValidateCodes", proto::ValidateCodesRequest { items }).await
+        }
+    }
+}
+
+/// A warm-up call: the response decoded and checked.
+async fn call_checked(rpc: Rpc, channel: Channel, workload: &Workload, i: usize) -> bool {
     match rpc {
         Rpc::Health => {
             let request = HealthCheckRequest { service: "codify.v1.CodeService".into() };
@@ -147,7 +244,14 @@ struct Cell {
     latencies_us: Vec<u64>,
 }
 
-async fn run_cell(rpc: Rpc, concurrency: usize, address: SocketAddr, workload: Arc<Workload>, seconds: f64) -> Cell {
+async fn run_cell(
+    rpc: Rpc,
+    concurrency: usize,
+    address: SocketAddr,
+    workload: Arc<Workload>,
+    seconds: f64,
+    warm_up: bool,
+) -> Cell {
     let connections = concurrency.div_ceil(STREAMS_PER_CONNECTION);
     let mut channels = Vec::with_capacity(connections);
     for _ in 0..connections {
@@ -166,7 +270,11 @@ async fn run_cell(rpc: Rpc, concurrency: usize, address: SocketAddr, workload: A
             while !stop.load(Ordering::Relaxed) {
                 let i = counter.fetch_add(1, Ordering::Relaxed) as usize;
                 let sent = Instant::now();
-                let ok = call(rpc, channel.clone(), &workload, i + worker).await;
+                let ok = if warm_up {
+                    call_checked(rpc, channel.clone(), &workload, i + worker).await
+                } else {
+                    call_measured(rpc, channel.clone(), &workload, i + worker).await
+                };
                 latencies.push(sent.elapsed().as_micros() as u64);
                 if !ok {
                     errors.fetch_add(1, Ordering::Relaxed);
@@ -238,9 +346,10 @@ fn main() {
             let mut floor = 0.0;
             for rpc in rpcs.iter().copied() {
                 let address = if rpc == Rpc::SearchUncached { uncached_address } else { address };
-                // Warm-up, then the measured run.
-                let _ = run_cell(rpc, concurrency, address, workload.clone(), 0.5).await;
-                let cell = run_cell(rpc, concurrency, address, workload.clone(), seconds).await;
+                // Warm-up (responses decoded and checked), then the measured run.
+                let warm = run_cell(rpc, concurrency, address, workload.clone(), 0.5, true).await;
+                assert_eq!(warm.errors, 0, "{} had failed or wrong answers in the warm-up", rpc.name());
+                let cell = run_cell(rpc, concurrency, address, workload.clone(), seconds, false).await;
                 let rate = cell.requests as f64 / cell.seconds;
                 if rpc == Rpc::Health {
                     floor = rate;

@@ -1,7 +1,7 @@
 //! Load benchmark of the running server over real gRPC: requests/s and latency
 //! percentiles at 1, 16 and 64 concurrent streams for SearchCodes (the judged query set as
 //! a realistic mix), GetCode, ValidateCodes (100 codes per call) and the health Check on the
-//! same server as the floor. Every response is checked to be OK.
+//! same server as the floor. Every call is checked to be OK.
 //!
 //! SearchCodes runs twice: against the server as configured by default (the page cache on,
 //! so the repeating mix is mostly answered from memory, as repeated typeahead traffic is)

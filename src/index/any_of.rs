@@ -160,49 +160,14 @@ impl Scorer for AnyOfScorer {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A scorer over a fixed list of documents, all with the same score.
-    struct ListScorer {
-        docs: Vec<DocId>,
-        at: usize,
-        score: Score,
-    }
-
-    impl DocSet for ListScorer {
-        fn advance(&mut self) -> DocId {
-            self.at = (self.at + 1).min(self.docs.len());
-            self.doc()
-        }
-
-        fn doc(&self) -> DocId {
-            self.docs.get(self.at).copied().unwrap_or(TERMINATED)
-        }
-
-        fn size_hint(&self) -> u32 {
-            self.docs.len() as u32
-        }
-    }
-
-    impl Scorer for ListScorer {
-        fn score(&mut self) -> Score {
-            self.score
-        }
-    }
+    use crate::index::test_scorers::{chain, drain};
 
     fn chains(lists: &[(&[DocId], Score)]) -> Vec<Box<dyn Scorer>> {
-        lists
-            .iter()
-            .map(|(docs, score)| Box::new(ListScorer { docs: docs.to_vec(), at: 0, score: *score }) as Box<dyn Scorer>)
-            .collect()
+        lists.iter().map(|(docs, score)| chain(docs, *score)).collect()
     }
 
     fn all(mut scorer: AnyOfScorer) -> Vec<(DocId, Score)> {
-        let mut found = Vec::new();
-        while scorer.doc() != TERMINATED {
-            found.push((scorer.doc(), scorer.score()));
-            scorer.advance();
-        }
-        found
+        drain(&mut scorer)
     }
 
     const LISTS: [(&[DocId], Score); 3] = [(&[1, 2, 5, 9], 1.0), (&[2, 3, 5], 10.0), (&[0, 5, 12], 100.0)];

@@ -13,6 +13,8 @@ pub mod search;
 pub mod spelling;
 pub mod synonyms;
 pub mod term_docs;
+#[cfg(test)]
+mod test_scorers;
 pub mod writer;
 
 use std::path::Path;

@@ -176,6 +176,29 @@ impl Word {
     }
 }
 
+/// Byte ranges of the words of an ASCII text, split as the analyzers split it (runs of
+/// letters and digits, those of [`MAX_WORD_BYTES`] or more dropped), without running them:
+/// nearly every CMS text is ASCII, and for it folding is lower-casing.
+pub fn ascii_word_spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || loop {
+        while at < bytes.len() && !bytes[at].is_ascii_alphanumeric() {
+            at += 1;
+        }
+        if at == bytes.len() {
+            return None;
+        }
+        let from = at;
+        while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
+            at += 1;
+        }
+        if at - from < MAX_WORD_BYTES {
+            return Some((from, at));
+        }
+    })
+}
+
 /// Splits a text into words the way the index does.
 #[derive(Clone)]
 pub struct WordSplitter {
@@ -206,6 +229,17 @@ impl WordSplitter {
 
     /// The words of `text`, in order, without their stems (left empty).
     pub fn folded_words(&mut self, text: &str) -> Vec<Word> {
+        if text.is_ascii() {
+            return ascii_word_spans(text)
+                .map(|(from, to)| Word {
+                    folded: text[from..to].to_ascii_lowercase(),
+                    stem: String::new(),
+                    byte_from: from,
+                    byte_to: to,
+                    unknown: false,
+                })
+                .collect();
+        }
         let mut words = Vec::new();
         let mut folded_stream = self.folding.token_stream(text);
         while folded_stream.advance() {
@@ -344,7 +378,7 @@ mod tests {
     #[test]
     fn cached_stems_are_the_stemmer_s() {
         let mut plain = TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(RemoveLongFilter::limit(40))
+            .filter(RemoveLongFilter::limit(MAX_WORD_BYTES))
             .filter(LowerCaser)
             .filter(AsciiFoldingFilter)
             .filter(Stemmer::new(Language::English))
@@ -362,6 +396,22 @@ mod tests {
         for _ in 0..3 {
             assert_eq!(tokens(&mut cached, text), tokens(&mut plain, text));
         }
+    }
+
+    #[test]
+    fn ascii_words_are_the_analyzer_s() {
+        let mut analyzer = folding_analyzer();
+        let text = "Type 2 diabetes (E11.9), NOS; pneumonoultramicroscopicsilicovolcanoconiosis-x B12 ";
+        let mut stream = analyzer.token_stream(text);
+        let mut expected = Vec::new();
+        while stream.advance() {
+            let token = stream.token();
+            expected.push((token.text.clone(), token.offset_from, token.offset_to));
+        }
+        let split: Vec<(String, usize, usize)> =
+            ascii_word_spans(text).map(|(from, to)| (text[from..to].to_ascii_lowercase(), from, to)).collect();
+        assert_eq!(split, expected);
+        assert_eq!(split.len(), 8);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Highlights: which words of a result's texts the query matched, as code-point spans.
 
-use super::analyzer::{Word, WordSplitter, MAX_WORD_BYTES};
+use super::analyzer::{ascii_word_spans, Word, WordSplitter};
 use crate::codes::{CodeEntry, DescriptorKind};
 
 /// Where the query matched in one text of an entry.
@@ -67,27 +67,13 @@ impl<'q> Highlighter<'q> {
     ) -> Option<Highlight> {
         let mut spans: Vec<(u32, u32)> = Vec::new();
         if text.is_ascii() {
-            // ASCII text (nearly every CMS text): words split, folded and dropped when too
-            // long as the index's analyzer does, without it; offsets in bytes are code points.
-            let bytes = text.as_bytes();
-            let mut at = 0;
-            while at < bytes.len() {
-                if !bytes[at].is_ascii_alphanumeric() {
-                    at += 1;
-                    continue;
-                }
-                let from = at;
-                while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
-                    at += 1;
-                }
-                if at - from >= MAX_WORD_BYTES {
-                    continue;
-                }
+            // Folded in place, without a word allocated each; offsets in bytes are code points.
+            for (from, to) in ascii_word_spans(text) {
                 self.folded.clear();
-                self.folded.push_str(&text[from..at]);
+                self.folded.push_str(&text[from..to]);
                 self.folded.make_ascii_lowercase();
                 if self.matches(splitter, fuzzy) {
-                    spans.push((from as u32, at as u32));
+                    spans.push((from as u32, to as u32));
                 }
             }
         } else {

@@ -134,9 +134,7 @@ fn document(
     if let Some(head) = title_words.first_mut() {
         head.stem = splitter.stem(&head.folded);
     }
-    let mut title_distinct: Vec<&str> = title_words.iter().map(|word| word.folded.as_str()).collect();
-    title_distinct.sort_unstable();
-    title_distinct.dedup();
+    let title_distinct = distinct(title_words.iter().map(|word| word.folded.as_str()));
     doc.add_text(fields.title_prefixes, word_prefixes(&title_distinct));
     // ICD-10-CM "includes" notes on a code name what it covers ("high blood pressure"
     // under I10): they are searched like inclusion terms.
@@ -171,13 +169,12 @@ fn document(
     }
     // A word of the title is left out: every prefix of it is in the title's prefixes, and a
     // word's query takes the best of title and elsewhere, so it would never decide a score.
-    let mut other_distinct: Vec<&str> = other_words
-        .iter()
-        .map(|word: &Word| word.folded.as_str())
-        .filter(|word| title_distinct.binary_search(word).is_err())
-        .collect();
-    other_distinct.sort_unstable();
-    other_distinct.dedup();
+    let other_distinct = distinct(
+        other_words
+            .iter()
+            .map(|word: &Word| word.folded.as_str())
+            .filter(|word| title_distinct.binary_search(word).is_err()),
+    );
     doc.add_text(fields.other_prefixes, word_prefixes(&other_distinct));
     doc.add_u64(fields.billable, u64::from(entry.billable && entry.kind != EntryKind::Header));
     let category = (system == CodeSystem::Cpt).then(|| CptCategory::of_code(&entry.code)).flatten();
@@ -202,6 +199,14 @@ fn document(
     doc.add_u64(fields.code_order, code_order(system, &entry.code));
     doc.add_u64(fields.code_length, entry.code.len() as u64);
     doc
+}
+
+/// The words, sorted, each once.
+fn distinct<'a>(words: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut distinct: Vec<&str> = words.collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    distinct
 }
 
 /// Every prefix of 2 to [`MAX_PREFIX_CHARS`] characters of every word, space-separated

@@ -115,8 +115,7 @@ async fn wait_serving(address: SocketAddr) -> Channel {
     let started = Instant::now();
     loop {
         if let Ok(channel) = Channel::from_shared(format!("http://{address}")).expect("uri").connect().await {
-            let request = HealthCheckRequest { service: "codify.v1.CodeService".into() };
-            if let Ok(response) = HealthClient::new(channel.clone()).check(request).await {
+            if let Ok(response) = HealthClient::new(channel.clone()).check(health_request()).await {
                 if response.into_inner().status == 1 {
                     return channel;
                 }
@@ -186,52 +185,49 @@ async fn call_undecoded<Request: prost::Message + Send + 'static>(
     reply.is_ok_and(|reply| *reply.get_ref() > 0)
 }
 
+/// The health check of the code service: the floor's request, and the readiness probe.
+fn health_request() -> HealthCheckRequest {
+    HealthCheckRequest { service: "codify.v1.CodeService".into() }
+}
+
+impl Workload {
+    fn search(&self, i: usize) -> proto::SearchCodesRequest {
+        let (query, system) = &self.queries[i % self.queries.len()];
+        proto::SearchCodesRequest { query: query.clone(), systems: vec![*system], ..Default::default() }
+    }
+
+    fn get(&self, i: usize) -> proto::GetCodeRequest {
+        let (system, code) = &self.codes[i % self.codes.len()];
+        proto::GetCodeRequest { system: *system, code: code.clone(), as_of: "2026-06-01".into() }
+    }
+
+    fn validate(&self, i: usize) -> proto::ValidateCodesRequest {
+        proto::ValidateCodesRequest { items: self.batches[i % self.batches.len()].clone() }
+    }
+}
+
 /// A measured call: the request of call `i`, its response read undecoded.
 async fn call_measured(rpc: Rpc, channel: Channel, workload: &Workload, i: usize) -> bool {
     match rpc {
-        Rpc::Health => {
-            let request = HealthCheckRequest { service: "codify.v1.CodeService".into() };
-            call_undecoded(channel, "/grpc.health.v1.Health/Check", request).await
-        }
+        Rpc::Health => call_undecoded(channel, "/grpc.health.v1.Health/Check", health_request()).await,
         Rpc::Search | Rpc::SearchUncached => {
-            let (query, system) = &workload.queries[i % workload.queries.len()];
-            let request =
-                proto::SearchCodesRequest { query: query.clone(), systems: vec![*system], ..Default::default() };
-            call_undecoded(channel, "/codify.v1.CodeService/SearchCodes", request).await
+            call_undecoded(channel, "/codify.v1.CodeService/SearchCodes", workload.search(i)).await
         }
-        Rpc::Get => {
-            let (system, code) = &workload.codes[i % workload.codes.len()];
-            let request = proto::GetCodeRequest { system: *system, code: code.clone(), as_of: "2026-06-01".into() };
-            call_undecoded(channel, "/codify.v1.CodeService/GetCode", request).await
-        }
-        Rpc::Validate => {
-            let items = workload.batches[i % workload.batches.len()].clone();
-            call_undecoded(channel, "/codify.v1.CodeService/ValidateCodes", proto::ValidateCodesRequest { items }).await
-        }
+        Rpc::Get => call_undecoded(channel, "/codify.v1.CodeService/GetCode", workload.get(i)).await,
+        Rpc::Validate => call_undecoded(channel, "/codify.v1.CodeService/ValidateCodes", workload.validate(i)).await,
     }
 }
 
 /// A warm-up call: the response decoded and checked.
 async fn call_checked(rpc: Rpc, channel: Channel, workload: &Workload, i: usize) -> bool {
     match rpc {
-        Rpc::Health => {
-            let request = HealthCheckRequest { service: "codify.v1.CodeService".into() };
-            HealthClient::new(channel).check(request).await.is_ok()
-        }
+        Rpc::Health => HealthClient::new(channel).check(health_request()).await.is_ok(),
         Rpc::Search | Rpc::SearchUncached => {
-            let (query, system) = &workload.queries[i % workload.queries.len()];
-            let request =
-                proto::SearchCodesRequest { query: query.clone(), systems: vec![*system], ..Default::default() };
-            CodeServiceClient::new(channel).search_codes(request).await.is_ok()
+            CodeServiceClient::new(channel).search_codes(workload.search(i)).await.is_ok()
         }
-        Rpc::Get => {
-            let (system, code) = &workload.codes[i % workload.codes.len()];
-            let request = proto::GetCodeRequest { system: *system, code: code.clone(), as_of: "2026-06-01".into() };
-            CodeServiceClient::new(channel).get_code(request).await.is_ok()
-        }
+        Rpc::Get => CodeServiceClient::new(channel).get_code(workload.get(i)).await.is_ok(),
         Rpc::Validate => {
-            let items = workload.batches[i % workload.batches.len()].clone();
-            let response = CodeServiceClient::new(channel).validate_codes(proto::ValidateCodesRequest { items }).await;
+            let response = CodeServiceClient::new(channel).validate_codes(workload.validate(i)).await;
             response.is_ok_and(|r| r.into_inner().results.len() == 100)
         }
     }

@@ -3,43 +3,85 @@
 //! scoring off (a 256-entry table per term), which was a tenth of the time of a search that
 //! builds dozens of term clauses.
 //!
-//! Finding a term in a segment's dictionary (an FST walk) was then a seventh of a search,
-//! and half of the lookups repeated: the same words in each synonym phrasing and in each
-//! group. Each thread remembers the lookups it made, per segment (segments never change).
+//! Opening a term's postings (an FST walk in the term dictionary, then a block decoder of
+//! about a kilobyte, set up and moved for every clause) was then a quarter of a search, and
+//! half of the terms repeated: the same words in each synonym phrasing and in each group.
+//! Each thread remembers the documents of the terms it has looked up, per segment (segments
+//! never change), and a clause walks that list.
 
 use std::cell::RefCell;
+use std::sync::Arc;
 
 use tantivy::index::SegmentId;
 use tantivy::postings::TermInfo;
-use tantivy::query::{ConstScorer, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
-use tantivy::schema::IndexRecordOption;
-use tantivy::{DocId, DocSet, InvertedIndexReader, Score, SegmentReader, TantivyError, Term};
+use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocId, DocSet, InvertedIndexReader, Score, SegmentReader, TantivyError, Term, TERMINATED};
 
-/// Term lookups a thread remembers before it starts over.
-const MAX_REMEMBERED_LOOKUPS: usize = 20_000;
+/// Terms a thread remembers before it starts over.
+const MAX_REMEMBERED_TERMS: usize = 20_000;
 
-/// Term lookups by segment and term: where the term's postings are, if the segment has it.
-type Lookups = foldhash::HashMap<(SegmentId, Term), Option<TermInfo>>;
+/// Documents a thread remembers (4 bytes each) before it starts over.
+const MAX_REMEMBERED_DOCS: usize = 1 << 21;
+
+/// The documents of one term in one segment (ascending); `None` when the segment lacks it.
+type TermDocs = Option<Arc<[DocId]>>;
+
+/// The terms of one field of one segment, by their text.
+type FieldTerms = foldhash::HashMap<Box<[u8]>, TermDocs>;
+
+/// The terms a thread has looked up, by segment and field.
+#[derive(Default)]
+struct Remembered {
+    fields: foldhash::HashMap<(SegmentId, Field), FieldTerms>,
+    terms: usize,
+    docs: usize,
+}
 
 thread_local! {
     /// This thread's term lookups.
-    static LOOKUPS: RefCell<Lookups> = RefCell::new(Lookups::default());
+    static REMEMBERED: RefCell<Remembered> = RefCell::new(Remembered::default());
 }
 
-/// Where `term`'s postings are in a segment, if it has the term; remembered per thread.
-fn term_info(segment: SegmentId, index: &InvertedIndexReader, term: &Term) -> std::io::Result<Option<TermInfo>> {
-    let key = (segment, term.clone());
-    if let Some(known) = LOOKUPS.with_borrow(|lookups| lookups.get(&key).cloned()) {
+/// The documents of `term` in a segment, if it has the term; remembered per thread.
+fn term_docs(segment: SegmentId, index: &InvertedIndexReader, term: &Term) -> std::io::Result<TermDocs> {
+    let key = (segment, term.field());
+    let text = term.serialized_value_bytes();
+    let known =
+        REMEMBERED.with_borrow(|remembered| remembered.fields.get(&key).and_then(|terms| terms.get(text)).cloned());
+    if let Some(known) = known {
         return Ok(known);
     }
-    let found = index.get_term_info(term)?;
-    LOOKUPS.with_borrow_mut(|lookups| {
-        if lookups.len() >= MAX_REMEMBERED_LOOKUPS {
-            lookups.clear();
+    let found = match index.get_term_info(term)? {
+        Some(info) => Some(read_docs(index, &info)?),
+        None => None,
+    };
+    REMEMBERED.with_borrow_mut(|remembered| {
+        let docs = found.as_ref().map_or(0, |docs| docs.len());
+        if remembered.terms >= MAX_REMEMBERED_TERMS || remembered.docs + docs > MAX_REMEMBERED_DOCS {
+            *remembered = Remembered::default();
         }
-        lookups.insert(key, found.clone());
+        remembered.terms += 1;
+        remembered.docs += docs;
+        remembered.fields.entry(key).or_default().insert(text.into(), found.clone());
     });
     Ok(found)
+}
+
+/// Every document of a term's postings, block by block.
+fn read_docs(index: &InvertedIndexReader, info: &TermInfo) -> std::io::Result<Arc<[DocId]>> {
+    let mut blocks = index.read_block_postings_from_terminfo(info, IndexRecordOption::Basic)?;
+    let doc_freq = info.doc_freq as usize;
+    let mut docs = Vec::with_capacity(doc_freq);
+    while docs.len() < doc_freq {
+        let block = blocks.docs();
+        if block.is_empty() {
+            break;
+        }
+        docs.extend_from_slice(block);
+        blocks.advance();
+    }
+    Ok(docs.into())
 }
 
 /// Documents with `term`, all scored the same: the query's score times the boost they are
@@ -80,11 +122,8 @@ struct TermDocsWeight {
 impl Weight for TermDocsWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
         let index = reader.inverted_index(self.term.field())?;
-        Ok(match term_info(reader.segment_id(), &index, &self.term)? {
-            Some(info) => {
-                let postings = index.read_postings_from_terminfo(&info, IndexRecordOption::Basic)?;
-                Box::new(ConstScorer::new(postings, boost * self.score))
-            }
+        Ok(match term_docs(reader.segment_id(), &index, &self.term)? {
+            Some(docs) => Box::new(DocListScorer::new(docs, boost * self.score)),
             None => Box::new(EmptyScorer),
         })
     }
@@ -95,5 +134,109 @@ impl Weight for TermDocsWeight {
             return Err(TantivyError::InvalidArgument(format!("document {doc} does not have the term")));
         }
         Ok(Explanation::new("has the term", self.score))
+    }
+}
+
+/// A scorer walking an ascending list of documents, each scored the same.
+pub(crate) struct DocListScorer {
+    docs: Arc<[DocId]>,
+    at: usize,
+    score: Score,
+}
+
+impl DocListScorer {
+    /// Walks `docs` (ascending, no repeats) from the first, scoring each `score`.
+    pub(crate) fn new(docs: Arc<[DocId]>, score: Score) -> DocListScorer {
+        DocListScorer { docs, at: 0, score }
+    }
+}
+
+impl DocSet for DocListScorer {
+    fn advance(&mut self) -> DocId {
+        self.at = (self.at + 1).min(self.docs.len());
+        self.doc()
+    }
+
+    /// Gallops from the current document, then searches the last stride.
+    fn seek(&mut self, target: DocId) -> DocId {
+        let rest = &self.docs[self.at..];
+        let mut end = 1;
+        while end < rest.len() && rest[end] < target {
+            end *= 2;
+        }
+        let stride = &rest[end / 2..end.min(rest.len())];
+        self.at += end / 2 + stride.partition_point(|&doc| doc < target);
+        self.doc()
+    }
+
+    fn fill_buffer(&mut self, buffer: &mut [DocId; tantivy::COLLECT_BLOCK_BUFFER_LEN]) -> usize {
+        let rest = &self.docs[self.at..];
+        let filled = rest.len().min(buffer.len());
+        buffer[..filled].copy_from_slice(&rest[..filled]);
+        self.at += filled;
+        filled
+    }
+
+    fn doc(&self) -> DocId {
+        self.docs.get(self.at).copied().unwrap_or(TERMINATED)
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.docs.len() as u32
+    }
+}
+
+impl Scorer for DocListScorer {
+    fn score(&mut self) -> Score {
+        self.score
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::test_scorers::drain;
+
+    fn list(docs: &[DocId]) -> DocListScorer {
+        DocListScorer::new(docs.into(), 2.0)
+    }
+
+    #[test]
+    fn walks_every_document_with_its_score() {
+        assert_eq!(drain(&mut list(&[1, 5, 9])), vec![(1, 2.0), (5, 2.0), (9, 2.0)]);
+        assert_eq!(list(&[]).doc(), TERMINATED);
+        let mut done = list(&[4]);
+        assert_eq!(done.advance(), TERMINATED);
+        assert_eq!(done.advance(), TERMINATED);
+    }
+
+    #[test]
+    fn seek_lands_on_the_first_document_at_or_after_the_target() {
+        let docs: Vec<DocId> = (0..1000).map(|i| i * 3).collect();
+        for target in [0, 1, 3, 4, 299, 300, 301, 2996, 2997] {
+            let mut scorer = list(&docs);
+            let expected = docs.iter().copied().find(|&doc| doc >= target).unwrap_or(TERMINATED);
+            assert_eq!(scorer.seek(target), expected, "seek({target})");
+            assert_eq!(scorer.doc(), expected);
+        }
+        let mut scorer = list(&docs);
+        assert_eq!(scorer.seek(10), 12);
+        assert_eq!(scorer.seek(12), 12, "seeking the current document stays");
+        assert_eq!(scorer.seek(1500), 1500);
+        assert_eq!(scorer.advance(), 1503);
+        assert_eq!(scorer.seek(5000), TERMINATED);
+        assert_eq!(scorer.seek(TERMINATED), TERMINATED);
+    }
+
+    #[test]
+    fn fill_buffer_hands_out_the_rest_in_order() {
+        let docs: Vec<DocId> = (0..70).map(|i| i * 2).collect();
+        let mut scorer = list(&docs);
+        scorer.seek(100);
+        let mut buffer = [0; tantivy::COLLECT_BLOCK_BUFFER_LEN];
+        assert_eq!(scorer.fill_buffer(&mut buffer), 20);
+        assert_eq!(buffer[..20], docs[50..]);
+        assert_eq!(scorer.doc(), TERMINATED);
+        assert_eq!(scorer.fill_buffer(&mut buffer), 0);
     }
 }

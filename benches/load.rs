@@ -16,7 +16,8 @@
 //! Run: `cargo bench --bench load` (CODIFY_LOAD_SECONDS per cell, default 3;
 //! CODIFY_LOAD_ONLY=search|uncached|get|validate for the floor and one RPC;
 //! CODIFY_LOAD_TARGET=host:port to load a server started elsewhere).
-//! The server runs in this process on its own runtime; client and server share the machine.
+//! The servers are `codify serve` processes, the binary as deployed (its allocator and its
+//! telemetry pipeline, default settings); client and servers share the machine.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -28,7 +29,6 @@ use std::time::{Duration, Instant};
 
 use std::marker::PhantomData;
 
-use codify::config::ServerConfig;
 use codify::grpc::proto;
 use codify::grpc::proto::code_service_client::CodeServiceClient;
 use http::uri::PathAndQuery;
@@ -89,26 +89,42 @@ fn workload() -> Workload {
     Workload { queries, codes, batches }
 }
 
-fn start_server(search_cache_entries: usize) -> SocketAddr {
-    let (sender, receiver) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("server runtime");
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-            let address = listener.local_addr().expect("address");
-            let config = ServerConfig {
-                releases: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/releases.json"),
-                admin_listen: None,
-                search_cache_entries,
-                ..Default::default()
-            };
-            let _ = sender.send(address);
-            if let Err(error) = codify::serve(config, listener, std::future::pending()).await {
-                eprintln!("server failed: {error}");
-            }
-        });
-    });
-    receiver.recv().expect("server address")
+/// A `codify serve` process (the binary as deployed: its allocator, its telemetry pipeline)
+/// on the embedded data; killed when dropped.
+struct Server {
+    child: std::process::Child,
+    address: SocketAddr,
+}
+
+impl Server {
+    /// Starts the binary with `search_cache_entries` page-cache entries (0: off).
+    fn start(search_cache_entries: usize) -> Server {
+        let address = free_address();
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_codify"))
+            .arg("serve")
+            .args(["--listen", &address.to_string()])
+            .args(["--admin-listen", &free_address().to_string()])
+            .args(["--search-cache-entries", &search_cache_entries.to_string()])
+            .arg("--releases")
+            .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/releases.json"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start codify serve");
+        Server { child, address }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A loopback address no one listens on now (the port the system hands out, released).
+fn free_address() -> SocketAddr {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|listener| listener.local_addr()).expect("a free port")
 }
 
 async fn wait_serving(address: SocketAddr) -> Channel {
@@ -311,28 +327,30 @@ fn main() {
         _ => all.to_vec(),
     };
     // CODIFY_LOAD_TARGET=host:port: load a server started elsewhere (for its memory under
-    // load, say) instead of starting two in this process; SearchCodes then runs once, with
+    // load, say) instead of starting two; SearchCodes then runs once, with
     // whatever page cache that server has.
     let external: Option<SocketAddr> =
         std::env::var("CODIFY_LOAD_TARGET").ok().map(|target| target.parse().expect("CODIFY_LOAD_TARGET is host:port"));
     let rpcs: Vec<Rpc> = rpcs.into_iter().filter(|&rpc| external.is_none() || rpc != Rpc::SearchUncached).collect();
-    let address = external.unwrap_or_else(|| start_server(codify::config::DEFAULT_SEARCH_CACHE_ENTRIES));
+    let launched = Instant::now();
+    let server = external.is_none().then(|| Server::start(codify::config::DEFAULT_SEARCH_CACHE_ENTRIES));
+    let address = external.or(server.as_ref().map(|server| server.address)).expect("a server");
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("client runtime");
     let workload = Arc::new(workload());
     runtime.block_on(async {
-        let started = Instant::now();
         wait_serving(address).await;
         if external.is_some() {
             println!("server at {address}");
         } else {
-            println!("server SERVING after {:.2} s (in-process, embedded data)", started.elapsed().as_secs_f64());
+            println!(
+                "codify serve SERVING {:.2} s after it was started (embedded data)",
+                launched.elapsed().as_secs_f64()
+            );
         }
         // The second server (page cache off) starts once the first is up, so the two do not
         // build their indexes at the same time.
-        let uncached_address = match external {
-            Some(address) => address,
-            None => start_server(0),
-        };
+        let uncached = external.is_none().then(|| Server::start(0));
+        let uncached_address = uncached.as_ref().map_or(address, |server| server.address);
         wait_serving(uncached_address).await;
         println!(
             "{:<22} {:>5} {:>10} {:>8} {:>8} {:>8} {:>8} {:>7} {:>9}",

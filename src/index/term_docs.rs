@@ -228,6 +228,37 @@ mod tests {
         assert_eq!(scorer.seek(TERMINATED), TERMINATED);
     }
 
+    /// The remembered documents of a term spanning several postings blocks (128 documents
+    /// each, then a variable-length tail), against the documents that hold it.
+    #[test]
+    fn a_term_clause_finds_every_document_of_the_term_across_blocks() -> tantivy::Result<()> {
+        use tantivy::schema::{Schema, STRING};
+        use tantivy::{doc, Index};
+        let mut schema = Schema::builder();
+        let word = schema.add_text_field("word", STRING);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000)?;
+        for n in 0..1000u32 {
+            let text = if n % 3 == 0 { "third" } else { "other" };
+            writer.add_document(doc!(word => text))?;
+        }
+        writer.commit()?;
+        let searcher = index.reader()?.searcher();
+        let segment = searcher.segment_reader(0);
+        let term_scorer = |text: &str, score| {
+            let query = TermDocsQuery::scored(Term::from_field_text(word, text), score);
+            query.weight(EnableScoring::disabled_from_searcher(&searcher))?.scorer(segment, 1.0)
+        };
+        let thirds: Vec<(DocId, Score)> = (0..1000).filter(|n| n % 3 == 0).map(|n| (n, 0.5)).collect();
+        assert_eq!(drain(term_scorer("third", 0.5)?.as_mut()), thirds);
+        assert_eq!(drain(term_scorer("third", 0.5)?.as_mut()), thirds, "remembered, the same documents");
+        let mut others = term_scorer("other", 1.0)?;
+        assert_eq!(others.seek(600), 601);
+        assert_eq!(others.size_hint(), 666);
+        assert_eq!(term_scorer("absent", 1.0)?.doc(), TERMINATED);
+        Ok(())
+    }
+
     #[test]
     fn fill_buffer_hands_out_the_rest_in_order() {
         let docs: Vec<DocId> = (0..70).map(|i| i * 2).collect();

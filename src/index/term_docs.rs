@@ -43,17 +43,19 @@ thread_local! {
     static REMEMBERED: RefCell<Remembered> = RefCell::new(Remembered::default());
 }
 
-/// The documents of `term` in a segment, if it has the term; remembered per thread.
-fn term_docs(segment: SegmentId, index: &InvertedIndexReader, term: &Term) -> std::io::Result<TermDocs> {
-    let key = (segment, term.field());
+/// The documents of `term` in a segment, if it has the term; remembered per thread (the
+/// segment's inverted index is opened only for a term not yet remembered).
+fn term_docs(segment: &SegmentReader, term: &Term) -> tantivy::Result<TermDocs> {
+    let key = (segment.segment_id(), term.field());
     let text = term.serialized_value_bytes();
     let known =
         REMEMBERED.with_borrow(|remembered| remembered.fields.get(&key).and_then(|terms| terms.get(text)).cloned());
     if let Some(known) = known {
         return Ok(known);
     }
+    let index = segment.inverted_index(term.field())?;
     let found = match index.get_term_info(term)? {
-        Some(info) => Some(read_docs(index, &info)?),
+        Some(info) => Some(read_docs(&index, &info)?),
         None => None,
     };
     REMEMBERED.with_borrow_mut(|remembered| {
@@ -121,8 +123,7 @@ struct TermDocsWeight {
 
 impl Weight for TermDocsWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let index = reader.inverted_index(self.term.field())?;
-        Ok(match term_docs(reader.segment_id(), &index, &self.term)? {
+        Ok(match term_docs(reader, &self.term)? {
             Some(docs) => Box::new(DocListScorer::new(docs, boost * self.score)),
             None => Box::new(EmptyScorer),
         })

@@ -26,13 +26,12 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+use std::marker::PhantomData;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-use std::marker::PhantomData;
 
 use codify::grpc::proto;
 use codify::grpc::proto::code_service_client::CodeServiceClient;
@@ -352,14 +351,14 @@ fn print_row(rpc: Rpc, concurrency: usize, rate: f64, cell: &Cell, versus_floor:
 fn main() {
     // `cargo bench` passes `--bench`; nothing else is expected.
     let seconds: f64 = std::env::var("CODIFY_LOAD_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(3.0);
-    // CODIFY_LOAD_ONLY=search|uncached|get|validate: the floor and that one RPC.
-    let all = [Rpc::Health, Rpc::Search, Rpc::SearchUncached, Rpc::Get, Rpc::Validate];
+    // The RPCs compared with the floor (which always runs). CODIFY_LOAD_ONLY=search|
+    // uncached|get|validate: that one.
     let rpcs: Vec<Rpc> = match std::env::var("CODIFY_LOAD_ONLY").ok().as_deref() {
-        Some("search") => vec![Rpc::Health, Rpc::Search],
-        Some("uncached") => vec![Rpc::Health, Rpc::SearchUncached],
-        Some("get") => vec![Rpc::Health, Rpc::Get],
-        Some("validate") => vec![Rpc::Health, Rpc::Validate],
-        _ => all.to_vec(),
+        Some("search") => vec![Rpc::Search],
+        Some("uncached") => vec![Rpc::SearchUncached],
+        Some("get") => vec![Rpc::Get],
+        Some("validate") => vec![Rpc::Validate],
+        _ => vec![Rpc::Search, Rpc::SearchUncached, Rpc::Get, Rpc::Validate],
     };
     // CODIFY_LOAD_TARGET=host:port: load a server started elsewhere (for its memory under
     // load, say) instead of starting two; SearchCodes then runs once, with
@@ -398,12 +397,13 @@ fn main() {
             let mut floor = measure(Rpc::Health, concurrency, address, &workload, seconds).await;
             let mut floor_rates = vec![floor.rate()];
             let mut rows = Vec::new();
-            for rpc in rpcs.iter().copied().filter(|&rpc| rpc != Rpc::Health) {
+            for rpc in rpcs.iter().copied() {
                 let target = if rpc == Rpc::SearchUncached { uncached_address } else { address };
                 let cell = measure(rpc, concurrency, target, &workload, seconds).await;
                 let after = measure(Rpc::Health, concurrency, address, &workload, seconds).await;
-                let beside = (floor_rates[floor_rates.len() - 1] + after.rate()) / 2.0;
+                let before = floor_rates.last().copied().unwrap_or_default();
                 floor_rates.push(after.rate());
+                let beside = (before + after.rate()) / 2.0;
                 floor.latencies_us.extend(after.latencies_us);
                 rows.push((rpc, cell, beside));
             }

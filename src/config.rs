@@ -58,13 +58,34 @@ pub struct ServerConfig {
     /// Directory to keep the index in; rebuilt when the releases change. In memory when unset.
     #[arg(long, env = "CODIFY_INDEX_DIR")]
     pub index_dir: Option<PathBuf>,
-    /// How long to wait, after health turns NOT_SERVING on SIGTERM, before refusing new calls.
-    #[arg(long, env = "CODIFY_SHUTDOWN_DELAY", default_value = "0s", value_parser = parse_duration)]
+    /// How long to wait on SIGTERM, after health turns NOT_SERVING, before refusing new calls
+    /// (so probes and balancers see it first); SIGINT drains at once.
+    #[arg(long, env = "CODIFY_SHUTDOWN_DELAY", default_value = "5s", value_parser = parse_duration)]
     pub shutdown_delay: Duration,
     /// How often to check the release manifest and its files for changes and reload them
     /// (`0s` turns the check off; `POST /reload` on the admin port always works).
     #[arg(long, env = "CODIFY_RELOAD_INTERVAL", default_value = "30s", value_parser = parse_duration)]
     pub reload_interval: Duration,
+    /// How long release files must be left unmodified before a reload reads them (a file
+    /// being written in place is not read half-written).
+    #[arg(long, env = "CODIFY_RELOAD_SETTLE", default_value = "10s", value_parser = parse_duration)]
+    pub reload_settle: Duration,
+    /// Shortest time between the starts of two reloads.
+    #[arg(long, env = "CODIFY_RELOAD_MIN_INTERVAL", default_value = "10s", value_parser = parse_duration)]
+    pub reload_min_interval: Duration,
+    /// Largest share of a release's codes, in percent, that a reload may lose against the
+    /// release it replaces (more is refused as a likely truncated file, unless `POST
+    /// /reload?allow_code_loss=true` says otherwise).
+    #[arg(long, env = "CODIFY_RELOAD_MAX_CODE_LOSS", default_value_t = 5, value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub reload_max_code_loss: u8,
+    /// Bearer token `POST /reload` on the admin port must carry (`Authorization: Bearer
+    /// ...`); without one, the request must carry the header `X-Codify-Admin: reload`.
+    #[arg(long, env = "CODIFY_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+    /// Key that signs page tokens (any text; give every replica the same one so a page made
+    /// by one is accepted by the others); a random key per process when unset.
+    #[arg(long, env = "CODIFY_PAGE_TOKEN_KEY", hide_env_values = true)]
+    pub page_token_key: Option<String>,
     /// Longest time to let in-flight calls finish on shutdown.
     #[arg(long, env = "CODIFY_DRAIN_TIMEOUT", default_value = "20s", value_parser = parse_duration)]
     pub drain_timeout: Duration,
@@ -114,10 +135,29 @@ pub struct TransportConfig {
     /// Longest a call may run; a shorter `grpc-timeout` from the caller wins.
     #[arg(long, env = "CODIFY_REQUEST_TIMEOUT", default_value = "30s", value_parser = parse_duration)]
     pub request_timeout: Duration,
-    /// Most calls in flight at once (health checks excepted); calls beyond it get
+    /// Most unary calls in flight at once (health checks excepted); calls beyond it get
     /// RESOURCE_EXHAUSTED at once.
     #[arg(long, env = "CODIFY_CONCURRENCY_LIMIT", default_value_t = 256)]
     pub concurrency_limit: usize,
+    /// Most server streams (DiffReleases, ExportCodes) in flight at once, apart from the
+    /// unary calls of `--concurrency-limit`; streams beyond it get RESOURCE_EXHAUSTED at once.
+    #[arg(long, env = "CODIFY_STREAM_LIMIT", default_value_t = 32)]
+    pub stream_limit: usize,
+    /// A server stream that sends nothing for this long (its reader stopped reading) gives
+    /// its slot back and ends with DEADLINE_EXCEEDED (`0s`: never).
+    #[arg(long, env = "CODIFY_STREAM_STALL_TIMEOUT", default_value = "30s", value_parser = parse_duration)]
+    pub stream_stall_timeout: Duration,
+    /// Most HTTP/2 streams (calls) open at once on one connection (0: the HTTP/2 default).
+    #[arg(long, env = "CODIFY_MAX_CONCURRENT_STREAMS", default_value_t = 128)]
+    pub max_concurrent_streams: u32,
+    /// Request bytes in flight, in bytes, each request charged three times its size (copy,
+    /// decode buffer, decoded message); 0 sizes it from the memory limit of the container
+    /// (an eighth of it; 256 MiB without one). Requests over it get RESOURCE_EXHAUSTED.
+    #[arg(long, env = "CODIFY_REQUEST_BYTES_BUDGET", default_value_t = 0)]
+    pub request_bytes_budget: usize,
+    /// Close a connection that sends nothing for this long after it is accepted (`0s`: never).
+    #[arg(long, env = "CODIFY_HANDSHAKE_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
+    pub handshake_timeout: Duration,
     /// TLS certificate chain (PEM) for the gRPC listener; plaintext when unset (a mesh
     /// usually does TLS).
     #[arg(long, env = "CODIFY_TLS_CERT", requires = "tls_key")]
@@ -131,6 +171,17 @@ pub struct TransportConfig {
     /// How often the TLS files are checked for changes and reloaded.
     #[arg(long, env = "CODIFY_TLS_RELOAD_INTERVAL", default_value = "60s", value_parser = parse_duration)]
     pub tls_reload_interval: Duration,
+}
+
+impl ServerConfig {
+    /// The reload guards.
+    pub fn reload_policy(&self) -> crate::reload::ReloadPolicy {
+        crate::reload::ReloadPolicy {
+            settle: self.reload_settle,
+            min_interval: self.reload_min_interval,
+            max_code_loss_percent: self.reload_max_code_loss,
+        }
+    }
 }
 
 impl TransportConfig {
@@ -156,6 +207,11 @@ impl Default for TransportConfig {
             max_response_bytes: 64 * 1024 * 1024,
             request_timeout: Duration::from_secs(30),
             concurrency_limit: 256,
+            stream_limit: 32,
+            stream_stall_timeout: Duration::from_secs(30),
+            max_concurrent_streams: 128,
+            request_bytes_budget: 0,
+            handshake_timeout: Duration::from_secs(10),
             tls_cert: None,
             tls_key: None,
             tls_client_ca: None,
@@ -177,8 +233,8 @@ pub struct TelemetryConfig {
     /// Log filter from the environment, preferred to `--log`.
     #[arg(long, env = "RUST_LOG", hide = true)]
     pub rust_log: Option<String>,
-    /// Record query text on search spans and in logs. Off by default: query text can carry
-    /// patient information.
+    /// Tag each `index.search` span with the query text (`query.text`); logs and metrics
+    /// never carry it. Off by default: query text can carry patient information.
     #[arg(long, env = "CODIFY_LOG_QUERY_TEXT")]
     pub log_query_text: bool,
     /// OTLP base endpoint for traces and metrics (`http://collector:4317` for gRPC,
@@ -276,9 +332,14 @@ impl Default for ServerConfig {
             listen: SocketAddr::from(([0, 0, 0, 0], 50051)),
             releases: PathBuf::from("data/releases.json"),
             index_dir: None,
-            shutdown_delay: Duration::ZERO,
+            shutdown_delay: DEFAULT_SHUTDOWN_DELAY,
             reload_interval: Duration::from_secs(30),
             drain_timeout: Duration::from_secs(20),
+            reload_settle: Duration::from_secs(10),
+            reload_min_interval: Duration::from_secs(10),
+            reload_max_code_loss: 5,
+            admin_token: None,
+            page_token_key: None,
             admin_listen: Some(SocketAddr::from(([0, 0, 0, 0], 9090))),
             search_cache_entries: DEFAULT_SEARCH_CACHE_ENTRIES,
             transport: TransportConfig::default(),
@@ -286,6 +347,9 @@ impl Default for ServerConfig {
         }
     }
 }
+
+/// Delay between NOT_SERVING and the drain on SIGTERM unless configured otherwise.
+pub const DEFAULT_SHUTDOWN_DELAY: Duration = Duration::from_secs(5);
 
 /// Search pages cached per engine unless configured otherwise.
 pub const DEFAULT_SEARCH_CACHE_ENTRIES: usize = 4096;
@@ -402,6 +466,11 @@ mod tests {
         assert_eq!(parsed.map(|t| t.max_response_bytes), Ok(defaults.max_response_bytes));
         assert_eq!(parsed.map(|t| t.request_timeout), Ok(defaults.request_timeout));
         assert_eq!(parsed.map(|t| t.concurrency_limit), Ok(defaults.concurrency_limit));
+        assert_eq!(parsed.map(|t| t.stream_limit), Ok(defaults.stream_limit));
+        assert_eq!(parsed.map(|t| t.stream_stall_timeout), Ok(defaults.stream_stall_timeout));
+        assert_eq!(parsed.map(|t| t.max_concurrent_streams), Ok(defaults.max_concurrent_streams));
+        assert_eq!(parsed.map(|t| t.request_bytes_budget), Ok(defaults.request_bytes_budget));
+        assert_eq!(parsed.map(|t| t.handshake_timeout), Ok(defaults.handshake_timeout));
         assert!(Cli::try_parse_from(["codify", "--max-connection-age-jitter", "101"]).is_err());
         assert!(Cli::try_parse_from(["codify", "--tls-cert", "cert.pem"]).is_err(), "a certificate needs its key");
     }

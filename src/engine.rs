@@ -18,6 +18,9 @@ pub enum EngineError {
     /// The index could not be built or opened.
     #[error(transparent)]
     Index(#[from] IndexError),
+    /// The releases loaded, but a check of them refused them (see [`Engine::load_checked`]).
+    #[error("{0}")]
+    Refused(String),
 }
 
 /// Run after every engine build, successful or not (see [`after_every_build`]).
@@ -48,14 +51,28 @@ pub struct Engine {
 impl Engine {
     /// Loads the releases of a manifest and builds (or opens) the index. Blocking.
     pub fn load(manifest_path: &Path, index_dir: Option<&PathBuf>) -> Result<Engine, EngineError> {
-        let engine = Engine::build(manifest_path, index_dir);
+        Engine::load_checked(manifest_path, index_dir, |_| Ok(()))
+    }
+
+    /// [`Engine::load`], with `check` run on the loaded catalog before it is indexed; its
+    /// refusal (a reason) stops the build.
+    pub fn load_checked(
+        manifest_path: &Path,
+        index_dir: Option<&PathBuf>,
+        check: impl FnOnce(&Catalog) -> Result<(), String>,
+    ) -> Result<Engine, EngineError> {
+        let engine = Engine::build(manifest_path, index_dir, check);
         if let Some(hook) = AFTER_BUILD.get() {
             hook();
         }
         engine
     }
 
-    fn build(manifest_path: &Path, index_dir: Option<&PathBuf>) -> Result<Engine, EngineError> {
+    fn build(
+        manifest_path: &Path,
+        index_dir: Option<&PathBuf>,
+        check: impl FnOnce(&Catalog) -> Result<(), String>,
+    ) -> Result<Engine, EngineError> {
         let started = Instant::now();
         let manifest = Manifest::read(manifest_path)?;
         let synonyms = match &manifest.synonyms {
@@ -63,6 +80,7 @@ impl Engine {
             None => Synonyms::default(),
         };
         let catalog = manifest.load_catalog()?;
+        check(&catalog).map_err(EngineError::Refused)?;
         let load_time = started.elapsed();
         let index_started = Instant::now();
         let index = CodeIndex::open_or_build(&catalog, synonyms, index_dir.map(PathBuf::as_path))?;

@@ -17,7 +17,7 @@ pub mod tls;
 
 use std::process::ExitCode;
 
-pub use grpc::server::{serve, serve_with_admin, ServeError};
+pub use grpc::server::{serve, serve_with_admin, ServeError, ShutdownKind};
 
 /// Runs the server until SIGTERM or SIGINT: sets up telemetry, binds, serves, drains, then
 /// flushes telemetry. Returns the exit code.
@@ -41,7 +41,10 @@ async fn bind_and_serve(config: config::ServerConfig, telemetry: &telemetry::Tel
     };
     let admin = match config.admin_listen {
         Some(address) => match bind(address).await {
-            Ok(listener) => Some(telemetry::admin::AdminServer::new(listener, telemetry.prometheus())),
+            Ok(listener) => Some(
+                telemetry::admin::AdminServer::new(listener, telemetry.prometheus())
+                    .with_token(config.admin_token.clone()),
+            ),
             Err(code) => return code,
         },
         None => None,
@@ -64,8 +67,9 @@ async fn bind(address: std::net::SocketAddr) -> Result<tokio::net::TcpListener, 
     })
 }
 
-/// Resolves on SIGTERM or SIGINT.
-pub async fn shutdown_signal() {
+/// Resolves on SIGTERM (a graceful shutdown: health turns NOT_SERVING, then the configured
+/// delay, then the drain) or SIGINT (at a terminal: drain at once).
+pub async fn shutdown_signal() -> ShutdownKind {
     let interrupt = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
@@ -78,12 +82,19 @@ pub async fn shutdown_signal() {
             }
         };
         tokio::select! {
-            _ = interrupt => tracing::info!(signal = "SIGINT", "shutdown requested"),
-            () = terminate => tracing::info!(signal = "SIGTERM", "shutdown requested"),
+            _ = interrupt => {
+                tracing::info!(signal = "SIGINT", "shutdown requested");
+                ShutdownKind::Immediate
+            }
+            () = terminate => {
+                tracing::info!(signal = "SIGTERM", "shutdown requested");
+                ShutdownKind::Graceful
+            }
         }
     }
     #[cfg(not(unix))]
     {
         let _ = interrupt.await;
+        ShutdownKind::Immediate
     }
 }

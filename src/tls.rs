@@ -158,19 +158,12 @@ impl TlsAcceptor {
         self.watch(reload_interval, sender.clone());
         let acceptor = self.clone();
         tokio::spawn(async move {
+            let mut backoff = crate::grpc::incoming::Backoff::default();
             loop {
-                let accepted = tokio::select! {
+                let stream = tokio::select! {
                     () = sender.closed() => return,
-                    accepted = listener.accept() => accepted,
+                    stream = crate::grpc::incoming::accept(&listener, &mut backoff) => stream,
                 };
-                let stream = match accepted {
-                    Ok((stream, _)) => stream,
-                    Err(error) => {
-                        tracing::warn!(error = %error, "accept failed");
-                        continue;
-                    }
-                };
-                let _ = stream.set_nodelay(true);
                 let Some(config) = acceptor.config() else { return };
                 let sender = sender.clone();
                 tokio::spawn(async move {

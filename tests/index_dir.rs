@@ -15,6 +15,7 @@ async fn first_codes_for(index_dir: &std::path::Path, query: &str) -> Vec<String
         releases: common::manifest_path(),
         index_dir: Some(index_dir.to_path_buf()),
         admin_listen: None,
+        shutdown_delay: std::time::Duration::ZERO,
         ..Default::default()
     };
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -67,7 +67,7 @@ async fn broken_release_file_stops_start_up_with_file_line_and_reason() {
     let (listener, _address) = common::bind_local().await;
     let outcome = tokio::time::timeout(
         Duration::from_secs(60),
-        codify::serve(config(&manifest_path, Duration::ZERO), listener, std::future::pending()),
+        codify::serve(config(&manifest_path, Duration::ZERO), listener, std::future::pending::<()>()),
     )
     .await
     .expect("serve gives up on a broken release");

@@ -262,10 +262,13 @@ async fn code_in_two_systems_needs_the_system() {
 #[tokio::test]
 async fn unknown_codes_are_not_found() {
     let mut client = common::client().await;
-    for (system, code) in [(0, "Z99999"), (ICD, "Z99.999"), (HCPCS, "E11.9"), (CPT, "99201")] {
+    for (system, code) in [(0, "Z99999"), (ICD, "Z99.999"), (HCPCS, "Z0000"), (CPT, "99201")] {
         let status = client.get_code(get(system, code, IN_FORCE)).await.expect_err("unknown code");
         assert_eq!(status.code(), tonic::Code::NotFound, "{code}: {status:?}");
     }
+    // A dot where HCPCS writes none is not a code at all.
+    let status = client.get_code(get(HCPCS, "E11.9", IN_FORCE)).await.expect_err("malformed");
+    assert_eq!(status.code(), tonic::Code::InvalidArgument, "{status:?}");
 }
 
 #[tokio::test]

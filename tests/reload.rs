@@ -54,7 +54,10 @@ async fn new_release_swaps_in_under_load_and_a_bad_one_is_refused() {
     let config = ServerConfig {
         releases: manifest_path.clone(),
         reload_interval: Duration::from_millis(100),
+        reload_settle: Duration::ZERO,
+        reload_min_interval: Duration::ZERO,
         admin_listen: None,
+        shutdown_delay: std::time::Duration::ZERO,
         ..Default::default()
     };
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -117,8 +117,12 @@ fn start_stack() -> Result<Stack, String> {
             let (admin_listener, admin) = common::bind_local().await;
             let admin_server = AdminServer::new(admin_listener, telemetry.prometheus());
             let config = common::real_config();
-            let mut server =
-                tokio::spawn(codify::serve_with_admin(config, listener, Some(admin_server), std::future::pending()));
+            let mut server = tokio::spawn(codify::serve_with_admin(
+                config,
+                listener,
+                Some(admin_server),
+                std::future::pending::<()>(),
+            ));
             let ready = tokio::select! {
                 outcome = &mut server => Err(format!("server stopped during start-up: {outcome:?}")),
                 serving = common::wait_until_serving(grpc, Duration::from_secs(180)) => serving,

@@ -2,7 +2,7 @@
 //! claim validation.
 
 use super::release::{Release, ReleaseId, ReleaseInfo};
-use super::{normalize_code, CodeEntry, CodeSystem, Date, EntryKind, ReleaseContent};
+use super::{strict_code, CodeEntry, CodeSystem, Date, EntryKind, ReleaseContent};
 use crate::codes::system::is_well_formed;
 
 /// All loaded releases, ordered by system then effective date.
@@ -163,7 +163,8 @@ impl Catalog {
     /// Whether a code may be reported on a claim for a date of service.
     pub fn validate(&self, system: CodeSystem, raw_code: &str, date_of_service: Date) -> Validation<'_> {
         let release_in_force = self.release_in_force(system, date_of_service);
-        let Some(normalized) = normalize_code(raw_code).filter(|code| is_well_formed(system, code)) else {
+        let Some(normalized) = strict_code(Some(system), raw_code).ok().filter(|code| is_well_formed(system, code))
+        else {
             return Validation { verdict: Verdict::Malformed, normalized: None, entry: None, release_in_force };
         };
         let found = self.lookup(system, &normalized, date_of_service);

@@ -13,7 +13,9 @@ pub use catalog::{Catalog, Found, Status, Validation, Verdict};
 pub use date::{Date, DateParseError};
 pub use entry::{CodeEntry, Descriptor, DescriptorKind, EntryKind, Note, NoteKind};
 pub use hierarchy::{HierarchyNode, NodeKind};
-pub use system::{display_code, is_well_formed, normalize_code, CodeSystem, CptCategory, UnknownSystem};
+pub use system::{
+    display_code, is_well_formed, normalize_code, strict_code, CodeFormError, CodeSystem, CptCategory, UnknownSystem,
+};
 
 /// What a loader produces from one release's files: codes and grouping nodes, in file order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

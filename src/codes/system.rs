@@ -120,6 +120,56 @@ pub fn normalize_code(text: &str) -> Option<String> {
     Some(cleaned)
 }
 
+/// Why a code as sent on a claim is not in its system's written form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum CodeFormError {
+    /// Nothing but whitespace.
+    #[error("is empty")]
+    Empty,
+    /// Whitespace inside the code.
+    #[error("has whitespace inside it")]
+    InnerWhitespace,
+    /// A dot where the system puts none.
+    #[error("has a dot where the code system puts none (only ICD-10-CM codes have one, after the third character)")]
+    MisplacedDot,
+    /// Characters other than ASCII letters, digits and the one dot.
+    #[error("has characters other than letters and digits")]
+    BadCharacter,
+    /// Longer than any code.
+    #[error("is too long to be a code")]
+    TooLong,
+}
+
+/// A code exactly as a claim would carry it, normalised: surrounding whitespace trimmed and
+/// letters upper-cased, but nothing else forgiven. A dot is allowed only where the system
+/// writes one: after the third character of an ICD-10-CM code with more characters after
+/// it (`E11.9`; `E1.19`, `.E119`, `E119.`, `E11..9` are refused), and, when the system is not
+/// given, only there too. Inner whitespace (`E11 9`) is refused. `e11.9` → `E119`.
+pub fn strict_code(system: Option<CodeSystem>, text: &str) -> Result<String, CodeFormError> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err(CodeFormError::Empty);
+    }
+    if trimmed.chars().any(char::is_whitespace) {
+        return Err(CodeFormError::InnerWhitespace);
+    }
+    let dots: Vec<usize> = trimmed.match_indices('.').map(|(at, _)| at).collect();
+    let dot_allowed = matches!(system, None | Some(CodeSystem::Icd10Cm));
+    match dots.as_slice() {
+        [] => {}
+        [3] if dot_allowed && trimmed.len() > 4 => {}
+        _ => return Err(CodeFormError::MisplacedDot),
+    }
+    let code: String = trimmed.chars().filter(|c| *c != '.').map(|c| c.to_ascii_uppercase()).collect();
+    if !code.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(CodeFormError::BadCharacter);
+    }
+    if code.len() > 8 {
+        return Err(CodeFormError::TooLong);
+    }
+    Ok(code)
+}
+
 /// Whether a normalised code has a form valid in `system` (not whether it exists).
 pub fn is_well_formed(system: CodeSystem, code: &str) -> bool {
     let bytes = code.as_bytes();
@@ -177,5 +227,26 @@ mod tests {
         assert_eq!(display_code(CodeSystem::Icd10Cm, "E119"), "E11.9");
         assert_eq!(display_code(CodeSystem::Icd10Cm, "E11"), "E11");
         assert_eq!("ICD-10-CM".parse::<CodeSystem>(), Ok(CodeSystem::Icd10Cm));
+    }
+
+    #[test]
+    fn strict_codes_allow_a_dot_only_where_the_system_writes_it() {
+        let icd = Some(CodeSystem::Icd10Cm);
+        assert_eq!(strict_code(icd, " e11.9 "), Ok("E119".to_string()));
+        assert_eq!(strict_code(icd, "E119"), Ok("E119".to_string()));
+        assert_eq!(strict_code(icd, "S72.001A"), Ok("S72001A".to_string()));
+        assert_eq!(strict_code(None, "E11.9"), Ok("E119".to_string()));
+        for bad in ["E1.19", ".E119", "E119.", "E11..9", "E11.", "E.119"] {
+            assert_eq!(strict_code(icd, bad), Err(CodeFormError::MisplacedDot), "{bad}");
+            assert_eq!(strict_code(None, bad), Err(CodeFormError::MisplacedDot), "{bad}");
+        }
+        assert_eq!(strict_code(icd, "E11 9"), Err(CodeFormError::InnerWhitespace));
+        assert_eq!(strict_code(icd, "E11\t9"), Err(CodeFormError::InnerWhitespace));
+        assert_eq!(strict_code(icd, "   "), Err(CodeFormError::Empty));
+        assert_eq!(strict_code(icd, "E11-9"), Err(CodeFormError::BadCharacter));
+        assert_eq!(strict_code(icd, "E11.90000000"), Err(CodeFormError::TooLong));
+        assert_eq!(strict_code(Some(CodeSystem::Hcpcs), "J1100"), Ok("J1100".to_string()));
+        assert_eq!(strict_code(Some(CodeSystem::Hcpcs), "J11.00"), Err(CodeFormError::MisplacedDot));
+        assert_eq!(strict_code(Some(CodeSystem::Cpt), "992.13"), Err(CodeFormError::MisplacedDot));
     }
 }

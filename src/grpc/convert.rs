@@ -148,7 +148,9 @@ pub fn code(catalog: &Catalog, found: &Found<'_>, as_of: Date) -> proto::Code {
             }));
         }
     }
+    let no_release = catalog.release_in_force(code_system, as_of).is_none();
     let (status_value, termination) = match status {
+        _ if no_release => (proto::CodeStatus::NoRelease, entry.terminated),
         Status::Active => (proto::CodeStatus::Active, entry.terminated),
         Status::Terminated { last_day } => (proto::CodeStatus::Terminated, Some(last_day)),
         Status::NotYetEffective { .. } => (proto::CodeStatus::NotYetEffective, entry.terminated),

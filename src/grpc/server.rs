@@ -7,12 +7,13 @@ use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
 use tokio::net::TcpListener;
-use tokio_stream::wrappers::TcpListenerStream;
 use tonic::transport::Server;
 use tonic_health::ServingStatus;
 
+use super::admission::{AdmissionLayer, AdmissionSettings};
 use super::cpu_pool::CpuPool;
-use super::limits::{self, ConcurrencyLimitLayer};
+use super::incoming;
+use super::limits;
 use super::proto::code_service_server::CodeServiceServer;
 use super::proto::FILE_DESCRIPTOR_SET;
 use super::service::{CodeServiceImpl, SharedEngine};
@@ -48,25 +49,46 @@ pub enum ServeError {
     Threads(std::io::Error),
 }
 
+/// How the server was asked to stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShutdownKind {
+    /// Turn health NOT_SERVING, wait `shutdown_delay` so balancers and probes see it, then
+    /// drain (SIGTERM, as Kubernetes sends it; a future resolving to `()`).
+    Graceful,
+    /// Drain at once, without the delay (SIGINT at a terminal).
+    Immediate,
+}
+
+impl From<()> for ShutdownKind {
+    fn from((): ()) -> ShutdownKind {
+        ShutdownKind::Graceful
+    }
+}
+
 /// Serves on `listener` until `shutdown` resolves. Health is NOT_SERVING until the releases
 /// are loaded and indexed, and again as soon as shutdown starts; in-flight calls then get
 /// `drain_timeout` to finish.
-pub async fn serve(
+pub async fn serve<K: Into<ShutdownKind>>(
     config: ServerConfig,
     listener: TcpListener,
-    shutdown: impl Future<Output = ()> + Send + 'static,
+    shutdown: impl Future<Output = K> + Send + 'static,
 ) -> Result<(), ServeError> {
     serve_with_admin(config, listener, None, shutdown).await
 }
 
 /// [`serve`], with the admin server running until the drain is over.
-pub async fn serve_with_admin(
+pub async fn serve_with_admin<K: Into<ShutdownKind>>(
     config: ServerConfig,
     listener: TcpListener,
     admin: Option<AdminServer>,
-    shutdown: impl Future<Output = ()> + Send + 'static,
+    shutdown: impl Future<Output = K> + Send + 'static,
 ) -> Result<(), ServeError> {
     let started = Instant::now();
+    if let Some(key) = &config.page_token_key {
+        if !super::page_token::set_key(key.as_bytes()) {
+            tracing::warn!("page token key already set in this process; keeping the first one");
+        }
+    }
     let (admin_stop, admin_stopped) = tokio::sync::watch::channel(false);
     let mut admin = admin;
     let reload_requests = admin.as_mut().and_then(AdminServer::take_reload_requests);
@@ -99,13 +121,20 @@ pub async fn serve_with_admin(
         let _ = receiver.wait_for(|stop| *stop).await;
     };
     let local_address = listener.local_addr().ok();
+    let admission = AdmissionSettings::from_config(&config.transport);
+    tracing::info!(
+        calls = admission.call_limit,
+        streams = admission.stream_limit,
+        request_bytes_budget = admission.byte_budget,
+        "admission limits set"
+    );
     let router = limits::configure(Server::builder().tcp_nodelay(true), &config.transport)
         .layer(RpcLayer::new(&[
             FILE_DESCRIPTOR_SET,
             tonic_health::pb::FILE_DESCRIPTOR_SET,
             tonic_reflection::pb::v1::FILE_DESCRIPTOR_SET,
         ]))
-        .layer(ConcurrencyLimitLayer::new(config.transport.concurrency_limit))
+        .layer(AdmissionLayer::new(admission))
         .add_service(health_service)
         .add_service(reflection)
         .add_service(service);
@@ -114,9 +143,10 @@ pub async fn serve_with_admin(
             acceptor.incoming(listener, config.transport.tls_reload_interval),
             server_stop,
         )),
-        None => {
-            tokio::spawn(router.serve_with_incoming_shutdown(no_delay(TcpListenerStream::new(listener)), server_stop))
-        }
+        None => tokio::spawn(router.serve_with_incoming_shutdown(
+            incoming::plaintext(listener, config.transport.handshake_timeout),
+            server_stop,
+        )),
     };
     tracing::info!(address = ?local_address, "listening; not serving until releases are loaded");
 
@@ -127,7 +157,9 @@ pub async fn serve_with_admin(
     let load = tokio::task::spawn_blocking(move || {
         load_span.in_scope(|| Engine::load(&releases, index_dir.as_ref()).map(|e| e.with_search_cache(cache_entries)))
     });
+    let shutdown = async move { shutdown.await.into() };
     tokio::pin!(shutdown);
+    let mut kind = ShutdownKind::Graceful;
     let outcome: Result<(), ServeError> = tokio::select! {
         loaded = load => match loaded {
             Ok(Ok(engine)) => {
@@ -142,21 +174,26 @@ pub async fn serve_with_admin(
                     config.index_dir.clone(),
                     config.search_cache_entries,
                     engine_slot.clone(),
+                    config.reload_policy(),
                 ));
                 tokio::spawn(reloader.run(config.reload_interval, reload_requests, reload_stopped));
-                (&mut shutdown).await;
+                kind = (&mut shutdown).await;
                 Ok(())
             }
             Ok(Err(error)) => Err(error.into()),
             Err(error) => Err(error.into()),
         },
-        () = &mut shutdown => Ok(()),
+        requested = &mut shutdown => {
+            kind = requested;
+            Ok(())
+        }
     };
 
     tracing::info!("shutting down: health not serving");
     health_reporter.set_service_status("", ServingStatus::NotServing).await;
     health_reporter.set_service_status(SERVICE_NAME, ServingStatus::NotServing).await;
-    if outcome.is_ok() && !config.shutdown_delay.is_zero() {
+    if outcome.is_ok() && kind == ShutdownKind::Graceful && !config.shutdown_delay.is_zero() {
+        tracing::info!(delay_ms = config.shutdown_delay.as_millis() as u64, "waiting before draining");
         tokio::time::sleep(config.shutdown_delay).await;
     }
     let _ = stop_sender.send(true);
@@ -171,17 +208,6 @@ pub async fn serve_with_admin(
         let _ = task.await;
     }
     outcome
-}
-
-/// Accepted connections with Nagle's algorithm off. tonic applies `tcp_nodelay` only to
-/// listeners it binds itself; without it a unary call waits ~40 ms on the client's delayed ACK.
-fn no_delay(incoming: TcpListenerStream) -> impl tokio_stream::Stream<Item = std::io::Result<tokio::net::TcpStream>> {
-    tokio_stream::StreamExt::map(incoming, |accepted| {
-        if let Ok(stream) = &accepted {
-            let _ = stream.set_nodelay(true);
-        }
-        accepted
-    })
 }
 
 fn log_ready(engine: &Engine, started: Instant) {

@@ -5,7 +5,7 @@ use std::sync::{Arc, RwLock};
 use tonic::{Request, Response, Status};
 
 use super::cpu_pool::CpuPool;
-use super::error::ApiError;
+use super::error::{echo, ApiError};
 use super::proto::code_service_server::CodeService;
 use super::proto::{self};
 use super::{convert, page_token, releases, validate};
@@ -203,13 +203,13 @@ impl CodeService for CodeServiceImpl {
         let children = release.children(parent_key.as_deref()).ok_or_else(|| {
             ApiError::NotFound(format!(
                 "{} is not a node or code of {system} {}",
-                parent.as_deref().unwrap_or(""),
+                echo(parent.as_deref().unwrap_or("")),
                 release.info.version
             ))
         })?;
         let page: Vec<proto::HierarchyChild> =
             children.iter().skip(offset).take(page_size).filter_map(|&child| convert::child(release, child)).collect();
-        let next = offset + page_size;
+        let next = offset.saturating_add(page_size);
         let path = match parent_key.as_deref() {
             Some(key) => convert::steps(system, &release.path_to(key)),
             None => Vec::new(),
@@ -245,7 +245,7 @@ impl CodeService for CodeServiceImpl {
         request: Request<proto::DiffReleasesRequest>,
     ) -> Result<Response<Self::DiffReleasesStream>, Status> {
         let engine = self.engine()?;
-        Ok(Response::new(releases::diff_releases(engine, request.get_ref())?))
+        Ok(Response::new(releases::diff_releases(engine, self.cpu.clone(), request.get_ref())?))
     }
 
     type ExportCodesStream = releases::ResponseStream<proto::ExportCodesResponse>;
@@ -255,6 +255,6 @@ impl CodeService for CodeServiceImpl {
         request: Request<proto::ExportCodesRequest>,
     ) -> Result<Response<Self::ExportCodesStream>, Status> {
         let engine = self.engine()?;
-        Ok(Response::new(releases::export_codes(engine, request.get_ref())?))
+        Ok(Response::new(releases::export_codes(engine, self.cpu.clone(), request.get_ref())?))
     }
 }

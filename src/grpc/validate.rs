@@ -1,10 +1,10 @@
 //! Request validation: proto requests in, domain requests out, or INVALID_ARGUMENT with
 //! every offending field named.
 
-use super::error::{ApiError, FieldViolation};
+use super::error::{echo, ApiError, FieldViolation};
 use super::page_token;
 use super::proto;
-use crate::codes::{normalize_code, CodeSystem, CptCategory, Date};
+use crate::codes::{normalize_code, strict_code, CodeSystem, CptCategory, Date};
 use crate::engine::Engine;
 use crate::index::SearchRequest;
 
@@ -22,8 +22,12 @@ pub const MAX_BATCH_GET: usize = 1_000;
 pub const MAX_VALIDATE_ITEMS: usize = 5_000;
 /// Largest ListChildren page.
 pub const MAX_CHILDREN_PAGE: i32 = 1_000;
+/// Deepest child offset reachable by paging.
+pub const MAX_CHILDREN_OFFSET: usize = 100_000;
 /// ListChildren page size when none is given.
 pub const DEFAULT_CHILDREN_PAGE: i32 = 200;
+/// What a refused date is told (the text itself is not echoed).
+const DATE_FORMAT: &str = "is not a valid date (expected YYYY-MM-DD or YYYYMMDD)";
 /// Longest code or node id accepted.
 const MAX_CODE_CHARS: usize = 64;
 
@@ -73,7 +77,7 @@ fn date(text: &str) -> Result<Date, String> {
     if text.trim().is_empty() {
         return Ok(Date::today_utc());
     }
-    Date::parse(text).map_err(|e| e.to_string())
+    Date::parse(text).map_err(|_| DATE_FORMAT.to_string())
 }
 
 /// A SearchCodes request, checked, with the fingerprint its page tokens are bound to.
@@ -134,7 +138,8 @@ pub fn search(request: &proto::SearchCodesRequest, engine: &Engine) -> Result<(S
         let searched: Vec<CodeSystem> = if systems.is_empty() { CodeSystem::ALL.to_vec() } else { systems.clone() };
         let resolved = searched.iter().find_map(known);
         if resolved.is_none() {
-            violations.add("hierarchy_node", format!("no hierarchy node or code {under:?} in the releases searched"));
+            violations
+                .add("hierarchy_node", format!("no hierarchy node or code {} in the releases searched", echo(under)));
         }
         resolved
     };
@@ -212,9 +217,12 @@ fn code_ref(
         violations.add(field, "is too long to be a code");
         return None;
     }
-    let Some(normalized) = normalize_code(code) else {
-        violations.add(field, "is not a code: use letters and digits, optionally with a dot");
-        return None;
+    let normalized = match strict_code(system, code) {
+        Ok(normalized) => normalized,
+        Err(reason) => {
+            violations.add(field, format!("is not a code: it {reason}"));
+            return None;
+        }
     };
     Some(CodeLookup { system, raw: code.to_string(), code: normalized, as_of })
 }
@@ -280,8 +288,8 @@ pub fn validate_codes(request: &proto::ValidateCodesRequest) -> Result<Vec<Valid
         } else {
             match Date::parse(&item.date_of_service) {
                 Ok(found) => Some(found),
-                Err(error) => {
-                    violations.add(format!("items[{index}].date_of_service"), error.to_string());
+                Err(_) => {
+                    violations.add(format!("items[{index}].date_of_service"), DATE_FORMAT);
                     None
                 }
             }
@@ -344,10 +352,17 @@ pub fn list_children(request: &proto::ListChildrenRequest) -> Result<ChildrenLis
     let offset = if request.page_token.is_empty() {
         0
     } else {
-        page_token::decode(&request.page_token, fingerprint).unwrap_or_else(|| {
-            violations.add("page_token", "is not a token from a previous page of this same listing");
-            0
-        })
+        match page_token::decode(&request.page_token, fingerprint) {
+            Some(offset) if offset <= MAX_CHILDREN_OFFSET => offset,
+            Some(_) => {
+                violations.add("page_token", format!("listings end at child {MAX_CHILDREN_OFFSET}"));
+                0
+            }
+            None => {
+                violations.add("page_token", "is not a token from a previous page of this same listing");
+                0
+            }
+        }
     };
     let parent = (!parent.is_empty()).then(|| parent.to_string());
     match system {

@@ -52,6 +52,10 @@ pub struct ReleaseSpec {
     pub path: PathBuf,
     /// CPT hierarchy file, for CPT releases.
     pub hierarchy: Option<PathBuf>,
+    /// SHA-256 the release file must have (lower-case hex), when the manifest pins it.
+    pub sha256: Option<String>,
+    /// SHA-256 the hierarchy file must have, when pinned.
+    pub hierarchy_sha256: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -74,6 +78,10 @@ struct RawRelease {
     path: String,
     #[serde(default)]
     hierarchy: Option<String>,
+    #[serde(default)]
+    sha256: Option<String>,
+    #[serde(default)]
+    hierarchy_sha256: Option<String>,
 }
 
 impl Manifest {
@@ -106,6 +114,16 @@ impl Manifest {
             if release.version.trim().is_empty() {
                 return Err(context("version is empty".to_string()));
             }
+            let sha256 = release.sha256.as_deref().map(pin).transpose().map_err(|e| context(format!("sha256 {e}")))?;
+            let hierarchy_sha256 = release
+                .hierarchy_sha256
+                .as_deref()
+                .map(pin)
+                .transpose()
+                .map_err(|e| context(format!("hierarchy_sha256 {e}")))?;
+            if hierarchy_sha256.is_some() && release.hierarchy.is_none() {
+                return Err(context("hierarchy_sha256 is set without a hierarchy file".to_string()));
+            }
             releases.push(ReleaseSpec {
                 system,
                 version: release.version,
@@ -114,6 +132,8 @@ impl Manifest {
                 format: release.format,
                 path: base.join(release.path),
                 hierarchy: release.hierarchy.map(|h| base.join(h)),
+                sha256,
+                hierarchy_sha256,
             });
         }
         for (index, spec) in releases.iter().enumerate() {
@@ -174,8 +194,40 @@ impl Manifest {
     }
 }
 
+/// A pinned digest, checked and lower-cased.
+fn pin(text: &str) -> Result<String, String> {
+    let digest = text.trim().to_ascii_lowercase();
+    if digest.len() == 64 && digest.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(digest)
+    } else {
+        Err("must be 64 hexadecimal digits".to_string())
+    }
+}
+
+/// Refuses `path` unless its SHA-256 is `expected` (when one is pinned).
+fn check_pin(path: &Path, expected: Option<&str>) -> Result<(), LoadError> {
+    let Some(expected) = expected else {
+        return Ok(());
+    };
+    if path.is_dir() {
+        return Err(LoadError::file(path, "a sha256 pin needs a file, not a directory"));
+    }
+    let actual = super::digest::sha256_file(path)?;
+    if actual != expected {
+        return Err(LoadError::file(
+            path,
+            format!("sha256 is {actual}, the manifest pins {expected}: the file is not the one published"),
+        ));
+    }
+    Ok(())
+}
+
 fn load_release(spec: &ReleaseSpec) -> Result<ReleaseContent, LoadError> {
     let started = std::time::Instant::now();
+    check_pin(&spec.path, spec.sha256.as_deref())?;
+    if let Some(hierarchy) = &spec.hierarchy {
+        check_pin(hierarchy, spec.hierarchy_sha256.as_deref())?;
+    }
     let source = archive::materialize(&spec.path, spec.format)?;
     let content = match spec.format {
         Format::Icd10cmTabular => icd10cm_tabular::load(&source.path)?,

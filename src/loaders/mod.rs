@@ -5,6 +5,7 @@
 pub mod archive;
 pub mod cpt_ama;
 pub mod cpt_hierarchy;
+pub mod digest;
 pub mod hcpcs_fixed;
 pub mod hcpcs_record;
 pub mod hcpcs_xlsx;

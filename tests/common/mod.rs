@@ -32,7 +32,7 @@ pub fn manifest_path() -> PathBuf {
 
 /// Server settings loading the real manifest.
 pub fn real_config() -> ServerConfig {
-    ServerConfig { releases: manifest_path(), ..Default::default() }
+    ServerConfig { releases: manifest_path(), shutdown_delay: Duration::ZERO, ..Default::default() }
 }
 
 /// Address of the shared server, starting it on first use (blocks until it is SERVING).
@@ -65,7 +65,7 @@ fn start_shared_server() -> Result<SocketAddr, String> {
                     }
                 };
                 let address = listener.local_addr().expect("bound listener has an address");
-                let mut server = tokio::spawn(codify::serve(real_config(), listener, std::future::pending()));
+                let mut server = tokio::spawn(codify::serve(real_config(), listener, std::future::pending::<()>()));
                 let ready = tokio::select! {
                     outcome = &mut server => Err(format!("server stopped during start-up: {outcome:?}")),
                     serving = wait_until_serving(address, STARTUP_LIMIT) => serving.map(|()| address),

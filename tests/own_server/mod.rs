@@ -55,6 +55,7 @@ pub fn small_config(scratch: &ScratchDir) -> ServerConfig {
     ServerConfig {
         releases: small_manifest(scratch),
         admin_listen: None,
+        shutdown_delay: std::time::Duration::ZERO,
         drain_timeout: Duration::from_secs(10),
         ..Default::default()
     }

@@ -47,6 +47,7 @@ class CodeStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     CODE_STATUS_ACTIVE: _ClassVar[CodeStatus]
     CODE_STATUS_TERMINATED: _ClassVar[CodeStatus]
     CODE_STATUS_NOT_YET_EFFECTIVE: _ClassVar[CodeStatus]
+    CODE_STATUS_NO_RELEASE: _ClassVar[CodeStatus]
 
 class MatchType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -120,6 +121,7 @@ CODE_STATUS_UNSPECIFIED: CodeStatus
 CODE_STATUS_ACTIVE: CodeStatus
 CODE_STATUS_TERMINATED: CodeStatus
 CODE_STATUS_NOT_YET_EFFECTIVE: CodeStatus
+CODE_STATUS_NO_RELEASE: CodeStatus
 MATCH_TYPE_UNSPECIFIED: MatchType
 MATCH_TYPE_EXACT_CODE: MatchType
 MATCH_TYPE_CODE_PREFIX: MatchType

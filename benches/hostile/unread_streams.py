@@ -43,6 +43,7 @@ def main():
     parser.add_argument("--pid", type=int, required=True)
     parser.add_argument("--streams", type=int, default=300)
     parser.add_argument("--calls", type=int, default=2000)
+    parser.add_argument("--settle", type=float, default=10, help="seconds to wait before measuring")
     args = parser.parse_args()
 
     other = codify_pb2_grpc.CodeServiceStub(grpc.insecure_channel(args.address))
@@ -54,7 +55,7 @@ def main():
     stub = codify_pb2_grpc.CodeServiceStub(channel)
     request = codify_pb2.ExportCodesRequest(system=codify_pb2.CODE_SYSTEM_ICD10CM, version="FY2026")
     held = [stub.ExportCodes(request) for _ in range(args.streams)]
-    time.sleep(3)
+    time.sleep(args.settle)
     p50_during, p99_during = getcode_latencies(other, args.calls)
     held_rss = rss_mb(args.pid)
     refused = sum(1 for call in held if call.done() and call.code() == grpc.StatusCode.RESOURCE_EXHAUSTED)

@@ -12,6 +12,7 @@ pub mod hcpcs_xlsx;
 pub mod icd10cm_order;
 pub mod icd10cm_tabular;
 pub mod manifest;
+pub mod mce;
 pub mod source;
 
 use std::path::{Path, PathBuf};

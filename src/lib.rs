@@ -2,6 +2,7 @@
 //! Level II, CPT) over gRPC, answering for the code-set release in force on a date.
 #![forbid(unsafe_code)]
 
+pub mod alpha_index;
 pub mod claims;
 pub mod cli;
 pub mod codes;

@@ -9,6 +9,8 @@ pub mod digest;
 pub mod hcpcs_fixed;
 pub mod hcpcs_record;
 pub mod hcpcs_xlsx;
+pub mod icd10cm_index_csv;
+pub mod icd10cm_index_xml;
 pub mod icd10cm_order;
 pub mod icd10cm_tabular;
 pub mod manifest;

@@ -97,6 +97,25 @@ pub struct EvalArgs {
     pub repeat: usize,
 }
 
+/// Arguments of `codify index`.
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// Main term and modifiers, as a coder reads the Alphabetic Index: `fracture femur neck`.
+    pub query: Vec<String>,
+    /// List the subterms of this entry id (the `[id]` of an earlier answer) instead of looking up.
+    #[arg(long)]
+    pub children: Option<String>,
+    /// Date of service (YYYY-MM-DD); today when omitted.
+    #[arg(long, default_value = "")]
+    pub as_of: String,
+    /// Entries to show.
+    #[arg(long, default_value_t = 10)]
+    pub page_size: i32,
+    /// Server.
+    #[command(flatten)]
+    pub client: ClientArgs,
+}
+
 /// Runs a client command and prints its answer.
 pub async fn run(command: Command) -> ExitCode {
     match execute(command).await {
@@ -235,6 +254,7 @@ async fn execute(command: Command) -> Result<(), String> {
             }
             Ok(())
         }
+        Command::Index(args) => index(args).await,
         Command::Releases(args) => {
             let mut client = connect(&args).await?;
             let response =
@@ -251,9 +271,80 @@ async fn execute(command: Command) -> Result<(), String> {
                     release.billable_count
                 );
             }
+            for set in response.data_sets {
+                let to = if set.effective_to.is_empty() { "…".to_string() } else { set.effective_to };
+                println!(
+                    "{:<8} {:<12} {} to {:<10} {:>6} entries ({})",
+                    system_label(set.system),
+                    set.version,
+                    set.effective_from,
+                    to,
+                    set.entry_count,
+                    set.name
+                );
+            }
             Ok(())
         }
     }
+}
+
+async fn index(args: IndexArgs) -> Result<(), String> {
+    let mut client = connect(&args.client).await?;
+    let entries = match &args.children {
+        Some(parent) => {
+            let request = proto::ListIndexChildrenRequest {
+                parent: parent.clone(),
+                as_of: args.as_of.clone(),
+                page_size: args.page_size,
+                ..Default::default()
+            };
+            let response = client.list_index_children(request).await.map_err(status_text)?.into_inner();
+            println!("{} entries (index {})", response.total_size, response.index_version);
+            response.entries
+        }
+        None => {
+            let request = proto::LookupIndexRequest {
+                query: args.query.join(" "),
+                as_of: args.as_of.clone(),
+                page_size: args.page_size,
+                ..Default::default()
+            };
+            let response = client.lookup_index(request).await.map_err(status_text)?.into_inner();
+            println!(
+                "{} entries (index {}, codes of ICD-10-CM {})",
+                response.total_size, response.index_version, response.release_version
+            );
+            response.entries
+        }
+    };
+    for entry in entries {
+        let mut line = entry.path.join(" > ");
+        if !entry.nonessential.is_empty() {
+            line.push_str(&format!(" {}", entry.nonessential.join(" ")));
+        }
+        if !entry.column.is_empty() {
+            line.push_str(&format!(" [{}]", entry.column));
+        }
+        if !entry.code.is_empty() {
+            line.push_str(&format!("  {}", entry.code));
+            if !entry.missing_characters.is_empty() {
+                line.push_str(&format!(" (add the {})", entry.missing_characters));
+            } else if !entry.code_title.is_empty() {
+                line.push_str(&format!(" {}", entry.code_title));
+            }
+        }
+        if !entry.see.is_empty() {
+            line.push_str(&format!("  see {}", entry.see));
+        }
+        if !entry.see_also.is_empty() {
+            line.push_str(&format!("  see also {}", entry.see_also));
+        }
+        if entry.has_children {
+            line.push_str(&format!("  [{}] >", entry.id));
+        }
+        println!("{line}");
+    }
+    Ok(())
 }
 
 fn system_label(value: i32) -> &'static str {

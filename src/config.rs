@@ -31,6 +31,8 @@ pub enum Command {
     Validate(crate::cli::ValidateArgs),
     /// Browse the hierarchy: `codify children icd10cm ch04`.
     Children(crate::cli::ChildrenArgs),
+    /// Look up the ICD-10-CM Alphabetic Index: `codify index fracture femur neck`.
+    Index(crate::cli::IndexArgs),
     /// List the loaded releases.
     Releases(crate::cli::ClientArgs),
     /// Evaluate search on a judged query set (runs in-process, no server needed).

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
+use crate::alpha_index::IndexReleases;
 use crate::codes::Catalog;
 use crate::index::{CodeIndex, IndexError, SearchCache, SearchPage, SearchRequest, Synonyms};
 use crate::loaders::manifest::Manifest;
@@ -40,6 +41,8 @@ pub struct Engine {
     pub catalog: Catalog,
     /// The full-text index over the catalog.
     pub index: CodeIndex,
+    /// The Alphabetic Index releases.
+    pub alpha_indexes: IndexReleases,
     /// Time taken to load the releases.
     pub load_time: Duration,
     /// Time taken to build or open the index.
@@ -79,13 +82,20 @@ impl Engine {
             Some(path) => Synonyms::load(path)?,
             None => Synonyms::default(),
         };
-        let catalog = manifest.load_catalog()?;
+        let (catalog, alpha_indexes) = std::thread::scope(|scope| {
+            let indexes = scope.spawn(|| manifest.load_indexes());
+            let catalog = manifest.load_catalog();
+            let indexes =
+                indexes.join().unwrap_or_else(|_| Err(LoadError::file(&manifest.path, "index loader panicked")));
+            (catalog, indexes)
+        });
+        let (catalog, alpha_indexes) = (catalog?, alpha_indexes?);
         check(&catalog).map_err(EngineError::Refused)?;
         let load_time = started.elapsed();
         let index_started = Instant::now();
         let index = CodeIndex::open_or_build(&catalog, synonyms, index_dir.map(PathBuf::as_path))?;
         let index_time = index_started.elapsed();
-        Ok(Engine { catalog, index, load_time, index_time, search_cache: SearchCache::default() })
+        Ok(Engine { catalog, index, alpha_indexes, load_time, index_time, search_cache: SearchCache::default() })
     }
 
     /// The same engine, caching up to `entries` search pages (0: none).

@@ -55,6 +55,23 @@ pub struct EvalReport {
     pub latencies: Vec<std::time::Duration>,
     /// The slowest queries, slowest first.
     pub slowest: Vec<(std::time::Duration, String)>,
+    /// Per query class, in class order: (class, queries, recall@1, recall@10, MRR@10).
+    pub classes: Vec<ClassFigures>,
+}
+
+/// The figures of one query class.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClassFigures {
+    /// The class (`lay_term`, `typeahead`, ...).
+    pub class: String,
+    /// Queries of the class.
+    pub queries: usize,
+    /// Share with the expected code first.
+    pub recall_at_1: f64,
+    /// Share with the expected code in the top 10.
+    pub recall_at_10: f64,
+    /// Mean reciprocal rank within the top 10.
+    pub mrr_at_10: f64,
 }
 
 /// Reads a judged query file: `query<TAB>system<TAB>expected_code<TAB>class`, `#` comments.
@@ -83,6 +100,8 @@ pub fn read_queries(path: &Path) -> Result<Vec<JudgedQuery>, LoadError> {
 pub fn evaluate(engine: &Engine, queries: &[JudgedQuery], as_of: Date) -> Result<EvalReport, crate::index::IndexError> {
     let mut report = EvalReport { queries: queries.len(), ..Default::default() };
     let (mut first, mut within, mut reciprocal) = (0usize, 0usize, 0f64);
+    // class → (queries, first, within, reciprocal)
+    let mut per_class: std::collections::BTreeMap<String, (usize, usize, usize, f64)> = Default::default();
     for judged in queries {
         let request = SearchRequest {
             systems: vec![judged.system],
@@ -104,11 +123,31 @@ pub fn evaluate(engine: &Engine, queries: &[JudgedQuery], as_of: Date) -> Result
             Some(1) => first += 1,
             _ => report.misses.push(Miss { judged: judged.clone(), rank, top: top.iter().take(5).cloned().collect() }),
         }
+        let class = per_class.entry(judged.class.clone()).or_default();
+        class.0 += 1;
+        if rank == Some(1) {
+            class.1 += 1;
+        }
         if let Some(rank) = rank {
             within += 1;
             reciprocal += 1.0 / rank as f64;
+            class.2 += 1;
+            class.3 += 1.0 / rank as f64;
         }
     }
+    report.classes = per_class
+        .into_iter()
+        .map(|(class, (count, first, within, reciprocal))| {
+            let total = count.max(1) as f64;
+            ClassFigures {
+                class,
+                queries: count,
+                recall_at_1: first as f64 / total,
+                recall_at_10: within as f64 / total,
+                mrr_at_10: reciprocal / total,
+            }
+        })
+        .collect();
     report.latencies.sort_unstable();
     report.slowest.sort_by_key(|(elapsed, _)| std::cmp::Reverse(*elapsed));
     report.slowest.truncate(SLOWEST_SHOWN);
@@ -137,6 +176,12 @@ impl EvalReport {
             "queries {}  recall@1 {:.3}  recall@10 {:.3}  MRR@10 {:.3}\n",
             self.queries, self.recall_at_1, self.recall_at_10, self.mrr_at_10
         );
+        for class in &self.classes {
+            text.push_str(&format!(
+                "  {:<16} {:>4} queries  recall@1 {:.3}  recall@10 {:.3}  MRR@10 {:.3}\n",
+                class.class, class.queries, class.recall_at_1, class.recall_at_10, class.mrr_at_10
+            ));
+        }
         if !self.latencies.is_empty() {
             let at = |share: f64| {
                 let index = ((self.latencies.len() as f64 * share).ceil() as usize).clamp(1, self.latencies.len()) - 1;

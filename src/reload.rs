@@ -303,6 +303,9 @@ pub fn files_stamp(manifest_path: &Path) -> FilesStamp {
         if let Some(synonyms) = &manifest.synonyms {
             stamp_path(synonyms, &mut hasher, &mut youngest, 0);
         }
+        for file in manifest.indexes.iter().flat_map(|index| &index.files) {
+            stamp_path(&file.path, &mut hasher, &mut youngest, 0);
+        }
     }
     FilesStamp { stamp: hasher.finish(), youngest }
 }

@@ -12,11 +12,16 @@ fn judged_queries_keep_their_recall_and_mrr() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let engine = Engine::load(&root.join("data/releases.json"), None).expect("embedded releases load");
     let queries = read_queries(&root.join("data/search/eval-queries.tsv")).expect("judged queries parse");
-    assert!(queries.len() >= 200, "the judged set has {} queries", queries.len());
+    assert!(queries.len() >= 400, "the judged set has {} queries", queries.len());
     let as_of = Date::from_ymd(2026, 6, 1).expect("valid date");
     let report = evaluate(&engine, &queries, as_of).expect("searches run");
     let summary = report.render();
-    assert!(report.recall_at_10 >= 0.95, "recall@10 fell:\n{summary}");
-    assert!(report.mrr_at_10 >= 0.82, "MRR@10 fell:\n{summary}");
-    assert!(report.recall_at_1 >= 0.75, "recall@1 fell:\n{summary}");
+    // 2026-12-04, 452 queries (typeahead prefixes and Index-style queries added): recall@1
+    // 0.666, recall@10 0.869, MRR@10 0.742 (issue #16 targets 0.85 / 0.98 / 0.90).
+    assert!(report.recall_at_10 >= 0.865, "recall@10 fell:\n{summary}");
+    assert!(report.mrr_at_10 >= 0.74, "MRR@10 fell:\n{summary}");
+    assert!(report.recall_at_1 >= 0.66, "recall@1 fell:\n{summary}");
+    for class in &report.classes {
+        assert!(class.queries > 0, "{class:?}");
+    }
 }

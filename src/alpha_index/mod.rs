@@ -7,9 +7,11 @@
 //! ([`AlphaIndex::resolve_see`]), and which entries a few words name ([`AlphaIndex::lookup`]).
 //! It knows nothing of gRPC or of the search index; the loaders in `crate::loaders` fill it.
 
+pub mod against;
 mod build;
 mod code;
 mod lookup;
+mod releases;
 mod see;
 mod text;
 
@@ -19,6 +21,7 @@ use std::sync::Arc;
 pub use build::AlphaIndexBuilder;
 pub use code::{CodeForm, IndexCode};
 pub use lookup::Match;
+pub use releases::{IndexInfo, IndexRelease, IndexReleases};
 pub use text::{append_essential, collapse_whitespace, fold, split_modifiers, Modifiers};
 
 /// The position of an entry in the arena; entries are numbered in document order.

@@ -319,3 +319,16 @@ pub fn child(release: &Release, child: Child) -> Option<proto::HierarchyChild> {
         }
     }
 }
+
+/// The data set row of an Alphabetic Index release.
+pub fn index_data_set(release: &crate::alpha_index::IndexRelease) -> proto::DataSet {
+    proto::DataSet {
+        name: format!("{}-alphabetic-index", release.info.system.id()),
+        system: system(release.info.system),
+        version: release.info.version.clone(),
+        effective_from: release.info.effective_from.to_string(),
+        effective_to: release.info.effective_to.map(|d| d.to_string()).unwrap_or_default(),
+        entry_count: release.index.len().min(i32::MAX as usize) as i32,
+        source_files: release.info.sources.clone(),
+    }
+}

@@ -2,6 +2,7 @@
 //! assembly, and the one error → status mapping.
 
 pub mod admission;
+pub mod alpha_index;
 pub mod codec;
 pub mod convert;
 pub mod cpu_pool;

@@ -8,7 +8,7 @@ use super::cpu_pool::CpuPool;
 use super::error::{echo, ApiError};
 use super::proto::code_service_server::CodeService;
 use super::proto::{self};
-use super::{convert, page_token, releases, validate};
+use super::{alpha_index, convert, page_token, releases, validate};
 use crate::codes::Catalog;
 use crate::engine::Engine;
 use crate::index::{SearchPage, SearchRequest};
@@ -235,7 +235,30 @@ impl CodeService for CodeServiceImpl {
             .filter(|release| only.is_none_or(|system| release.info.system == system))
             .map(convert::release)
             .collect();
-        Ok(Response::new(proto::ListReleasesResponse { releases }))
+        let data_sets = engine
+            .alpha_indexes
+            .releases()
+            .iter()
+            .filter(|release| only.is_none_or(|system| release.info.system == system))
+            .map(convert::index_data_set)
+            .collect();
+        Ok(Response::new(proto::ListReleasesResponse { releases, data_sets }))
+    }
+
+    async fn lookup_index(
+        &self,
+        request: Request<proto::LookupIndexRequest>,
+    ) -> Result<Response<proto::LookupIndexResponse>, Status> {
+        let engine = self.engine()?;
+        Ok(Response::new(alpha_index::lookup(&engine, request.get_ref())?))
+    }
+
+    async fn list_index_children(
+        &self,
+        request: Request<proto::ListIndexChildrenRequest>,
+    ) -> Result<Response<proto::ListIndexChildrenResponse>, Status> {
+        let engine = self.engine()?;
+        Ok(Response::new(alpha_index::children(&engine, request.get_ref())?))
     }
 
     type DiffReleasesStream = releases::ResponseStream<proto::DiffReleasesResponse>;

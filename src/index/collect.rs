@@ -20,7 +20,8 @@ use super::schema::span_contains;
 use super::writer::split_entry_ref;
 
 /// Sort key, best highest: tier, fewer words outside the title, shorter title, title starts
-/// with a query word, billable, code order, entry ref.
+/// with a query word, preference (a category's billable default, other billable codes, later
+/// encounters, headers), code order, entry ref.
 pub type RankKey = (u8, i64, i64, u8, u8, i64, u64);
 
 /// How a group's documents are ranked.
@@ -52,9 +53,9 @@ pub struct SegmentColumns {
     entry_ref: Column<u64>,
     in_force_span: Column<u64>,
     title_length: Column<u64>,
-    billable: Column<u64>,
     code_order: Column<u64>,
     code_length: Column<u64>,
+    preference: Column<u64>,
 }
 
 impl SegmentColumns {
@@ -71,9 +72,9 @@ impl SegmentColumns {
             entry_ref,
             in_force_span: fast.u64("in_force_span")?,
             title_length: fast.u64("title_length")?,
-            billable: fast.u64("billable")?,
             code_order: fast.u64("code_order")?,
             code_length: fast.u64("code_length")?,
+            preference: fast.u64("preference")?,
         })
     }
 
@@ -239,7 +240,8 @@ impl RankSegmentCollector {
         let read = |column: &Column<u64>| SegmentColumns::read(column, doc);
         let order = -(read(&self.columns.code_order).min(i64::MAX as u64) as i64);
         if self.ranking == Ranking::Code {
-            return (0, 0, -(read(&self.columns.code_length) as i64), 0, 0, order, reference);
+            let preference = read(&self.columns.preference) as u8;
+            return (0, 0, -(read(&self.columns.code_length) as i64), 0, preference, order, reference);
         }
         let matched = MatchScore::decode(score);
         let length = read(&self.columns.title_length) as i64;
@@ -251,8 +253,8 @@ impl RankSegmentCollector {
             (_, _, 0) => 1,
             _ => 0,
         };
-        let billable = read(&self.columns.billable) as u8;
-        (tier, -matched.elsewhere_words, -length, u8::from(matched.head), billable, order, reference)
+        let preference = read(&self.columns.preference) as u8;
+        (tier, -matched.elsewhere_words, -length, u8::from(matched.head), preference, order, reference)
     }
 }
 

@@ -47,6 +47,9 @@ pub struct Fields {
     pub code_order: Field,
     /// Number of characters of the code (code-prefix results list shorter codes first).
     pub code_length: Field,
+    /// Preference among equal matches: 3 the billable default of its category, 2 another
+    /// billable code, 1 a later encounter (7th character other than A), 0 a header.
+    pub preference: Field,
 }
 
 /// Builds the schema and its field handles.
@@ -82,6 +85,7 @@ pub fn build_schema() -> (Schema, Fields) {
         title_length: builder.add_u64_field("title_length", FAST),
         code_order: builder.add_u64_field("code_order", FAST),
         code_length: builder.add_u64_field("code_length", FAST),
+        preference: builder.add_u64_field("preference", FAST),
     };
     (builder.build(), fields)
 }

@@ -152,13 +152,47 @@ fn document(
     }
     // The default child of a category (its title is the category's, nonessential parts
     // aside: E11.9 "... without complications" under E11) answers to the category's
-    // "includes" names too ("diabetes NOS" → E11.9).
-    if let Some(parent) = entry.parent_code.as_deref().and_then(|code| release.entry(code)) {
+    // "includes" names too ("diabetes NOS" → E11.9), and ranks as the category does.
+    let parent = entry.parent_code.as_deref().and_then(|code| release.entry(code));
+    let billable = entry.billable && entry.kind != EntryKind::Header;
+    let mut rank = Rank {
+        title_length: content_length(&title_words),
+        code_length: entry.code.len() as u64,
+        preference: if billable { PREFER_BILLABLE } else { PREFER_HEADER },
+    };
+    if let Some(parent) = parent {
         let parent_title = phrase_key(&splitter.folded_words(&parent.title));
-        if title_keys.last() == Some(&parent_title) {
+        let titled_as_parent = title_keys.last() == Some(&parent_title);
+        if titled_as_parent {
             let inherited = parent.notes.iter().filter(|note| note.kind == NoteKind::Includes);
             for note in inherited {
                 phrases.extend(phrase_keys(splitter, &note.text));
+            }
+        }
+        let parent_is_header = !parent.billable || parent.kind == EntryKind::Header;
+        let encounter = seventh_character(system, &entry.code, &parent.code);
+        if billable && parent_is_header {
+            let parent_length = content_length(&splitter.folded_words(&parent.title));
+            let unspecified = titled_as_parent || is_unspecified_child(&entry.title, &parent.title);
+            match encounter {
+                // Initial encounter first, later ones and sequela after it, all as long as
+                // their category so that the encounter words decide nothing else.
+                Some('A') => {
+                    rank = Rank {
+                        title_length: parent_length,
+                        code_length: parent.code.len() as u64,
+                        preference: PREFER_DEFAULT,
+                    }
+                }
+                Some(_) => rank = Rank { title_length: parent_length, preference: PREFER_LATER_ENCOUNTER, ..rank },
+                None if unspecified => {
+                    rank = Rank {
+                        title_length: rank.title_length.min(parent_length),
+                        code_length: parent.code.len() as u64,
+                        preference: PREFER_DEFAULT,
+                    }
+                }
+                None => {}
             }
         }
     }
@@ -176,7 +210,7 @@ fn document(
             .filter(|word| title_distinct.binary_search(word).is_err()),
     );
     doc.add_text(fields.other_prefixes, word_prefixes(&other_distinct));
-    doc.add_u64(fields.billable, u64::from(entry.billable && entry.kind != EntryKind::Header));
+    doc.add_u64(fields.billable, u64::from(billable));
     let category = (system == CodeSystem::Cpt).then(|| CptCategory::of_code(&entry.code)).flatten();
     doc.add_u64(fields.cpt_category, cpt_category_ordinal(category));
     doc.add_text(fields.ancestors, &entry.code);
@@ -195,10 +229,65 @@ fn document(
             doc.add_text(fields.title_head, &head.folded);
         }
     }
-    doc.add_u64(fields.title_length, content_length(&title_words));
+    doc.add_u64(fields.title_length, rank.title_length);
     doc.add_u64(fields.code_order, code_order(system, &entry.code));
-    doc.add_u64(fields.code_length, entry.code.len() as u64);
+    doc.add_u64(fields.code_length, rank.code_length);
+    doc.add_u64(fields.preference, rank.preference);
     doc
+}
+
+/// What a document ranks by among equal matches (see [`super::collect::RankKey`]).
+struct Rank {
+    /// Title words that count (qualifiers aside); a category's default child counts as long as
+    /// the category's title.
+    title_length: u64,
+    /// Code length for code-prefix matches; a default child counts as long as its category.
+    code_length: u64,
+    /// Preference among equal matches.
+    preference: u64,
+}
+
+/// The billable default of its category: its "unspecified" child, or the initial encounter.
+const PREFER_DEFAULT: u64 = 3;
+/// Any other billable code.
+const PREFER_BILLABLE: u64 = 2;
+/// A subsequent encounter or sequela (7th character other than A).
+const PREFER_LATER_ENCOUNTER: u64 = 1;
+/// A header (category) code.
+const PREFER_HEADER: u64 = 0;
+
+/// The 7th character of an ICD-10-CM code whose parent is its 6-character base.
+fn seventh_character(system: CodeSystem, code: &str, parent: &str) -> Option<char> {
+    (system == CodeSystem::Icd10Cm && code.len() == 7 && parent.len() == 6 && code.starts_with(parent))
+        .then(|| code.chars().last())
+        .flatten()
+}
+
+/// Whether a child's title is its category's made unspecified: "Heart failure, unspecified"
+/// under "Heart failure", "Chronic kidney disease, unspecified" under "Chronic kidney disease
+/// (CKD)" — every title word of the child but "unspecified" is in the category's title — or
+/// its category's title followed by "without ...".
+fn is_unspecified_child(title: &str, parent_title: &str) -> bool {
+    let lower = title.to_ascii_lowercase();
+    let parent_lower = parent_title.to_ascii_lowercase();
+    // "Gastro-esophageal reflux disease without esophagitis" under "Gastro-esophageal reflux
+    // disease": the condition without its complication is its default.
+    if lower.strip_prefix(parent_lower.as_str()).is_some_and(|rest| rest.starts_with(" without ")) {
+        return true;
+    }
+    if !lower.contains("unspecified") {
+        return false;
+    }
+    let parent_words: Vec<String> = parent_title
+        .to_ascii_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(str::to_string)
+        .collect();
+    lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty() && *word != "unspecified")
+        .all(|word| parent_words.iter().any(|parent_word| parent_word == word))
 }
 
 /// The words, sorted, each once.

@@ -5,7 +5,11 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::{archive, cpt_ama, cpt_hierarchy, hcpcs_fixed, hcpcs_xlsx, icd10cm_order, icd10cm_tabular, LoadError};
+use super::{
+    archive, cpt_ama, cpt_hierarchy, hcpcs_fixed, hcpcs_xlsx, icd10cm_index_csv, icd10cm_index_xml, icd10cm_order,
+    icd10cm_tabular, LoadError,
+};
+use crate::alpha_index::{AlphaIndex, IndexInfo, IndexKind, IndexRelease, IndexReleases};
 use crate::codes::{Catalog, CodeSystem, Date, NodeKind, ReleaseContent, ReleaseInfo};
 
 /// A parsed manifest, with paths resolved against the manifest's directory.
@@ -17,6 +21,54 @@ pub struct Manifest {
     pub releases: Vec<ReleaseSpec>,
     /// Synonyms file, when configured.
     pub synonyms: Option<PathBuf>,
+    /// Alphabetic Index releases, in the order listed.
+    pub indexes: Vec<IndexSpec>,
+}
+
+/// One Alphabetic Index release: its dates and the files of its parts.
+#[derive(Debug, Clone)]
+pub struct IndexSpec {
+    /// The code system it leads into.
+    pub system: CodeSystem,
+    /// Version label.
+    pub version: String,
+    /// First day in force.
+    pub effective_from: Date,
+    /// The files, one per part.
+    pub files: Vec<IndexFileSpec>,
+}
+
+/// One file of an index release.
+#[derive(Debug, Clone)]
+pub struct IndexFileSpec {
+    /// Which part of the index it holds.
+    pub kind: IndexKind,
+    /// Its format.
+    pub format: IndexFormat,
+    /// The file.
+    pub path: PathBuf,
+    /// SHA-256 it must have, when pinned.
+    pub sha256: Option<String>,
+}
+
+/// The file format of an index part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IndexFormat {
+    /// The NCHS index XML (main index, external cause index, Neoplasm table, Table of Drugs).
+    Icd10cmIndexXml,
+    /// The main index flattened to CSV (`RowID,Letter,Level,Term,See,SeeAlso,NonEssModif,Code`).
+    Icd10cmIndexCsv,
+}
+
+/// A part of the index as the manifest names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum RawIndexKind {
+    Main,
+    ExternalCause,
+    Neoplasm,
+    Drug,
 }
 
 /// The file format of a release.
@@ -64,6 +116,27 @@ struct RawManifest {
     releases: Vec<RawRelease>,
     #[serde(default)]
     synonyms: Option<String>,
+    #[serde(default)]
+    indexes: Vec<RawIndex>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIndex {
+    system: String,
+    version: String,
+    effective_from: String,
+    files: Vec<RawIndexFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIndexFile {
+    kind: RawIndexKind,
+    format: IndexFormat,
+    path: String,
+    #[serde(default)]
+    sha256: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -150,7 +223,8 @@ impl Manifest {
         if releases.is_empty() {
             return Err(LoadError::file(path, "the manifest lists no releases"));
         }
-        Ok(Manifest { path: path.to_path_buf(), releases, synonyms: raw.synonyms.map(|s| base.join(s)) })
+        let indexes = index_specs(path, base, raw.indexes)?;
+        Ok(Manifest { path: path.to_path_buf(), releases, synonyms: raw.synonyms.map(|s| base.join(s)), indexes })
     }
 
     /// Loads every release (in parallel) and builds the catalog.
@@ -191,6 +265,95 @@ impl Manifest {
             })
             .collect();
         Ok(Catalog::new(releases))
+    }
+}
+
+/// The index releases of a manifest, checked.
+fn index_specs(path: &Path, base: &Path, raw: Vec<RawIndex>) -> Result<Vec<IndexSpec>, LoadError> {
+    let mut specs: Vec<IndexSpec> = Vec::with_capacity(raw.len());
+    for (index, spec) in raw.into_iter().enumerate() {
+        let context = |reason: String| LoadError::file(path, format!("index #{}: {reason}", index + 1));
+        let system: CodeSystem =
+            spec.system.parse().map_err(|e: crate::codes::UnknownSystem| context(e.to_string()))?;
+        if system != CodeSystem::Icd10Cm {
+            return Err(context(format!("an Alphabetic Index leads into icd10cm codes, not {system}")));
+        }
+        if spec.version.trim().is_empty() {
+            return Err(context("version is empty".to_string()));
+        }
+        let effective_from = Date::parse(&spec.effective_from).map_err(|e| context(e.to_string()))?;
+        if specs.iter().any(|other| other.system == system && other.effective_from == effective_from) {
+            return Err(context(format!("two {system} indexes take effect on {effective_from}")));
+        }
+        if spec.files.is_empty() {
+            return Err(context("lists no files".to_string()));
+        }
+        let mut files = Vec::with_capacity(spec.files.len());
+        for file in spec.files {
+            let kind = match file.kind {
+                RawIndexKind::Main => IndexKind::Main,
+                RawIndexKind::ExternalCause => IndexKind::ExternalCause,
+                RawIndexKind::Neoplasm => IndexKind::Neoplasm,
+                RawIndexKind::Drug => IndexKind::Drug,
+            };
+            if file.format == IndexFormat::Icd10cmIndexCsv && kind != IndexKind::Main {
+                return Err(context("the index CSV holds the main index only".to_string()));
+            }
+            let sha256 = file.sha256.as_deref().map(pin).transpose().map_err(|e| context(format!("sha256 {e}")))?;
+            files.push(IndexFileSpec { kind, format: file.format, path: base.join(file.path), sha256 });
+        }
+        specs.push(IndexSpec { system, version: spec.version, effective_from, files });
+    }
+    Ok(specs)
+}
+
+impl Manifest {
+    /// Loads every index release (files in parallel), combining each release's parts.
+    #[tracing::instrument(name = "indexes.load", skip_all, fields(indexes = self.indexes.len()))]
+    pub fn load_indexes(&self) -> Result<IndexReleases, LoadError> {
+        let base = self.path.parent().unwrap_or(Path::new(""));
+        let mut releases = Vec::with_capacity(self.indexes.len());
+        for spec in &self.indexes {
+            let started = std::time::Instant::now();
+            let parts: Vec<Result<AlphaIndex, LoadError>> = std::thread::scope(|scope| {
+                let handles: Vec<_> =
+                    spec.files.iter().map(|file| scope.spawn(move || load_index_file(file))).collect();
+                handles
+                    .into_iter()
+                    .zip(&spec.files)
+                    .map(|(handle, file)| {
+                        handle.join().unwrap_or_else(|_| Err(LoadError::file(&file.path, "loader panicked")))
+                    })
+                    .collect()
+            });
+            let parts = parts.into_iter().collect::<Result<Vec<_>, _>>()?;
+            let index = AlphaIndex::combine(parts);
+            let shown = |path: &PathBuf| path.strip_prefix(base).unwrap_or(path).display().to_string();
+            let info = IndexInfo {
+                system: spec.system,
+                version: spec.version.clone(),
+                effective_from: spec.effective_from,
+                effective_to: None,
+                sources: spec.files.iter().map(|file| shown(&file.path)).collect(),
+            };
+            tracing::info!(
+                system = %spec.system,
+                version = %spec.version,
+                entries = index.len(),
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "alphabetic index loaded"
+            );
+            releases.push(IndexRelease { info, index });
+        }
+        Ok(IndexReleases::new(releases))
+    }
+}
+
+fn load_index_file(file: &IndexFileSpec) -> Result<AlphaIndex, LoadError> {
+    check_pin(&file.path, file.sha256.as_deref())?;
+    match file.format {
+        IndexFormat::Icd10cmIndexCsv => icd10cm_index_csv::load(&file.path),
+        IndexFormat::Icd10cmIndexXml => icd10cm_index_xml::load(&file.path, file.kind),
     }
 }
 

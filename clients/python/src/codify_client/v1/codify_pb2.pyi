@@ -95,6 +95,14 @@ class ChangeType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     CHANGE_TYPE_ADDED: _ClassVar[ChangeType]
     CHANGE_TYPE_TERMINATED: _ClassVar[ChangeType]
     CHANGE_TYPE_REDESCRIBED: _ClassVar[ChangeType]
+
+class IndexPart(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    INDEX_PART_UNSPECIFIED: _ClassVar[IndexPart]
+    INDEX_PART_MAIN: _ClassVar[IndexPart]
+    INDEX_PART_EXTERNAL_CAUSE: _ClassVar[IndexPart]
+    INDEX_PART_NEOPLASM: _ClassVar[IndexPart]
+    INDEX_PART_DRUG: _ClassVar[IndexPart]
 CODE_SYSTEM_UNSPECIFIED: CodeSystem
 CODE_SYSTEM_ICD10CM: CodeSystem
 CODE_SYSTEM_HCPCS: CodeSystem
@@ -154,6 +162,11 @@ CHANGE_TYPE_UNSPECIFIED: ChangeType
 CHANGE_TYPE_ADDED: ChangeType
 CHANGE_TYPE_TERMINATED: ChangeType
 CHANGE_TYPE_REDESCRIBED: ChangeType
+INDEX_PART_UNSPECIFIED: IndexPart
+INDEX_PART_MAIN: IndexPart
+INDEX_PART_EXTERNAL_CAUSE: IndexPart
+INDEX_PART_NEOPLASM: IndexPart
+INDEX_PART_DRUG: IndexPart
 
 class CodeRef(_message.Message):
     __slots__ = ("system", "code")
@@ -542,7 +555,131 @@ class ListReleasesRequest(_message.Message):
     def __init__(self, system: _Optional[_Union[CodeSystem, str]] = ...) -> None: ...
 
 class ListReleasesResponse(_message.Message):
-    __slots__ = ("releases",)
+    __slots__ = ("releases", "data_sets")
     RELEASES_FIELD_NUMBER: _ClassVar[int]
+    DATA_SETS_FIELD_NUMBER: _ClassVar[int]
     releases: _containers.RepeatedCompositeFieldContainer[Release]
-    def __init__(self, releases: _Optional[_Iterable[_Union[Release, _Mapping]]] = ...) -> None: ...
+    data_sets: _containers.RepeatedCompositeFieldContainer[DataSet]
+    def __init__(self, releases: _Optional[_Iterable[_Union[Release, _Mapping]]] = ..., data_sets: _Optional[_Iterable[_Union[DataSet, _Mapping]]] = ...) -> None: ...
+
+class DataSet(_message.Message):
+    __slots__ = ("name", "system", "version", "effective_from", "effective_to", "entry_count", "source_files")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    SYSTEM_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    EFFECTIVE_FROM_FIELD_NUMBER: _ClassVar[int]
+    EFFECTIVE_TO_FIELD_NUMBER: _ClassVar[int]
+    ENTRY_COUNT_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FILES_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    system: CodeSystem
+    version: str
+    effective_from: str
+    effective_to: str
+    entry_count: int
+    source_files: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, name: _Optional[str] = ..., system: _Optional[_Union[CodeSystem, str]] = ..., version: _Optional[str] = ..., effective_from: _Optional[str] = ..., effective_to: _Optional[str] = ..., entry_count: _Optional[int] = ..., source_files: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class LookupIndexRequest(_message.Message):
+    __slots__ = ("query", "as_of", "page_size", "page_token")
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    AS_OF_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    query: str
+    as_of: str
+    page_size: int
+    page_token: str
+    def __init__(self, query: _Optional[str] = ..., as_of: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class LookupIndexResponse(_message.Message):
+    __slots__ = ("entries", "next_page_token", "total_size", "index_version", "release_version")
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_SIZE_FIELD_NUMBER: _ClassVar[int]
+    INDEX_VERSION_FIELD_NUMBER: _ClassVar[int]
+    RELEASE_VERSION_FIELD_NUMBER: _ClassVar[int]
+    entries: _containers.RepeatedCompositeFieldContainer[IndexEntry]
+    next_page_token: str
+    total_size: int
+    index_version: str
+    release_version: str
+    def __init__(self, entries: _Optional[_Iterable[_Union[IndexEntry, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., total_size: _Optional[int] = ..., index_version: _Optional[str] = ..., release_version: _Optional[str] = ...) -> None: ...
+
+class ListIndexChildrenRequest(_message.Message):
+    __slots__ = ("parent", "part", "as_of", "page_size", "page_token")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    PART_FIELD_NUMBER: _ClassVar[int]
+    AS_OF_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    part: IndexPart
+    as_of: str
+    page_size: int
+    page_token: str
+    def __init__(self, parent: _Optional[str] = ..., part: _Optional[_Union[IndexPart, str]] = ..., as_of: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListIndexChildrenResponse(_message.Message):
+    __slots__ = ("entries", "next_page_token", "total_size", "index_version")
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_SIZE_FIELD_NUMBER: _ClassVar[int]
+    INDEX_VERSION_FIELD_NUMBER: _ClassVar[int]
+    entries: _containers.RepeatedCompositeFieldContainer[IndexEntry]
+    next_page_token: str
+    total_size: int
+    index_version: str
+    def __init__(self, entries: _Optional[_Iterable[_Union[IndexEntry, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., total_size: _Optional[int] = ..., index_version: _Optional[str] = ...) -> None: ...
+
+class IndexEntry(_message.Message):
+    __slots__ = ("id", "part", "path", "code", "missing_characters", "code_title", "billable", "column", "see", "see_target", "see_also", "see_also_target", "nonessential", "has_children", "cells")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    PART_FIELD_NUMBER: _ClassVar[int]
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    MISSING_CHARACTERS_FIELD_NUMBER: _ClassVar[int]
+    CODE_TITLE_FIELD_NUMBER: _ClassVar[int]
+    BILLABLE_FIELD_NUMBER: _ClassVar[int]
+    COLUMN_FIELD_NUMBER: _ClassVar[int]
+    SEE_FIELD_NUMBER: _ClassVar[int]
+    SEE_TARGET_FIELD_NUMBER: _ClassVar[int]
+    SEE_ALSO_FIELD_NUMBER: _ClassVar[int]
+    SEE_ALSO_TARGET_FIELD_NUMBER: _ClassVar[int]
+    NONESSENTIAL_FIELD_NUMBER: _ClassVar[int]
+    HAS_CHILDREN_FIELD_NUMBER: _ClassVar[int]
+    CELLS_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    part: IndexPart
+    path: _containers.RepeatedScalarFieldContainer[str]
+    code: str
+    missing_characters: str
+    code_title: str
+    billable: bool
+    column: str
+    see: str
+    see_target: IndexReference
+    see_also: str
+    see_also_target: IndexReference
+    nonessential: _containers.RepeatedScalarFieldContainer[str]
+    has_children: bool
+    cells: _containers.RepeatedCompositeFieldContainer[IndexCell]
+    def __init__(self, id: _Optional[str] = ..., part: _Optional[_Union[IndexPart, str]] = ..., path: _Optional[_Iterable[str]] = ..., code: _Optional[str] = ..., missing_characters: _Optional[str] = ..., code_title: _Optional[str] = ..., billable: _Optional[bool] = ..., column: _Optional[str] = ..., see: _Optional[str] = ..., see_target: _Optional[_Union[IndexReference, _Mapping]] = ..., see_also: _Optional[str] = ..., see_also_target: _Optional[_Union[IndexReference, _Mapping]] = ..., nonessential: _Optional[_Iterable[str]] = ..., has_children: _Optional[bool] = ..., cells: _Optional[_Iterable[_Union[IndexCell, _Mapping]]] = ...) -> None: ...
+
+class IndexReference(_message.Message):
+    __slots__ = ("id", "path", "code")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    path: _containers.RepeatedScalarFieldContainer[str]
+    code: str
+    def __init__(self, id: _Optional[str] = ..., path: _Optional[_Iterable[str]] = ..., code: _Optional[str] = ...) -> None: ...
+
+class IndexCell(_message.Message):
+    __slots__ = ("column", "code")
+    COLUMN_FIELD_NUMBER: _ClassVar[int]
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    column: str
+    code: str
+    def __init__(self, column: _Optional[str] = ..., code: _Optional[str] = ...) -> None: ...

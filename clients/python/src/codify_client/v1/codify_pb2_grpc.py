@@ -75,6 +75,16 @@ class CodeServiceStub:
                 request_serializer=codify_dot_v1_dot_codify__pb2.ExportCodesRequest.SerializeToString,
                 response_deserializer=codify_dot_v1_dot_codify__pb2.ExportCodesResponse.FromString,
                 _registered_method=True)
+        self.LookupIndex = channel.unary_unary(
+                '/codify.v1.CodeService/LookupIndex',
+                request_serializer=codify_dot_v1_dot_codify__pb2.LookupIndexRequest.SerializeToString,
+                response_deserializer=codify_dot_v1_dot_codify__pb2.LookupIndexResponse.FromString,
+                _registered_method=True)
+        self.ListIndexChildren = channel.unary_unary(
+                '/codify.v1.CodeService/ListIndexChildren',
+                request_serializer=codify_dot_v1_dot_codify__pb2.ListIndexChildrenRequest.SerializeToString,
+                response_deserializer=codify_dot_v1_dot_codify__pb2.ListIndexChildrenResponse.FromString,
+                _registered_method=True)
 
 
 class CodeServiceServicer:
@@ -142,6 +152,24 @@ class CodeServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def LookupIndex(self, request, context):
+        """The ICD-10-CM Alphabetic Index as a coder reads it: a main term and modifiers ("fracture
+        femur neck", "neoplasm breast malignant", "acetaminophen poisoning accidental") -> the
+        index paths that match, best first, each with its code (or the category to complete),
+        its see / see-also references followed, and its nonessential modifiers.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListIndexChildren(self, request, context):
+        """Browse the Alphabetic Index: the subterms of an entry, or the main terms of a part of
+        the index, in document order.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CodeServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -184,6 +212,16 @@ def add_CodeServiceServicer_to_server(servicer, server):
                     servicer.ExportCodes,
                     request_deserializer=codify_dot_v1_dot_codify__pb2.ExportCodesRequest.FromString,
                     response_serializer=codify_dot_v1_dot_codify__pb2.ExportCodesResponse.SerializeToString,
+            ),
+            'LookupIndex': grpc.unary_unary_rpc_method_handler(
+                    servicer.LookupIndex,
+                    request_deserializer=codify_dot_v1_dot_codify__pb2.LookupIndexRequest.FromString,
+                    response_serializer=codify_dot_v1_dot_codify__pb2.LookupIndexResponse.SerializeToString,
+            ),
+            'ListIndexChildren': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListIndexChildren,
+                    request_deserializer=codify_dot_v1_dot_codify__pb2.ListIndexChildrenRequest.FromString,
+                    response_serializer=codify_dot_v1_dot_codify__pb2.ListIndexChildrenResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -403,6 +441,60 @@ class CodeService:
             '/codify.v1.CodeService/ExportCodes',
             codify_dot_v1_dot_codify__pb2.ExportCodesRequest.SerializeToString,
             codify_dot_v1_dot_codify__pb2.ExportCodesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def LookupIndex(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/codify.v1.CodeService/LookupIndex',
+            codify_dot_v1_dot_codify__pb2.LookupIndexRequest.SerializeToString,
+            codify_dot_v1_dot_codify__pb2.LookupIndexResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListIndexChildren(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/codify.v1.CodeService/ListIndexChildren',
+            codify_dot_v1_dot_codify__pb2.ListIndexChildrenRequest.SerializeToString,
+            codify_dot_v1_dot_codify__pb2.ListIndexChildrenResponse.FromString,
             options,
             channel_credentials,
             insecure,

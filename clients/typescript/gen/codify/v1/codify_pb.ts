@@ -20,7 +20,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file codify/v1/codify.proto.
  */
 export const file_codify_v1_codify: GenFile = /*@__PURE__*/
-  fileDesc("ChZjb2RpZnkvdjEvY29kaWZ5LnByb3RvEgljb2RpZnkudjEiPgoHQ29kZVJlZhIlCgZzeXN0ZW0YASABKA4yFS5jb2RpZnkudjEuQ29kZVN5c3RlbRIMCgRjb2RlGAIgASgJIvsBCgtDb2RlU3VtbWFyeRIlCgZzeXN0ZW0YASABKA4yFS5jb2RpZnkudjEuQ29kZVN5c3RlbRIMCgRjb2RlGAIgASgJEhcKD25vcm1hbGl6ZWRfY29kZRgDIAEoCRINCgV0aXRsZRgEIAEoCRITCgtzaG9ydF90aXRsZRgFIAEoCRIQCghiaWxsYWJsZRgGIAEoCBIhCgRraW5kGAcgASgOMhMuY29kaWZ5LnYxLkNvZGVLaW5kEiwKDGNwdF9jYXRlZ29yeRgIIAEoDjIWLmNvZGlmeS52MS5DcHRDYXRlZ29yeRIXCg9yZWxlYXNlX3ZlcnNpb24YCSABKAkiJgoIVGV4dFNwYW4SDQoFc3RhcnQYASABKA0SCwoDZW5kGAIgASgNIkwKCUhpZ2hsaWdodBINCgVmaWVsZBgBIAEoCRIMCgR0ZXh0GAIgASgJEiIKBXNwYW5zGAMgAygLMhMuY29kaWZ5LnYxLlRleHRTcGFuIuABChJTZWFyY2hDb2Rlc1JlcXVlc3QSDQoFcXVlcnkYASABKAkSJgoHc3lzdGVtcxgCIAMoDjIVLmNvZGlmeS52MS5Db2RlU3lzdGVtEhUKDWJpbGxhYmxlX29ubHkYAyABKAgSLgoOY3B0X2NhdGVnb3JpZXMYBCADKA4yFi5jb2RpZnkudjEuQ3B0Q2F0ZWdvcnkSFgoOaGllcmFyY2h5X25vZGUYBSABKAkSDQoFYXNfb2YYBiABKAkSEQoJcGFnZV9zaXplGAcgASgFEhIKCnBhZ2VfdG9rZW4YCCABKAkiiAEKDFNlYXJjaFJlc3VsdBIkCgRjb2RlGAEgASgLMhYuY29kaWZ5LnYxLkNvZGVTdW1tYXJ5EigKCm1hdGNoX3R5cGUYAiABKA4yFC5jb2RpZnkudjEuTWF0Y2hUeXBlEigKCmhpZ2hsaWdodHMYAyADKAsyFC5jb2RpZnkudjEuSGlnaGxpZ2h0InsKE1NlYXJjaENvZGVzUmVzcG9uc2USKAoHcmVzdWx0cxgBIAMoCzIXLmNvZGlmeS52MS5TZWFyY2hSZXN1bHQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJEhIKCnRvdGFsX3NpemUYAyABKAUSDQoFYXNfb2YYBCABKAkiQwoKRGVzY3JpcHRvchInCgR0eXBlGAEgASgOMhkuY29kaWZ5LnYxLkRlc2NyaXB0b3JUeXBlEgwKBHRleHQYAiABKAkiRwoETm90ZRIhCgR0eXBlGAEgASgOMhMuY29kaWZ5LnYxLk5vdGVUeXBlEgwKBHRleHQYAiABKAkSDgoGc291cmNlGAMgASgJIlQKDUhpZXJhcmNoeVN0ZXASCgoCaWQYASABKAkSKAoFbGV2ZWwYAiABKA4yGS5jb2RpZnkudjEuSGllcmFyY2h5TGV2ZWwSDQoFdGl0bGUYAyABKAkixQEKB1JlbGVhc2USJQoGc3lzdGVtGAEgASgOMhUuY29kaWZ5LnYxLkNvZGVTeXN0ZW0SDwoHdmVyc2lvbhgCIAEoCRIWCg5lZmZlY3RpdmVfZnJvbRgDIAEoCRIUCgxlZmZlY3RpdmVfdG8YBCABKAkSEgoKY29kZV9jb3VudBgFIAEoBRIWCg5iaWxsYWJsZV9jb3VudBgGIAEoBRIUCgxzb3VyY2VfZmlsZXMYByADKAkSEgoKbm9kZV9jb3VudBgIIAEoBSLrAwoEQ29kZRInCgdzdW1tYXJ5GAEgASgLMhYuY29kaWZ5LnYxLkNvZGVTdW1tYXJ5EiUKBnN0YXR1cxgCIAEoDjIVLmNvZGlmeS52MS5Db2RlU3RhdHVzEg0KBWFzX29mGAMgASgJEiMKB3JlbGVhc2UYBCABKAsyEi5jb2RpZnkudjEuUmVsZWFzZRIqCgtkZXNjcmlwdG9ycxgFIAMoCzIVLmNvZGlmeS52MS5EZXNjcmlwdG9yEh4KBW5vdGVzGAYgAygLMg8uY29kaWZ5LnYxLk5vdGUSJgoEcGF0aBgHIAMoCzIYLmNvZGlmeS52MS5IaWVyYXJjaHlTdGVwEhMKC3BhcmVudF9jb2RlGAggASgJEhIKCmFkZGVkX2RhdGUYCSABKAkSHQoVYWN0aW9uX2VmZmVjdGl2ZV9kYXRlGAogASgJEhgKEHRlcm1pbmF0aW9uX2RhdGUYCyABKAkSEwoLYWN0aW9uX2NvZGUYDCABKAkSFAoMcmVwbGFjZW1lbnRzGA0gAygJEg0KBWJldG9zGA4gASgJEhAKCGNvdmVyYWdlGA8gASgJEhMKC2NoaWxkX2NvZGVzGBAgAygJEigKB2hpc3RvcnkYESADKAsyFy5jb2RpZnkudjEuSGlzdG9yeUV2ZW50IlQKDkdldENvZGVSZXF1ZXN0EiUKBnN5c3RlbRgBIAEoDjIVLmNvZGlmeS52MS5Db2RlU3lzdGVtEgwKBGNvZGUYAiABKAkSDQoFYXNfb2YYAyABKAkiMAoPR2V0Q29kZVJlc3BvbnNlEh0KBGNvZGUYASABKAsyDy5jb2RpZnkudjEuQ29kZSJIChRCYXRjaEdldENvZGVzUmVxdWVzdBIhCgVjb2RlcxgBIAMoCzISLmNvZGlmeS52MS5Db2RlUmVmEg0KBWFzX29mGAIgASgJImoKE0JhdGNoR2V0Q29kZXNSZXN1bHQSJQoJcmVxdWVzdGVkGAEgASgLMhIuY29kaWZ5LnYxLkNvZGVSZWYSDQoFZm91bmQYAiABKAgSHQoEY29kZRgDIAEoCzIPLmNvZGlmeS52MS5Db2RlIkgKFUJhdGNoR2V0Q29kZXNSZXNwb25zZRIvCgdyZXN1bHRzGAEgAygLMh4uY29kaWZ5LnYxLkJhdGNoR2V0Q29kZXNSZXN1bHQiXgoOVmFsaWRhdGlvbkl0ZW0SJQoGc3lzdGVtGAEgASgOMhUuY29kaWZ5LnYxLkNvZGVTeXN0ZW0SDAoEY29kZRgCIAEoCRIXCg9kYXRlX29mX3NlcnZpY2UYAyABKAkiQAoUVmFsaWRhdGVDb2Rlc1JlcXVlc3QSKAoFaXRlbXMYASADKAsyGS5jb2RpZnkudjEuVmFsaWRhdGlvbkl0ZW0i/AEKEFZhbGlkYXRpb25SZXN1bHQSDQoFdmFsaWQYASABKAgSKQoGcmVhc29uGAIgASgOMhkuY29kaWZ5LnYxLlZhbGlkaXR5UmVhc29uEhcKD25vcm1hbGl6ZWRfY29kZRgDIAEoCRIUCgxkaXNwbGF5X2NvZGUYBCABKAkSDwoHbWVzc2FnZRgFIAEoCRIYChB0ZXJtaW5hdGlvbl9kYXRlGAYgASgJEhQKDHJlcGxhY2VtZW50cxgHIAMoCRIWCg5lZmZlY3RpdmVfZGF0ZRgIIAEoCRIXCg9yZWxlYXNlX3ZlcnNpb24YCSABKAkSDQoFdGl0bGUYCiABKAkiWgoVVmFsaWRhdGVDb2Rlc1Jlc3BvbnNlEiwKB3Jlc3VsdHMYASADKAsyGy5jb2RpZnkudjEuVmFsaWRhdGlvblJlc3VsdBITCgt2YWxpZF9jb3VudBgCIAEoBSKCAQoTTGlzdENoaWxkcmVuUmVxdWVzdBIlCgZzeXN0ZW0YASABKA4yFS5jb2RpZnkudjEuQ29kZVN5c3RlbRIOCgZwYXJlbnQYAiABKAkSDQoFYXNfb2YYAyABKAkSEQoJcGFnZV9zaXplGAQgASgFEhIKCnBhZ2VfdG9rZW4YBSABKAkiuQEKDkhpZXJhcmNoeUNoaWxkEgoKAmlkGAEgASgJEigKBWxldmVsGAIgASgOMhkuY29kaWZ5LnYxLkhpZXJhcmNoeUxldmVsEg0KBXRpdGxlGAMgASgJEhMKC3JhbmdlX3N0YXJ0GAQgASgJEhEKCXJhbmdlX2VuZBgFIAEoCRIUCgxoYXNfY2hpbGRyZW4YBiABKAgSJAoEY29kZRgHIAEoCzIWLmNvZGlmeS52MS5Db2RlU3VtbWFyeSKdAQoUTGlzdENoaWxkcmVuUmVzcG9uc2USKwoIY2hpbGRyZW4YASADKAsyGS5jb2RpZnkudjEuSGllcmFyY2h5Q2hpbGQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJEiYKBHBhdGgYAyADKAsyGC5jb2RpZnkudjEuSGllcmFyY2h5U3RlcBIXCg9yZWxlYXNlX3ZlcnNpb24YBCABKAkiigEKDEhpc3RvcnlFdmVudBIjCgR0eXBlGAEgASgOMhUuY29kaWZ5LnYxLkNoYW5nZVR5cGUSFwoPcmVsZWFzZV92ZXJzaW9uGAIgASgJEhYKDmVmZmVjdGl2ZV9mcm9tGAMgASgJEhEKCW9sZF90aXRsZRgEIAEoCRIRCgluZXdfdGl0bGUYBSABKAkiZgoTRGlmZlJlbGVhc2VzUmVxdWVzdBIlCgZzeXN0ZW0YASABKA4yFS5jb2RpZnkudjEuQ29kZVN5c3RlbRIUCgxmcm9tX3ZlcnNpb24YAiABKAkSEgoKdG9fdmVyc2lvbhgDIAEoCSLHAQoKQ29kZUNoYW5nZRIjCgR0eXBlGAEgASgOMhUuY29kaWZ5LnYxLkNoYW5nZVR5cGUSDAoEY29kZRgCIAEoCRIRCglvbGRfdGl0bGUYAyABKAkSEQoJbmV3X3RpdGxlGAQgASgJEhcKD29sZF9zaG9ydF90aXRsZRgFIAEoCRIXCg9uZXdfc2hvcnRfdGl0bGUYBiABKAkSGAoQdGVybWluYXRpb25fZGF0ZRgHIAEoCRIUCgxyZXBsYWNlbWVudHMYCCADKAkiiAEKFERpZmZSZWxlYXNlc1Jlc3BvbnNlEiYKB2NoYW5nZXMYASADKAsyFS5jb2RpZnkudjEuQ29kZUNoYW5nZRITCgthZGRlZF9jb3VudBgCIAEoBRIYChB0ZXJtaW5hdGVkX2NvdW50GAMgASgFEhkKEXJlZGVzY3JpYmVkX2NvdW50GAQgASgFIkwKEkV4cG9ydENvZGVzUmVxdWVzdBIlCgZzeXN0ZW0YASABKA4yFS5jb2RpZnkudjEuQ29kZVN5c3RlbRIPCgd2ZXJzaW9uGAIgASgJIloKE0V4cG9ydENvZGVzUmVzcG9uc2USIwoHcmVsZWFzZRgBIAEoCzISLmNvZGlmeS52MS5SZWxlYXNlEh4KBWNvZGVzGAIgAygLMg8uY29kaWZ5LnYxLkNvZGUiPAoTTGlzdFJlbGVhc2VzUmVxdWVzdBIlCgZzeXN0ZW0YASABKA4yFS5jb2RpZnkudjEuQ29kZVN5c3RlbSI8ChRMaXN0UmVsZWFzZXNSZXNwb25zZRIkCghyZWxlYXNlcxgBIAMoCzISLmNvZGlmeS52MS5SZWxlYXNlKm4KCkNvZGVTeXN0ZW0SGwoXQ09ERV9TWVNURU1fVU5TUEVDSUZJRUQQABIXChNDT0RFX1NZU1RFTV9JQ0QxMENNEAESFQoRQ09ERV9TWVNURU1fSENQQ1MQAhITCg9DT0RFX1NZU1RFTV9DUFQQAyqbAQoLQ3B0Q2F0ZWdvcnkSHAoYQ1BUX0NBVEVHT1JZX1VOU1BFQ0lGSUVEEAASEgoOQ1BUX0NBVEVHT1JZX0kQARITCg9DUFRfQ0FURUdPUllfSUkQAhIUChBDUFRfQ0FURUdPUllfSUlJEAMSFAoQQ1BUX0NBVEVHT1JZX1BMQRAEEhkKFUNQVF9DQVRFR09SWV9NT0RJRklFUhAFKmcKCENvZGVLaW5kEhkKFUNPREVfS0lORF9VTlNQRUNJRklFRBAAEhQKEENPREVfS0lORF9IRUFERVIQARISCg5DT0RFX0tJTkRfQ09ERRACEhYKEkNPREVfS0lORF9NT0RJRklFUhADKv0BCg5IaWVyYXJjaHlMZXZlbBIfChtISUVSQVJDSFlfTEVWRUxfVU5TUEVDSUZJRUQQABIbChdISUVSQVJDSFlfTEVWRUxfQ0hBUFRFUhABEhsKF0hJRVJBUkNIWV9MRVZFTF9TRUNUSU9OEAISHgoaSElFUkFSQ0hZX0xFVkVMX1NVQlNFQ1RJT04QAxIbChdISUVSQVJDSFlfTEVWRUxfSEVBRElORxAEEh4KGkhJRVJBUkNIWV9MRVZFTF9TVUJIRUFESU5HEAUSGQoVSElFUkFSQ0hZX0xFVkVMX0dST1VQEAYSGAoUSElFUkFSQ0hZX0xFVkVMX0NPREUQByqcAQoKQ29kZVN0YXR1cxIbChdDT0RFX1NUQVRVU19VTlNQRUNJRklFRBAAEhYKEkNPREVfU1RBVFVTX0FDVElWRRABEhoKFkNPREVfU1RBVFVTX1RFUk1JTkFURUQQAhIhCh1DT0RFX1NUQVRVU19OT1RfWUVUX0VGRkVDVElWRRADEhoKFkNPREVfU1RBVFVTX05PX1JFTEVBU0UQBCrNAQoJTWF0Y2hUeXBlEhoKFk1BVENIX1RZUEVfVU5TUEVDSUZJRUQQABIZChVNQVRDSF9UWVBFX0VYQUNUX0NPREUQARIaChZNQVRDSF9UWVBFX0NPREVfUFJFRklYEAISGQoVTUFUQ0hfVFlQRV9GVUxMX1RJVExFEAMSIQodTUFUQ0hfVFlQRV9BTExfV09SRFNfSU5fVElUTEUQBBIZChVNQVRDSF9UWVBFX09USEVSX1RFWFQQBRIUChBNQVRDSF9UWVBFX0ZVWlpZEAYqrgEKDkRlc2NyaXB0b3JUeXBlEh8KG0RFU0NSSVBUT1JfVFlQRV9VTlNQRUNJRklFRBAAEhoKFkRFU0NSSVBUT1JfVFlQRV9NRURJVU0QARIcChhERVNDUklQVE9SX1RZUEVfQ09OU1VNRVIQAhIdChlERVNDUklQVE9SX1RZUEVfQ0xJTklDSUFOEAMSIgoeREVTQ1JJUFRPUl9UWVBFX0lOQ0xVU0lPTl9URVJNEAQq2QEKCE5vdGVUeXBlEhkKFU5PVEVfVFlQRV9VTlNQRUNJRklFRBAAEhYKEk5PVEVfVFlQRV9JTkNMVURFUxABEhcKE05PVEVfVFlQRV9FWENMVURFUzEQAhIXChNOT1RFX1RZUEVfRVhDTFVERVMyEAMSGAoUTk9URV9UWVBFX0NPREVfRklSU1QQBBIhCh1OT1RFX1RZUEVfVVNFX0FERElUSU9OQUxfQ09ERRAFEhcKE05PVEVfVFlQRV9DT0RFX0FMU08QBhISCg5OT1RFX1RZUEVfTk9URRAHKpECCg5WYWxpZGl0eVJlYXNvbhIfChtWQUxJRElUWV9SRUFTT05fVU5TUEVDSUZJRUQQABIZChVWQUxJRElUWV9SRUFTT05fVkFMSUQQARIdChlWQUxJRElUWV9SRUFTT05fTUFMRk9STUVEEAISGwoXVkFMSURJVFlfUkVBU09OX1VOS05PV04QAxIgChxWQUxJRElUWV9SRUFTT05fTk9UX0JJTExBQkxFEAQSHgoaVkFMSURJVFlfUkVBU09OX1RFUk1JTkFURUQQBRIlCiFWQUxJRElUWV9SRUFTT05fTk9UX1lFVF9FRkZFQ1RJVkUQBhIeChpWQUxJRElUWV9SRUFTT05fTk9fUkVMRUFTRRAHKnkKCkNoYW5nZVR5cGUSGwoXQ0hBTkdFX1RZUEVfVU5TUEVDSUZJRUQQABIVChFDSEFOR0VfVFlQRV9BRERFRBABEhoKFkNIQU5HRV9UWVBFX1RFUk1JTkFURUQQAhIbChdDSEFOR0VfVFlQRV9SRURFU0NSSUJFRBADMooFCgtDb2RlU2VydmljZRJMCgtTZWFyY2hDb2RlcxIdLmNvZGlmeS52MS5TZWFyY2hDb2Rlc1JlcXVlc3QaHi5jb2RpZnkudjEuU2VhcmNoQ29kZXNSZXNwb25zZRJACgdHZXRDb2RlEhkuY29kaWZ5LnYxLkdldENvZGVSZXF1ZXN0GhouY29kaWZ5LnYxLkdldENvZGVSZXNwb25zZRJSCg1CYXRjaEdldENvZGVzEh8uY29kaWZ5LnYxLkJhdGNoR2V0Q29kZXNSZXF1ZXN0GiAuY29kaWZ5LnYxLkJhdGNoR2V0Q29kZXNSZXNwb25zZRJSCg1WYWxpZGF0ZUNvZGVzEh8uY29kaWZ5LnYxLlZhbGlkYXRlQ29kZXNSZXF1ZXN0GiAuY29kaWZ5LnYxLlZhbGlkYXRlQ29kZXNSZXNwb25zZRJPCgxMaXN0Q2hpbGRyZW4SHi5jb2RpZnkudjEuTGlzdENoaWxkcmVuUmVxdWVzdBofLmNvZGlmeS52MS5MaXN0Q2hpbGRyZW5SZXNwb25zZRJPCgxMaXN0UmVsZWFzZXMSHi5jb2RpZnkudjEuTGlzdFJlbGVhc2VzUmVxdWVzdBofLmNvZGlmeS52MS5MaXN0UmVsZWFzZXNSZXNwb25zZRJRCgxEaWZmUmVsZWFzZXMSHi5jb2RpZnkudjEuRGlmZlJlbGVhc2VzUmVxdWVzdBofLmNvZGlmeS52MS5EaWZmUmVsZWFzZXNSZXNwb25zZTABEk4KC0V4cG9ydENvZGVzEh0uY29kaWZ5LnYxLkV4cG9ydENvZGVzUmVxdWVzdBoeLmNvZGlmeS52MS5FeHBvcnRDb2Rlc1Jlc3BvbnNlMAFiBnByb3RvMw");
+  fileDesc("ChZjb2RpZnkvdjEvY29kaWZ5LnByb3RvEgljb2RpZnkudjEiPgoHQ29kZVJlZhIlCgZzeXN0ZW0YASABKA4yFS5jb2RpZnkudjEuQ29kZVN5c3RlbRIMCgRjb2RlGAIgASgJIvsBCgtDb2RlU3VtbWFyeRIlCgZzeXN0ZW0YASABKA4yFS5jb2RpZnkudjEuQ29kZVN5c3RlbRIMCgRjb2RlGAIgASgJEhcKD25vcm1hbGl6ZWRfY29kZRgDIAEoCRINCgV0aXRsZRgEIAEoCRITCgtzaG9ydF90aXRsZRgFIAEoCRIQCghiaWxsYWJsZRgGIAEoCBIhCgRraW5kGAcgASgOMhMuY29kaWZ5LnYxLkNvZGVLaW5kEiwKDGNwdF9jYXRlZ29yeRgIIAEoDjIWLmNvZGlmeS52MS5DcHRDYXRlZ29yeRIXCg9yZWxlYXNlX3ZlcnNpb24YCSABKAkiJgoIVGV4dFNwYW4SDQoFc3RhcnQYASABKA0SCwoDZW5kGAIgASgNIkwKCUhpZ2hsaWdodBINCgVmaWVsZBgBIAEoCRIMCgR0ZXh0GAIgASgJEiIKBXNwYW5zGAMgAygLMhMuY29kaWZ5LnYxLlRleHRTcGFuIuABChJTZWFyY2hDb2Rlc1JlcXVlc3QSDQoFcXVlcnkYASABKAkSJgoHc3lzdGVtcxgCIAMoDjIVLmNvZGlmeS52MS5Db2RlU3lzdGVtEhUKDWJpbGxhYmxlX29ubHkYAyABKAgSLgoOY3B0X2NhdGVnb3JpZXMYBCADKA4yFi5jb2RpZnkudjEuQ3B0Q2F0ZWdvcnkSFgoOaGllcmFyY2h5X25vZGUYBSABKAkSDQoFYXNfb2YYBiABKAkSEQoJcGFnZV9zaXplGAcgASgFEhIKCnBhZ2VfdG9rZW4YCCABKAkiiAEKDFNlYXJjaFJlc3VsdBIkCgRjb2RlGAEgASgLMhYuY29kaWZ5LnYxLkNvZGVTdW1tYXJ5EigKCm1hdGNoX3R5cGUYAiABKA4yFC5jb2RpZnkudjEuTWF0Y2hUeXBlEigKCmhpZ2hsaWdodHMYAyADKAsyFC5jb2RpZnkudjEuSGlnaGxpZ2h0InsKE1NlYXJjaENvZGVzUmVzcG9uc2USKAoHcmVzdWx0cxgBIAMoCzIXLmNvZGlmeS52MS5TZWFyY2hSZXN1bHQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJEhIKCnRvdGFsX3NpemUYAyABKAUSDQoFYXNfb2YYBCABKAkiQwoKRGVzY3JpcHRvchInCgR0eXBlGAEgASgOMhkuY29kaWZ5LnYxLkRlc2NyaXB0b3JUeXBlEgwKBHRleHQYAiABKAkiRwoETm90ZRIhCgR0eXBlGAEgASgOMhMuY29kaWZ5LnYxLk5vdGVUeXBlEgwKBHRleHQYAiABKAkSDgoGc291cmNlGAMgASgJIlQKDUhpZXJhcmNoeVN0ZXASCgoCaWQYASABKAkSKAoFbGV2ZWwYAiABKA4yGS5jb2RpZnkudjEuSGllcmFyY2h5TGV2ZWwSDQoFdGl0bGUYAyABKAkixQEKB1JlbGVhc2USJQoGc3lzdGVtGAEgASgOMhUuY29kaWZ5LnYxLkNvZGVTeXN0ZW0SDwoHdmVyc2lvbhgCIAEoCRIWCg5lZmZlY3RpdmVfZnJvbRgDIAEoCRIUCgxlZmZlY3RpdmVfdG8YBCABKAkSEgoKY29kZV9jb3VudBgFIAEoBRIWCg5iaWxsYWJsZV9jb3VudBgGIAEoBRIUCgxzb3VyY2VfZmlsZXMYByADKAkSEgoKbm9kZV9jb3VudBgIIAEoBSLrAwoEQ29kZRInCgdzdW1tYXJ5GAEgASgLMhYuY29kaWZ5LnYxLkNvZGVTdW1tYXJ5EiUKBnN0YXR1cxgCIAEoDjIVLmNvZGlmeS52MS5Db2RlU3RhdHVzEg0KBWFzX29mGAMgASgJEiMKB3JlbGVhc2UYBCABKAsyEi5jb2RpZnkudjEuUmVsZWFzZRIqCgtkZXNjcmlwdG9ycxgFIAMoCzIVLmNvZGlmeS52MS5EZXNjcmlwdG9yEh4KBW5vdGVzGAYgAygLMg8uY29kaWZ5LnYxLk5vdGUSJgoEcGF0aBgHIAMoCzIYLmNvZGlmeS52MS5IaWVyYXJjaHlTdGVwEhMKC3BhcmVudF9jb2RlGAggASgJEhIKCmFkZGVkX2RhdGUYCSABKAkSHQoVYWN0aW9uX2VmZmVjdGl2ZV9kYXRlGAogASgJEhgKEHRlcm1pbmF0aW9uX2RhdGUYCyABKAkSEwoLYWN0aW9uX2NvZGUYDCABKAkSFAoMcmVwbGFjZW1lbnRzGA0gAygJEg0KBWJldG9zGA4gASgJEhAKCGNvdmVyYWdlGA8gASgJEhMKC2NoaWxkX2NvZGVzGBAgAygJEigKB2hpc3RvcnkYESADKAsyFy5jb2RpZnkudjEuSGlzdG9yeUV2ZW50IlQKDkdldENvZGVSZXF1ZXN0EiUKBnN5c3RlbRgBIAEoDjIVLmNvZGlmeS52MS5Db2RlU3lzdGVtEgwKBGNvZGUYAiABKAkSDQoFYXNfb2YYAyABKAkiMAoPR2V0Q29kZVJlc3BvbnNlEh0KBGNvZGUYASABKAsyDy5jb2RpZnkudjEuQ29kZSJIChRCYXRjaEdldENvZGVzUmVxdWVzdBIhCgVjb2RlcxgBIAMoCzISLmNvZGlmeS52MS5Db2RlUmVmEg0KBWFzX29mGAIgASgJImoKE0JhdGNoR2V0Q29kZXNSZXN1bHQSJQoJcmVxdWVzdGVkGAEgASgLMhIuY29kaWZ5LnYxLkNvZGVSZWYSDQoFZm91bmQYAiABKAgSHQoEY29kZRgDIAEoCzIPLmNvZGlmeS52MS5Db2RlIkgKFUJhdGNoR2V0Q29kZXNSZXNwb25zZRIvCgdyZXN1bHRzGAEgAygLMh4uY29kaWZ5LnYxLkJhdGNoR2V0Q29kZXNSZXN1bHQiXgoOVmFsaWRhdGlvbkl0ZW0SJQoGc3lzdGVtGAEgASgOMhUuY29kaWZ5LnYxLkNvZGVTeXN0ZW0SDAoEY29kZRgCIAEoCRIXCg9kYXRlX29mX3NlcnZpY2UYAyABKAkiQAoUVmFsaWRhdGVDb2Rlc1JlcXVlc3QSKAoFaXRlbXMYASADKAsyGS5jb2RpZnkudjEuVmFsaWRhdGlvbkl0ZW0i/AEKEFZhbGlkYXRpb25SZXN1bHQSDQoFdmFsaWQYASABKAgSKQoGcmVhc29uGAIgASgOMhkuY29kaWZ5LnYxLlZhbGlkaXR5UmVhc29uEhcKD25vcm1hbGl6ZWRfY29kZRgDIAEoCRIUCgxkaXNwbGF5X2NvZGUYBCABKAkSDwoHbWVzc2FnZRgFIAEoCRIYChB0ZXJtaW5hdGlvbl9kYXRlGAYgASgJEhQKDHJlcGxhY2VtZW50cxgHIAMoCRIWCg5lZmZlY3RpdmVfZGF0ZRgIIAEoCRIXCg9yZWxlYXNlX3ZlcnNpb24YCSABKAkSDQoFdGl0bGUYCiABKAkiWgoVVmFsaWRhdGVDb2Rlc1Jlc3BvbnNlEiwKB3Jlc3VsdHMYASADKAsyGy5jb2RpZnkudjEuVmFsaWRhdGlvblJlc3VsdBITCgt2YWxpZF9jb3VudBgCIAEoBSKCAQoTTGlzdENoaWxkcmVuUmVxdWVzdBIlCgZzeXN0ZW0YASABKA4yFS5jb2RpZnkudjEuQ29kZVN5c3RlbRIOCgZwYXJlbnQYAiABKAkSDQoFYXNfb2YYAyABKAkSEQoJcGFnZV9zaXplGAQgASgFEhIKCnBhZ2VfdG9rZW4YBSABKAkiuQEKDkhpZXJhcmNoeUNoaWxkEgoKAmlkGAEgASgJEigKBWxldmVsGAIgASgOMhkuY29kaWZ5LnYxLkhpZXJhcmNoeUxldmVsEg0KBXRpdGxlGAMgASgJEhMKC3JhbmdlX3N0YXJ0GAQgASgJEhEKCXJhbmdlX2VuZBgFIAEoCRIUCgxoYXNfY2hpbGRyZW4YBiABKAgSJAoEY29kZRgHIAEoCzIWLmNvZGlmeS52MS5Db2RlU3VtbWFyeSKdAQoUTGlzdENoaWxkcmVuUmVzcG9uc2USKwoIY2hpbGRyZW4YASADKAsyGS5jb2RpZnkudjEuSGllcmFyY2h5Q2hpbGQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJEiYKBHBhdGgYAyADKAsyGC5jb2RpZnkudjEuSGllcmFyY2h5U3RlcBIXCg9yZWxlYXNlX3ZlcnNpb24YBCABKAkiigEKDEhpc3RvcnlFdmVudBIjCgR0eXBlGAEgASgOMhUuY29kaWZ5LnYxLkNoYW5nZVR5cGUSFwoPcmVsZWFzZV92ZXJzaW9uGAIgASgJEhYKDmVmZmVjdGl2ZV9mcm9tGAMgASgJEhEKCW9sZF90aXRsZRgEIAEoCRIRCgluZXdfdGl0bGUYBSABKAkiZgoTRGlmZlJlbGVhc2VzUmVxdWVzdBIlCgZzeXN0ZW0YASABKA4yFS5jb2RpZnkudjEuQ29kZVN5c3RlbRIUCgxmcm9tX3ZlcnNpb24YAiABKAkSEgoKdG9fdmVyc2lvbhgDIAEoCSLHAQoKQ29kZUNoYW5nZRIjCgR0eXBlGAEgASgOMhUuY29kaWZ5LnYxLkNoYW5nZVR5cGUSDAoEY29kZRgCIAEoCRIRCglvbGRfdGl0bGUYAyABKAkSEQoJbmV3X3RpdGxlGAQgASgJEhcKD29sZF9zaG9ydF90aXRsZRgFIAEoCRIXCg9uZXdfc2hvcnRfdGl0bGUYBiABKAkSGAoQdGVybWluYXRpb25fZGF0ZRgHIAEoCRIUCgxyZXBsYWNlbWVudHMYCCADKAkiiAEKFERpZmZSZWxlYXNlc1Jlc3BvbnNlEiYKB2NoYW5nZXMYASADKAsyFS5jb2RpZnkudjEuQ29kZUNoYW5nZRITCgthZGRlZF9jb3VudBgCIAEoBRIYChB0ZXJtaW5hdGVkX2NvdW50GAMgASgFEhkKEXJlZGVzY3JpYmVkX2NvdW50GAQgASgFIkwKEkV4cG9ydENvZGVzUmVxdWVzdBIlCgZzeXN0ZW0YASABKA4yFS5jb2RpZnkudjEuQ29kZVN5c3RlbRIPCgd2ZXJzaW9uGAIgASgJIloKE0V4cG9ydENvZGVzUmVzcG9uc2USIwoHcmVsZWFzZRgBIAEoCzISLmNvZGlmeS52MS5SZWxlYXNlEh4KBWNvZGVzGAIgAygLMg8uY29kaWZ5LnYxLkNvZGUiPAoTTGlzdFJlbGVhc2VzUmVxdWVzdBIlCgZzeXN0ZW0YASABKA4yFS5jb2RpZnkudjEuQ29kZVN5c3RlbSJjChRMaXN0UmVsZWFzZXNSZXNwb25zZRIkCghyZWxlYXNlcxgBIAMoCzISLmNvZGlmeS52MS5SZWxlYXNlEiUKCWRhdGFfc2V0cxgCIAMoCzISLmNvZGlmeS52MS5EYXRhU2V0IqgBCgdEYXRhU2V0EgwKBG5hbWUYASABKAkSJQoGc3lzdGVtGAIgASgOMhUuY29kaWZ5LnYxLkNvZGVTeXN0ZW0SDwoHdmVyc2lvbhgDIAEoCRIWCg5lZmZlY3RpdmVfZnJvbRgEIAEoCRIUCgxlZmZlY3RpdmVfdG8YBSABKAkSEwoLZW50cnlfY291bnQYBiABKAUSFAoMc291cmNlX2ZpbGVzGAcgAygJIlkKEkxvb2t1cEluZGV4UmVxdWVzdBINCgVxdWVyeRgBIAEoCRINCgVhc19vZhgCIAEoCRIRCglwYWdlX3NpemUYAyABKAUSEgoKcGFnZV90b2tlbhgEIAEoCSKaAQoTTG9va3VwSW5kZXhSZXNwb25zZRImCgdlbnRyaWVzGAEgAygLMhUuY29kaWZ5LnYxLkluZGV4RW50cnkSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJEhIKCnRvdGFsX3NpemUYAyABKAUSFQoNaW5kZXhfdmVyc2lvbhgEIAEoCRIXCg9yZWxlYXNlX3ZlcnNpb24YBSABKAkihAEKGExpc3RJbmRleENoaWxkcmVuUmVxdWVzdBIOCgZwYXJlbnQYASABKAkSIgoEcGFydBgCIAEoDjIULmNvZGlmeS52MS5JbmRleFBhcnQSDQoFYXNfb2YYAyABKAkSEQoJcGFnZV9zaXplGAQgASgFEhIKCnBhZ2VfdG9rZW4YBSABKAkihwEKGUxpc3RJbmRleENoaWxkcmVuUmVzcG9uc2USJgoHZW50cmllcxgBIAMoCzIVLmNvZGlmeS52MS5JbmRleEVudHJ5EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCRISCgp0b3RhbF9zaXplGAMgASgFEhUKDWluZGV4X3ZlcnNpb24YBCABKAki/QIKCkluZGV4RW50cnkSCgoCaWQYASABKAkSIgoEcGFydBgCIAEoDjIULmNvZGlmeS52MS5JbmRleFBhcnQSDAoEcGF0aBgDIAMoCRIMCgRjb2RlGAQgASgJEhoKEm1pc3NpbmdfY2hhcmFjdGVycxgFIAEoCRISCgpjb2RlX3RpdGxlGAYgASgJEhAKCGJpbGxhYmxlGAcgASgIEg4KBmNvbHVtbhgIIAEoCRILCgNzZWUYCSABKAkSLQoKc2VlX3RhcmdldBgKIAEoCzIZLmNvZGlmeS52MS5JbmRleFJlZmVyZW5jZRIQCghzZWVfYWxzbxgLIAEoCRIyCg9zZWVfYWxzb190YXJnZXQYDCABKAsyGS5jb2RpZnkudjEuSW5kZXhSZWZlcmVuY2USFAoMbm9uZXNzZW50aWFsGA0gAygJEhQKDGhhc19jaGlsZHJlbhgOIAEoCBIjCgVjZWxscxgPIAMoCzIULmNvZGlmeS52MS5JbmRleENlbGwiOAoOSW5kZXhSZWZlcmVuY2USCgoCaWQYASABKAkSDAoEcGF0aBgCIAMoCRIMCgRjb2RlGAMgASgJIikKCUluZGV4Q2VsbBIOCgZjb2x1bW4YASABKAkSDAoEY29kZRgCIAEoCSpuCgpDb2RlU3lzdGVtEhsKF0NPREVfU1lTVEVNX1VOU1BFQ0lGSUVEEAASFwoTQ09ERV9TWVNURU1fSUNEMTBDTRABEhUKEUNPREVfU1lTVEVNX0hDUENTEAISEwoPQ09ERV9TWVNURU1fQ1BUEAMqmwEKC0NwdENhdGVnb3J5EhwKGENQVF9DQVRFR09SWV9VTlNQRUNJRklFRBAAEhIKDkNQVF9DQVRFR09SWV9JEAESEwoPQ1BUX0NBVEVHT1JZX0lJEAISFAoQQ1BUX0NBVEVHT1JZX0lJSRADEhQKEENQVF9DQVRFR09SWV9QTEEQBBIZChVDUFRfQ0FURUdPUllfTU9ESUZJRVIQBSpnCghDb2RlS2luZBIZChVDT0RFX0tJTkRfVU5TUEVDSUZJRUQQABIUChBDT0RFX0tJTkRfSEVBREVSEAESEgoOQ09ERV9LSU5EX0NPREUQAhIWChJDT0RFX0tJTkRfTU9ESUZJRVIQAyr9AQoOSGllcmFyY2h5TGV2ZWwSHwobSElFUkFSQ0hZX0xFVkVMX1VOU1BFQ0lGSUVEEAASGwoXSElFUkFSQ0hZX0xFVkVMX0NIQVBURVIQARIbChdISUVSQVJDSFlfTEVWRUxfU0VDVElPThACEh4KGkhJRVJBUkNIWV9MRVZFTF9TVUJTRUNUSU9OEAMSGwoXSElFUkFSQ0hZX0xFVkVMX0hFQURJTkcQBBIeChpISUVSQVJDSFlfTEVWRUxfU1VCSEVBRElORxAFEhkKFUhJRVJBUkNIWV9MRVZFTF9HUk9VUBAGEhgKFEhJRVJBUkNIWV9MRVZFTF9DT0RFEAcqnAEKCkNvZGVTdGF0dXMSGwoXQ09ERV9TVEFUVVNfVU5TUEVDSUZJRUQQABIWChJDT0RFX1NUQVRVU19BQ1RJVkUQARIaChZDT0RFX1NUQVRVU19URVJNSU5BVEVEEAISIQodQ09ERV9TVEFUVVNfTk9UX1lFVF9FRkZFQ1RJVkUQAxIaChZDT0RFX1NUQVRVU19OT19SRUxFQVNFEAQqzQEKCU1hdGNoVHlwZRIaChZNQVRDSF9UWVBFX1VOU1BFQ0lGSUVEEAASGQoVTUFUQ0hfVFlQRV9FWEFDVF9DT0RFEAESGgoWTUFUQ0hfVFlQRV9DT0RFX1BSRUZJWBACEhkKFU1BVENIX1RZUEVfRlVMTF9USVRMRRADEiEKHU1BVENIX1RZUEVfQUxMX1dPUkRTX0lOX1RJVExFEAQSGQoVTUFUQ0hfVFlQRV9PVEhFUl9URVhUEAUSFAoQTUFUQ0hfVFlQRV9GVVpaWRAGKq4BCg5EZXNjcmlwdG9yVHlwZRIfChtERVNDUklQVE9SX1RZUEVfVU5TUEVDSUZJRUQQABIaChZERVNDUklQVE9SX1RZUEVfTUVESVVNEAESHAoYREVTQ1JJUFRPUl9UWVBFX0NPTlNVTUVSEAISHQoZREVTQ1JJUFRPUl9UWVBFX0NMSU5JQ0lBThADEiIKHkRFU0NSSVBUT1JfVFlQRV9JTkNMVVNJT05fVEVSTRAEKtkBCghOb3RlVHlwZRIZChVOT1RFX1RZUEVfVU5TUEVDSUZJRUQQABIWChJOT1RFX1RZUEVfSU5DTFVERVMQARIXChNOT1RFX1RZUEVfRVhDTFVERVMxEAISFwoTTk9URV9UWVBFX0VYQ0xVREVTMhADEhgKFE5PVEVfVFlQRV9DT0RFX0ZJUlNUEAQSIQodTk9URV9UWVBFX1VTRV9BRERJVElPTkFMX0NPREUQBRIXChNOT1RFX1RZUEVfQ09ERV9BTFNPEAYSEgoOTk9URV9UWVBFX05PVEUQByqRAgoOVmFsaWRpdHlSZWFzb24SHwobVkFMSURJVFlfUkVBU09OX1VOU1BFQ0lGSUVEEAASGQoVVkFMSURJVFlfUkVBU09OX1ZBTElEEAESHQoZVkFMSURJVFlfUkVBU09OX01BTEZPUk1FRBACEhsKF1ZBTElESVRZX1JFQVNPTl9VTktOT1dOEAMSIAocVkFMSURJVFlfUkVBU09OX05PVF9CSUxMQUJMRRAEEh4KGlZBTElESVRZX1JFQVNPTl9URVJNSU5BVEVEEAUSJQohVkFMSURJVFlfUkVBU09OX05PVF9ZRVRfRUZGRUNUSVZFEAYSHgoaVkFMSURJVFlfUkVBU09OX05PX1JFTEVBU0UQByp5CgpDaGFuZ2VUeXBlEhsKF0NIQU5HRV9UWVBFX1VOU1BFQ0lGSUVEEAASFQoRQ0hBTkdFX1RZUEVfQURERUQQARIaChZDSEFOR0VfVFlQRV9URVJNSU5BVEVEEAISGwoXQ0hBTkdFX1RZUEVfUkVERVNDUklCRUQQAyqJAQoJSW5kZXhQYXJ0EhoKFklOREVYX1BBUlRfVU5TUEVDSUZJRUQQABITCg9JTkRFWF9QQVJUX01BSU4QARIdChlJTkRFWF9QQVJUX0VYVEVSTkFMX0NBVVNFEAISFwoTSU5ERVhfUEFSVF9ORU9QTEFTTRADEhMKD0lOREVYX1BBUlRfRFJVRxAEMrgGCgtDb2RlU2VydmljZRJMCgtTZWFyY2hDb2RlcxIdLmNvZGlmeS52MS5TZWFyY2hDb2Rlc1JlcXVlc3QaHi5jb2RpZnkudjEuU2VhcmNoQ29kZXNSZXNwb25zZRJACgdHZXRDb2RlEhkuY29kaWZ5LnYxLkdldENvZGVSZXF1ZXN0GhouY29kaWZ5LnYxLkdldENvZGVSZXNwb25zZRJSCg1CYXRjaEdldENvZGVzEh8uY29kaWZ5LnYxLkJhdGNoR2V0Q29kZXNSZXF1ZXN0GiAuY29kaWZ5LnYxLkJhdGNoR2V0Q29kZXNSZXNwb25zZRJSCg1WYWxpZGF0ZUNvZGVzEh8uY29kaWZ5LnYxLlZhbGlkYXRlQ29kZXNSZXF1ZXN0GiAuY29kaWZ5LnYxLlZhbGlkYXRlQ29kZXNSZXNwb25zZRJPCgxMaXN0Q2hpbGRyZW4SHi5jb2RpZnkudjEuTGlzdENoaWxkcmVuUmVxdWVzdBofLmNvZGlmeS52MS5MaXN0Q2hpbGRyZW5SZXNwb25zZRJPCgxMaXN0UmVsZWFzZXMSHi5jb2RpZnkudjEuTGlzdFJlbGVhc2VzUmVxdWVzdBofLmNvZGlmeS52MS5MaXN0UmVsZWFzZXNSZXNwb25zZRJRCgxEaWZmUmVsZWFzZXMSHi5jb2RpZnkudjEuRGlmZlJlbGVhc2VzUmVxdWVzdBofLmNvZGlmeS52MS5EaWZmUmVsZWFzZXNSZXNwb25zZTABEk4KC0V4cG9ydENvZGVzEh0uY29kaWZ5LnYxLkV4cG9ydENvZGVzUmVxdWVzdBoeLmNvZGlmeS52MS5FeHBvcnRDb2Rlc1Jlc3BvbnNlMAESTAoLTG9va3VwSW5kZXgSHS5jb2RpZnkudjEuTG9va3VwSW5kZXhSZXF1ZXN0Gh4uY29kaWZ5LnYxLkxvb2t1cEluZGV4UmVzcG9uc2USXgoRTGlzdEluZGV4Q2hpbGRyZW4SIy5jb2RpZnkudjEuTGlzdEluZGV4Q2hpbGRyZW5SZXF1ZXN0GiQuY29kaWZ5LnYxLkxpc3RJbmRleENoaWxkcmVuUmVzcG9uc2ViBnByb3RvMw");
 
 /**
  * A (system, code) pair.
@@ -1388,6 +1388,14 @@ export type ListReleasesResponse = Message<"codify.v1.ListReleasesResponse"> & {
    * @generated from field: repeated codify.v1.Release releases = 1;
    */
   releases: Release[];
+
+  /**
+   * Other loaded data with versions and dates (the Alphabetic Index, rule sets), ordered by
+   * name, then effective date.
+   *
+   * @generated from field: repeated codify.v1.DataSet data_sets = 2;
+   */
+  dataSets: DataSet[];
 };
 
 /**
@@ -1396,6 +1404,435 @@ export type ListReleasesResponse = Message<"codify.v1.ListReleasesResponse"> & {
  */
 export const ListReleasesResponseSchema: GenMessage<ListReleasesResponse> = /*@__PURE__*/
   messageDesc(file_codify_v1_codify, 31);
+
+/**
+ * A loaded data set that is not a code set: the ICD-10-CM Alphabetic Index, a rule set.
+ *
+ * @generated from message codify.v1.DataSet
+ */
+export type DataSet = Message<"codify.v1.DataSet"> & {
+  /**
+   * What it is: "icd10cm-alphabetic-index".
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * The code system it belongs to.
+   *
+   * @generated from field: codify.v1.CodeSystem system = 2;
+   */
+  system: CodeSystem;
+
+  /**
+   * Version label ("FY2025").
+   *
+   * @generated from field: string version = 3;
+   */
+  version: string;
+
+  /**
+   * First day it is in force.
+   *
+   * @generated from field: string effective_from = 4;
+   */
+  effectiveFrom: string;
+
+  /**
+   * Last day it is in force; empty while it is the latest.
+   *
+   * @generated from field: string effective_to = 5;
+   */
+  effectiveTo: string;
+
+  /**
+   * Number of entries (index terms, rule rows).
+   *
+   * @generated from field: int32 entry_count = 6;
+   */
+  entryCount: number;
+
+  /**
+   * Files it was loaded from.
+   *
+   * @generated from field: repeated string source_files = 7;
+   */
+  sourceFiles: string[];
+};
+
+/**
+ * Describes the message codify.v1.DataSet.
+ * Use `create(DataSetSchema)` to create a new message.
+ */
+export const DataSetSchema: GenMessage<DataSet> = /*@__PURE__*/
+  messageDesc(file_codify_v1_codify, 32);
+
+/**
+ * Request for LookupIndex.
+ *
+ * @generated from message codify.v1.LookupIndexRequest
+ */
+export type LookupIndexRequest = Message<"codify.v1.LookupIndexRequest"> & {
+  /**
+   * Main term, then modifiers, as a coder types them; at most 256 characters.
+   *
+   * @generated from field: string query = 1;
+   */
+  query: string;
+
+  /**
+   * Date whose Alphabetic Index and ICD-10-CM release are used (YYYY-MM-DD); today when empty.
+   *
+   * @generated from field: string as_of = 2;
+   */
+  asOf: string;
+
+  /**
+   * Entries per page, 1 to 100; 10 when 0.
+   *
+   * @generated from field: int32 page_size = 3;
+   */
+  pageSize: number;
+
+  /**
+   * Token from the previous page of the same lookup.
+   *
+   * @generated from field: string page_token = 4;
+   */
+  pageToken: string;
+};
+
+/**
+ * Describes the message codify.v1.LookupIndexRequest.
+ * Use `create(LookupIndexRequestSchema)` to create a new message.
+ */
+export const LookupIndexRequestSchema: GenMessage<LookupIndexRequest> = /*@__PURE__*/
+  messageDesc(file_codify_v1_codify, 33);
+
+/**
+ * Response of LookupIndex.
+ *
+ * @generated from message codify.v1.LookupIndexResponse
+ */
+export type LookupIndexResponse = Message<"codify.v1.LookupIndexResponse"> & {
+  /**
+   * The matching entries, best first.
+   *
+   * @generated from field: repeated codify.v1.IndexEntry entries = 1;
+   */
+  entries: IndexEntry[];
+
+  /**
+   * Token for the next page; empty on the last page.
+   *
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+
+  /**
+   * Number of matching entries.
+   *
+   * @generated from field: int32 total_size = 3;
+   */
+  totalSize: number;
+
+  /**
+   * Version of the Alphabetic Index answered from ("FY2025").
+   *
+   * @generated from field: string index_version = 4;
+   */
+  indexVersion: string;
+
+  /**
+   * Version of the ICD-10-CM release the codes were checked against ("FY2026").
+   *
+   * @generated from field: string release_version = 5;
+   */
+  releaseVersion: string;
+};
+
+/**
+ * Describes the message codify.v1.LookupIndexResponse.
+ * Use `create(LookupIndexResponseSchema)` to create a new message.
+ */
+export const LookupIndexResponseSchema: GenMessage<LookupIndexResponse> = /*@__PURE__*/
+  messageDesc(file_codify_v1_codify, 34);
+
+/**
+ * Request for ListIndexChildren.
+ *
+ * @generated from message codify.v1.ListIndexChildrenRequest
+ */
+export type ListIndexChildrenRequest = Message<"codify.v1.ListIndexChildrenRequest"> & {
+  /**
+   * Id of the entry whose subterms to list (IndexEntry.id); empty for the main terms of `part`.
+   *
+   * @generated from field: string parent = 1;
+   */
+  parent: string;
+
+  /**
+   * With no parent: the part whose main terms to list (the main index when unspecified).
+   *
+   * @generated from field: codify.v1.IndexPart part = 2;
+   */
+  part: IndexPart;
+
+  /**
+   * Date whose Alphabetic Index and ICD-10-CM release are used (YYYY-MM-DD); today when empty.
+   *
+   * @generated from field: string as_of = 3;
+   */
+  asOf: string;
+
+  /**
+   * Entries per page, 1 to 1,000; 200 when 0.
+   *
+   * @generated from field: int32 page_size = 4;
+   */
+  pageSize: number;
+
+  /**
+   * Token from the previous page of the same listing.
+   *
+   * @generated from field: string page_token = 5;
+   */
+  pageToken: string;
+};
+
+/**
+ * Describes the message codify.v1.ListIndexChildrenRequest.
+ * Use `create(ListIndexChildrenRequestSchema)` to create a new message.
+ */
+export const ListIndexChildrenRequestSchema: GenMessage<ListIndexChildrenRequest> = /*@__PURE__*/
+  messageDesc(file_codify_v1_codify, 35);
+
+/**
+ * Response of ListIndexChildren.
+ *
+ * @generated from message codify.v1.ListIndexChildrenResponse
+ */
+export type ListIndexChildrenResponse = Message<"codify.v1.ListIndexChildrenResponse"> & {
+  /**
+   * The subterms (or main terms), in document order.
+   *
+   * @generated from field: repeated codify.v1.IndexEntry entries = 1;
+   */
+  entries: IndexEntry[];
+
+  /**
+   * Token for the next page; empty on the last page.
+   *
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+
+  /**
+   * Number of children in all.
+   *
+   * @generated from field: int32 total_size = 3;
+   */
+  totalSize: number;
+
+  /**
+   * Version of the Alphabetic Index answered from.
+   *
+   * @generated from field: string index_version = 4;
+   */
+  indexVersion: string;
+};
+
+/**
+ * Describes the message codify.v1.ListIndexChildrenResponse.
+ * Use `create(ListIndexChildrenResponseSchema)` to create a new message.
+ */
+export const ListIndexChildrenResponseSchema: GenMessage<ListIndexChildrenResponse> = /*@__PURE__*/
+  messageDesc(file_codify_v1_codify, 36);
+
+/**
+ * One Alphabetic Index entry (a main term or a term under one).
+ *
+ * @generated from message codify.v1.IndexEntry
+ */
+export type IndexEntry = Message<"codify.v1.IndexEntry"> & {
+  /**
+   * Opaque id of the entry, for ListIndexChildren (valid for this index version).
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * The part of the index it is in.
+   *
+   * @generated from field: codify.v1.IndexPart part = 2;
+   */
+  part: IndexPart;
+
+  /**
+   * The terms from the main term down to this entry ("Fracture, traumatic", "femur", "neck").
+   *
+   * @generated from field: repeated string path = 3;
+   */
+  path: string[];
+
+  /**
+   * The code in display form ("E11.9"); a category to complete ends in "-" ("S72.00-");
+   * empty when the entry has none (see `see`, or the `cells` of a table row).
+   *
+   * @generated from field: string code = 4;
+   */
+  code: string;
+
+  /**
+   * For a category to complete: the characters still missing ("6th and 7th characters").
+   *
+   * @generated from field: string missing_characters = 5;
+   */
+  missingCharacters: string;
+
+  /**
+   * Title of the code (or category) in the ICD-10-CM release in force; empty when that release
+   * does not have it.
+   *
+   * @generated from field: string code_title = 6;
+   */
+  codeTitle: string;
+
+  /**
+   * Whether the code is billable in the release in force (false for a category to complete).
+   *
+   * @generated from field: bool billable = 7;
+   */
+  billable: boolean;
+
+  /**
+   * For a table row: the column the query selected ("Malignant Primary").
+   *
+   * @generated from field: string column = 8;
+   */
+  column: string;
+
+  /**
+   * "see" reference as written: use the entry it names instead.
+   *
+   * @generated from field: string see = 9;
+   */
+  see: string;
+
+  /**
+   * The entry `see` leads to, when it resolves.
+   *
+   * @generated from field: codify.v1.IndexReference see_target = 10;
+   */
+  seeTarget?: IndexReference | undefined;
+
+  /**
+   * "see also" reference as written: the entry it names may also apply.
+   *
+   * @generated from field: string see_also = 11;
+   */
+  seeAlso: string;
+
+  /**
+   * The entry `see_also` leads to, when it resolves.
+   *
+   * @generated from field: codify.v1.IndexReference see_also_target = 12;
+   */
+  seeAlsoTarget?: IndexReference | undefined;
+
+  /**
+   * Nonessential modifiers of the entry, as written ("(acute)", "(with fever)").
+   *
+   * @generated from field: repeated string nonessential = 13;
+   */
+  nonessential: string[];
+
+  /**
+   * Whether the entry has subterms (ListIndexChildren lists them).
+   *
+   * @generated from field: bool has_children = 14;
+   */
+  hasChildren: boolean;
+
+  /**
+   * For a table row: every column that has a code, in column order.
+   *
+   * @generated from field: repeated codify.v1.IndexCell cells = 15;
+   */
+  cells: IndexCell[];
+};
+
+/**
+ * Describes the message codify.v1.IndexEntry.
+ * Use `create(IndexEntrySchema)` to create a new message.
+ */
+export const IndexEntrySchema: GenMessage<IndexEntry> = /*@__PURE__*/
+  messageDesc(file_codify_v1_codify, 37);
+
+/**
+ * An entry a see or see-also reference leads to.
+ *
+ * @generated from message codify.v1.IndexReference
+ */
+export type IndexReference = Message<"codify.v1.IndexReference"> & {
+  /**
+   * Id of the entry (IndexEntry.id).
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * Its terms from the main term down.
+   *
+   * @generated from field: repeated string path = 2;
+   */
+  path: string[];
+
+  /**
+   * Its code in display form, when it has one.
+   *
+   * @generated from field: string code = 3;
+   */
+  code: string;
+};
+
+/**
+ * Describes the message codify.v1.IndexReference.
+ * Use `create(IndexReferenceSchema)` to create a new message.
+ */
+export const IndexReferenceSchema: GenMessage<IndexReference> = /*@__PURE__*/
+  messageDesc(file_codify_v1_codify, 38);
+
+/**
+ * One cell of a Neoplasm or Drug table row.
+ *
+ * @generated from message codify.v1.IndexCell
+ */
+export type IndexCell = Message<"codify.v1.IndexCell"> & {
+  /**
+   * Column head ("Malignant Primary", "Poisoning Accidental (unintentional)").
+   *
+   * @generated from field: string column = 1;
+   */
+  column: string;
+
+  /**
+   * Code in display form; a category to complete ends in "-".
+   *
+   * @generated from field: string code = 2;
+   */
+  code: string;
+};
+
+/**
+ * Describes the message codify.v1.IndexCell.
+ * Use `create(IndexCellSchema)` to create a new message.
+ */
+export const IndexCellSchema: GenMessage<IndexCell> = /*@__PURE__*/
+  messageDesc(file_codify_v1_codify, 39);
 
 /**
  * A code system.
@@ -1942,6 +2379,54 @@ export const ChangeTypeSchema: GenEnum<ChangeType> = /*@__PURE__*/
   enumDesc(file_codify_v1_codify, 9);
 
 /**
+ * A part of the ICD-10-CM Alphabetic Index.
+ *
+ * @generated from enum codify.v1.IndexPart
+ */
+export enum IndexPart {
+  /**
+   * Not set (in requests: every part).
+   *
+   * @generated from enum value: INDEX_PART_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * The Index to Diseases and Injuries.
+   *
+   * @generated from enum value: INDEX_PART_MAIN = 1;
+   */
+  MAIN = 1,
+
+  /**
+   * The External Cause of Injuries Index.
+   *
+   * @generated from enum value: INDEX_PART_EXTERNAL_CAUSE = 2;
+   */
+  EXTERNAL_CAUSE = 2,
+
+  /**
+   * The Table of Neoplasms.
+   *
+   * @generated from enum value: INDEX_PART_NEOPLASM = 3;
+   */
+  NEOPLASM = 3,
+
+  /**
+   * The Table of Drugs and Chemicals.
+   *
+   * @generated from enum value: INDEX_PART_DRUG = 4;
+   */
+  DRUG = 4,
+}
+
+/**
+ * Describes the enum codify.v1.IndexPart.
+ */
+export const IndexPartSchema: GenEnum<IndexPart> = /*@__PURE__*/
+  enumDesc(file_codify_v1_codify, 10);
+
+/**
  * The code-search, lookup and validation service.
  *
  * @generated from service codify.v1.CodeService
@@ -2031,6 +2516,30 @@ export const CodeService: GenService<{
     methodKind: "server_streaming";
     input: typeof ExportCodesRequestSchema;
     output: typeof ExportCodesResponseSchema;
+  },
+  /**
+   * The ICD-10-CM Alphabetic Index as a coder reads it: a main term and modifiers ("fracture
+   * femur neck", "neoplasm breast malignant", "acetaminophen poisoning accidental") -> the
+   * index paths that match, best first, each with its code (or the category to complete),
+   * its see / see-also references followed, and its nonessential modifiers.
+   *
+   * @generated from rpc codify.v1.CodeService.LookupIndex
+   */
+  lookupIndex: {
+    methodKind: "unary";
+    input: typeof LookupIndexRequestSchema;
+    output: typeof LookupIndexResponseSchema;
+  },
+  /**
+   * Browse the Alphabetic Index: the subterms of an entry, or the main terms of a part of
+   * the index, in document order.
+   *
+   * @generated from rpc codify.v1.CodeService.ListIndexChildren
+   */
+  listIndexChildren: {
+    methodKind: "unary";
+    input: typeof ListIndexChildrenRequestSchema;
+    output: typeof ListIndexChildrenResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_codify_v1_codify, 0);

@@ -39,7 +39,7 @@ impl IndexReleases {
     /// The releases given, ordered, each ending the day before the next of its system starts
     /// (unless the manifest ended it earlier).
     pub fn new(mut releases: Vec<IndexRelease>) -> IndexReleases {
-        releases.sort_by(|a, b| (a.info.system, a.info.effective_from).cmp(&(b.info.system, b.info.effective_from)));
+        releases.sort_by_key(|release| (release.info.system, release.info.effective_from));
         for at in 1..releases.len() {
             let (earlier, later) = releases.split_at_mut(at);
             let (previous, next) = (&mut earlier[at - 1], &later[0]);

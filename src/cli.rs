@@ -116,6 +116,34 @@ pub struct IndexArgs {
     pub client: ClientArgs,
 }
 
+/// Arguments of `codify check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Diagnoses in claim order (the first is the principal / first-listed one).
+    pub diagnoses: Vec<String>,
+    /// Claim type: professional, outpatient or inpatient.
+    #[arg(long = "type", default_value = "professional")]
+    pub claim_type: String,
+    /// Date of service (YYYY-MM-DD).
+    #[arg(long)]
+    pub dos: String,
+    /// Patient age in years.
+    #[arg(long)]
+    pub age: Option<i32>,
+    /// Patient sex: female, male or unknown.
+    #[arg(long)]
+    pub sex: Option<String>,
+    /// Service lines: `system:code[-modifier...][*units]`, e.g. `cpt:99213-25*1`.
+    #[arg(long = "line")]
+    pub lines: Vec<String>,
+    /// ICD-10-PCS procedures (inpatient).
+    #[arg(long = "procedure")]
+    pub procedures: Vec<String>,
+    /// Server.
+    #[command(flatten)]
+    pub client: ClientArgs,
+}
+
 /// Runs a client command and prints its answer.
 pub async fn run(command: Command) -> ExitCode {
     match execute(command).await {
@@ -255,6 +283,7 @@ async fn execute(command: Command) -> Result<(), String> {
             Ok(())
         }
         Command::Index(args) => index(args).await,
+        Command::Check(args) => check(args).await,
         Command::Releases(args) => {
             let mut client = connect(&args).await?;
             let response =
@@ -286,6 +315,63 @@ async fn execute(command: Command) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+async fn check(args: CheckArgs) -> Result<(), String> {
+    let claim_type = match args.claim_type.to_ascii_lowercase().as_str() {
+        "professional" => proto::ClaimType::Professional,
+        "outpatient" => proto::ClaimType::InstitutionalOutpatient,
+        "inpatient" => proto::ClaimType::InstitutionalInpatient,
+        other => return Err(format!("unknown claim type {other:?} (professional, outpatient, inpatient)")),
+    };
+    let sex = match args.sex.as_deref().map(str::to_ascii_lowercase).as_deref() {
+        None => proto::Sex::Unspecified,
+        Some("female" | "f") => proto::Sex::Female,
+        Some("male" | "m") => proto::Sex::Male,
+        Some(_) => proto::Sex::Unknown,
+    };
+    let mut lines = Vec::with_capacity(args.lines.len());
+    for line in &args.lines {
+        let (system, rest) = line.split_once(':').ok_or(format!("{line:?}: use system:code[-modifier][*units]"))?;
+        let (code_part, units) = rest.split_once('*').unwrap_or((rest, "1"));
+        let mut parts = code_part.split('-');
+        let code = parts.next().unwrap_or_default().to_string();
+        lines.push(proto::ServiceLine {
+            system: system_value(system)?,
+            code,
+            modifiers: parts.map(str::to_string).collect(),
+            units: units.parse().map_err(|_| format!("{line:?}: units must be a number"))?,
+            ..Default::default()
+        });
+    }
+    let request = proto::CheckClaimRequest {
+        claim_type: claim_type as i32,
+        date_of_service: args.dos.clone(),
+        patient_age: args.age,
+        patient_sex: sex as i32,
+        diagnoses: args.diagnoses.clone(),
+        lines,
+        procedures: args.procedures.clone(),
+        ..Default::default()
+    };
+    let mut client = connect(&args.client).await?;
+    let response = client.check_claim(request).await.map_err(status_text)?.into_inner();
+    let rule_sets: Vec<String> = response.rule_sets.iter().map(|r| format!("{} {}", r.name, r.version)).collect();
+    println!("{} edits (rules: {})", response.edits.len(), rule_sets.join("; "));
+    for unavailable in &response.rule_sets_unavailable {
+        println!("  not applied: {} — {}", unavailable.name, unavailable.reason);
+    }
+    for edit in response.edits {
+        let kind = proto::ClaimEditType::try_from(edit.r#type).map_or("?", |t| t.as_str_name());
+        let severity = proto::EditSeverity::try_from(edit.severity).map_or("?", |s| s.as_str_name());
+        let kind = kind.trim_start_matches("CLAIM_EDIT_TYPE_");
+        let severity = severity.trim_start_matches("EDIT_SEVERITY_");
+        println!("{severity:<8} {kind:<28} {:<24} {}", edit.positions.join(","), edit.message);
+        if let Some(source) = edit.source {
+            println!("         source: {} {} — {}", source.rule_set, source.version, source.text);
+        }
+    }
+    Ok(())
 }
 
 async fn index(args: IndexArgs) -> Result<(), String> {

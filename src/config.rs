@@ -31,6 +31,8 @@ pub enum Command {
     Validate(crate::cli::ValidateArgs),
     /// Browse the hierarchy: `codify children icd10cm ch04`.
     Children(crate::cli::ChildrenArgs),
+    /// Check a claim: `codify check --type inpatient --dos 2025-11-01 --age 70 O80`.
+    Check(crate::cli::CheckArgs),
     /// Look up the ICD-10-CM Alphabetic Index: `codify index fracture femur neck`.
     Index(crate::cli::IndexArgs),
     /// List the loaded releases.

@@ -5,6 +5,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use crate::alpha_index::IndexReleases;
+use crate::claims::claim::ClaimRules;
 use crate::codes::Catalog;
 use crate::index::{CodeIndex, IndexError, SearchCache, SearchPage, SearchRequest, Synonyms};
 use crate::loaders::manifest::Manifest;
@@ -43,6 +44,8 @@ pub struct Engine {
     pub index: CodeIndex,
     /// The Alphabetic Index releases.
     pub alpha_indexes: IndexReleases,
+    /// The claim rule sets.
+    pub claim_rules: ClaimRules,
     /// Time taken to load the releases.
     pub load_time: Duration,
     /// Time taken to build or open the index.
@@ -82,20 +85,31 @@ impl Engine {
             Some(path) => Synonyms::load(path)?,
             None => Synonyms::default(),
         };
-        let (catalog, alpha_indexes) = std::thread::scope(|scope| {
+        let (catalog, alpha_indexes, claim_rules) = std::thread::scope(|scope| {
             let indexes = scope.spawn(|| manifest.load_indexes());
+            let rules = scope.spawn(|| manifest.load_rules());
             let catalog = manifest.load_catalog();
             let indexes =
                 indexes.join().unwrap_or_else(|_| Err(LoadError::file(&manifest.path, "index loader panicked")));
-            (catalog, indexes)
+            let rules = rules.join().unwrap_or_else(|_| Err(LoadError::file(&manifest.path, "rule loader panicked")));
+            (catalog, indexes, rules)
         });
-        let (catalog, alpha_indexes) = (catalog?, alpha_indexes?);
+        let (catalog, alpha_indexes, claim_rules) = (catalog?, alpha_indexes?, claim_rules?);
         check(&catalog).map_err(EngineError::Refused)?;
+        let claim_rules = claim_rules.with_tabular_notes(&catalog);
         let load_time = started.elapsed();
         let index_started = Instant::now();
         let index = CodeIndex::open_or_build(&catalog, synonyms, index_dir.map(PathBuf::as_path))?;
         let index_time = index_started.elapsed();
-        Ok(Engine { catalog, index, alpha_indexes, load_time, index_time, search_cache: SearchCache::default() })
+        Ok(Engine {
+            catalog,
+            index,
+            alpha_indexes,
+            claim_rules,
+            load_time,
+            index_time,
+            search_cache: SearchCache::default(),
+        })
     }
 
     /// The same engine, caching up to `entries` search pages (0: none).

@@ -306,6 +306,9 @@ pub fn files_stamp(manifest_path: &Path) -> FilesStamp {
         for file in manifest.indexes.iter().flat_map(|index| &index.files) {
             stamp_path(&file.path, &mut hasher, &mut youngest, 0);
         }
+        for rule in &manifest.rules {
+            stamp_path(&rule.path, &mut hasher, &mut youngest, 0);
+        }
     }
     FilesStamp { stamp: hasher.finish(), youngest }
 }

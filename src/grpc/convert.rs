@@ -332,3 +332,16 @@ pub fn index_data_set(release: &crate::alpha_index::IndexRelease) -> proto::Data
         source_files: release.info.sources.clone(),
     }
 }
+
+/// The data set row of the loaded CMS MCE.
+pub fn mce_data_set(mce: &crate::claims::MceRules) -> proto::DataSet {
+    proto::DataSet {
+        name: crate::claims::claim::MCE_RULES.to_string(),
+        system: system(CodeSystem::Icd10Cm),
+        version: mce.version(),
+        effective_from: "2015-10-01".to_string(),
+        effective_to: mce.termination_date().to_string(),
+        entry_count: (mce.diagnoses().len() + mce.procedures().len()).min(i32::MAX as usize) as i32,
+        source_files: Vec::new(),
+    }
+}

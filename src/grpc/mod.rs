@@ -3,6 +3,7 @@
 
 pub mod admission;
 pub mod alpha_index;
+pub mod claims;
 pub mod codec;
 pub mod convert;
 pub mod cpu_pool;

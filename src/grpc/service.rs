@@ -8,7 +8,7 @@ use super::cpu_pool::CpuPool;
 use super::error::{echo, ApiError};
 use super::proto::code_service_server::CodeService;
 use super::proto::{self};
-use super::{alpha_index, convert, page_token, releases, validate};
+use super::{alpha_index, claims, convert, page_token, releases, validate};
 use crate::codes::Catalog;
 use crate::engine::Engine;
 use crate::index::{SearchPage, SearchRequest};
@@ -241,6 +241,14 @@ impl CodeService for CodeServiceImpl {
             .iter()
             .filter(|release| only.is_none_or(|system| release.info.system == system))
             .map(convert::index_data_set)
+            .chain(
+                engine
+                    .claim_rules
+                    .mce
+                    .as_ref()
+                    .filter(|_| only.is_none_or(|s| s == crate::codes::CodeSystem::Icd10Cm))
+                    .map(convert::mce_data_set),
+            )
             .collect();
         Ok(Response::new(proto::ListReleasesResponse { releases, data_sets }))
     }
@@ -259,6 +267,50 @@ impl CodeService for CodeServiceImpl {
     ) -> Result<Response<proto::ListIndexChildrenResponse>, Status> {
         let engine = self.engine()?;
         Ok(Response::new(alpha_index::children(&engine, request.get_ref())?))
+    }
+
+    async fn check_claim(
+        &self,
+        request: Request<proto::CheckClaimRequest>,
+    ) -> Result<Response<proto::CheckClaimResponse>, Status> {
+        let engine = self.engine()?;
+        let claim = claims::claim(request.get_ref(), "")?;
+        let report = crate::claims::claim::check_claim(&engine.catalog, &engine.claim_rules, &claim);
+        Ok(Response::new(claims::response(report)))
+    }
+
+    async fn check_claims(
+        &self,
+        request: Request<proto::CheckClaimsRequest>,
+    ) -> Result<Response<proto::CheckClaimsResponse>, Status> {
+        let engine = self.engine()?;
+        let requests = &request.get_ref().claims;
+        if requests.is_empty() || requests.len() > claims::MAX_CLAIMS {
+            let reason = format!("must hold 1 to {} claims (got {})", claims::MAX_CLAIMS, requests.len());
+            return Err(ApiError::invalid("claims", reason).into());
+        }
+        let mut checked = Vec::with_capacity(requests.len());
+        let mut violations = Vec::new();
+        for (index, claim) in requests.iter().enumerate() {
+            match claims::claim(claim, &format!("claims[{index}].")) {
+                Ok(claim) => checked.push(claim),
+                Err(ApiError::InvalidArgument(found)) => violations.extend(found),
+                Err(other) => return Err(other.into()),
+            }
+        }
+        if !violations.is_empty() {
+            return Err(ApiError::InvalidArgument(violations).into());
+        }
+        let results = on_cpu(&self.cpu, engine, move |engine| {
+            Ok(checked
+                .iter()
+                .map(|claim| {
+                    claims::response(crate::claims::claim::check_claim(&engine.catalog, &engine.claim_rules, claim))
+                })
+                .collect())
+        })
+        .await?;
+        Ok(Response::new(proto::CheckClaimsResponse { results }))
     }
 
     type DiffReleasesStream = releases::ResponseStream<proto::DiffReleasesResponse>;

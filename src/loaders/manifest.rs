@@ -10,6 +10,7 @@ use super::{
     icd10cm_tabular, LoadError,
 };
 use crate::alpha_index::{AlphaIndex, IndexInfo, IndexKind, IndexRelease, IndexReleases};
+use crate::claims::claim::ClaimRules;
 use crate::codes::{Catalog, CodeSystem, Date, NodeKind, ReleaseContent, ReleaseInfo};
 
 /// A parsed manifest, with paths resolved against the manifest's directory.
@@ -23,6 +24,27 @@ pub struct Manifest {
     pub synonyms: Option<PathBuf>,
     /// Alphabetic Index releases, in the order listed.
     pub indexes: Vec<IndexSpec>,
+    /// Claim rule sets.
+    pub rules: Vec<RuleSpec>,
+}
+
+/// One claim rule set file.
+#[derive(Debug, Clone)]
+pub struct RuleSpec {
+    /// Its format.
+    pub format: RuleFormat,
+    /// The file.
+    pub path: PathBuf,
+    /// SHA-256 it must have, when pinned.
+    pub sha256: Option<String>,
+}
+
+/// The format of a claim rule set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RuleFormat {
+    /// The CMS Medicare Code Editor as CMS ships it (the jar, or its `mce.bin`).
+    CmsMce,
 }
 
 /// One Alphabetic Index release: its dates and the files of its parts.
@@ -118,6 +140,17 @@ struct RawManifest {
     synonyms: Option<String>,
     #[serde(default)]
     indexes: Vec<RawIndex>,
+    #[serde(default)]
+    rules: Vec<RawRule>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    format: RuleFormat,
+    path: String,
+    #[serde(default)]
+    sha256: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -224,7 +257,29 @@ impl Manifest {
             return Err(LoadError::file(path, "the manifest lists no releases"));
         }
         let indexes = index_specs(path, base, raw.indexes)?;
-        Ok(Manifest { path: path.to_path_buf(), releases, synonyms: raw.synonyms.map(|s| base.join(s)), indexes })
+        let mut rules = Vec::with_capacity(raw.rules.len());
+        for (index, rule) in raw.rules.into_iter().enumerate() {
+            let sha256 = rule
+                .sha256
+                .as_deref()
+                .map(pin)
+                .transpose()
+                .map_err(|e| LoadError::file(path, format!("rule set #{}: sha256 {e}", index + 1)))?;
+            if rules.iter().any(|other: &RuleSpec| other.format == rule.format) {
+                return Err(LoadError::file(
+                    path,
+                    format!("rule set #{}: {:?} is listed twice", index + 1, rule.format),
+                ));
+            }
+            rules.push(RuleSpec { format: rule.format, path: base.join(rule.path), sha256 });
+        }
+        Ok(Manifest {
+            path: path.to_path_buf(),
+            releases,
+            synonyms: raw.synonyms.map(|s| base.join(s)),
+            indexes,
+            rules,
+        })
     }
 
     /// Loads every release (in parallel) and builds the catalog.
@@ -346,6 +401,20 @@ impl Manifest {
             releases.push(IndexRelease { info, index });
         }
         Ok(IndexReleases::new(releases))
+    }
+}
+
+impl Manifest {
+    /// Loads the claim rule sets.
+    pub fn load_rules(&self) -> Result<ClaimRules, LoadError> {
+        let mut rules = ClaimRules::default();
+        for spec in &self.rules {
+            check_pin(&spec.path, spec.sha256.as_deref())?;
+            match spec.format {
+                RuleFormat::CmsMce => rules.mce = Some(super::mce::load(&spec.path)?),
+            }
+        }
+        Ok(rules)
     }
 }
 

@@ -103,6 +103,48 @@ class IndexPart(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     INDEX_PART_EXTERNAL_CAUSE: _ClassVar[IndexPart]
     INDEX_PART_NEOPLASM: _ClassVar[IndexPart]
     INDEX_PART_DRUG: _ClassVar[IndexPart]
+
+class ClaimType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CLAIM_TYPE_UNSPECIFIED: _ClassVar[ClaimType]
+    CLAIM_TYPE_PROFESSIONAL: _ClassVar[ClaimType]
+    CLAIM_TYPE_INSTITUTIONAL_OUTPATIENT: _ClassVar[ClaimType]
+    CLAIM_TYPE_INSTITUTIONAL_INPATIENT: _ClassVar[ClaimType]
+
+class Sex(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SEX_UNSPECIFIED: _ClassVar[Sex]
+    SEX_FEMALE: _ClassVar[Sex]
+    SEX_MALE: _ClassVar[Sex]
+    SEX_UNKNOWN: _ClassVar[Sex]
+
+class ClaimEditType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CLAIM_EDIT_TYPE_UNSPECIFIED: _ClassVar[ClaimEditType]
+    CLAIM_EDIT_TYPE_INVALID_CODE: _ClassVar[ClaimEditType]
+    CLAIM_EDIT_TYPE_DUPLICATE_CODE: _ClassVar[ClaimEditType]
+    CLAIM_EDIT_TYPE_AGE_CONFLICT: _ClassVar[ClaimEditType]
+    CLAIM_EDIT_TYPE_SEX_CONFLICT: _ClassVar[ClaimEditType]
+    CLAIM_EDIT_TYPE_MANIFESTATION_AS_PRINCIPAL: _ClassVar[ClaimEditType]
+    CLAIM_EDIT_TYPE_EXTERNAL_CAUSE_AS_PRINCIPAL: _ClassVar[ClaimEditType]
+    CLAIM_EDIT_TYPE_UNACCEPTABLE_PRINCIPAL: _ClassVar[ClaimEditType]
+    CLAIM_EDIT_TYPE_QUESTIONABLE_ADMISSION: _ClassVar[ClaimEditType]
+    CLAIM_EDIT_TYPE_UNSPECIFIED_CODE: _ClassVar[ClaimEditType]
+    CLAIM_EDIT_TYPE_EXCLUDES1: _ClassVar[ClaimEditType]
+    CLAIM_EDIT_TYPE_CODE_FIRST: _ClassVar[ClaimEditType]
+    CLAIM_EDIT_TYPE_USE_ADDITIONAL_CODE: _ClassVar[ClaimEditType]
+    CLAIM_EDIT_TYPE_PTP_CONFLICT: _ClassVar[ClaimEditType]
+    CLAIM_EDIT_TYPE_MUE_EXCEEDED: _ClassVar[ClaimEditType]
+    CLAIM_EDIT_TYPE_ADD_ON_WITHOUT_PRIMARY: _ClassVar[ClaimEditType]
+    CLAIM_EDIT_TYPE_INVALID_MODIFIER: _ClassVar[ClaimEditType]
+    CLAIM_EDIT_TYPE_NONCOVERED_PROCEDURE: _ClassVar[ClaimEditType]
+    CLAIM_EDIT_TYPE_LIMITED_COVERAGE: _ClassVar[ClaimEditType]
+
+class EditSeverity(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    EDIT_SEVERITY_UNSPECIFIED: _ClassVar[EditSeverity]
+    EDIT_SEVERITY_ERROR: _ClassVar[EditSeverity]
+    EDIT_SEVERITY_WARNING: _ClassVar[EditSeverity]
 CODE_SYSTEM_UNSPECIFIED: CodeSystem
 CODE_SYSTEM_ICD10CM: CodeSystem
 CODE_SYSTEM_HCPCS: CodeSystem
@@ -167,6 +209,36 @@ INDEX_PART_MAIN: IndexPart
 INDEX_PART_EXTERNAL_CAUSE: IndexPart
 INDEX_PART_NEOPLASM: IndexPart
 INDEX_PART_DRUG: IndexPart
+CLAIM_TYPE_UNSPECIFIED: ClaimType
+CLAIM_TYPE_PROFESSIONAL: ClaimType
+CLAIM_TYPE_INSTITUTIONAL_OUTPATIENT: ClaimType
+CLAIM_TYPE_INSTITUTIONAL_INPATIENT: ClaimType
+SEX_UNSPECIFIED: Sex
+SEX_FEMALE: Sex
+SEX_MALE: Sex
+SEX_UNKNOWN: Sex
+CLAIM_EDIT_TYPE_UNSPECIFIED: ClaimEditType
+CLAIM_EDIT_TYPE_INVALID_CODE: ClaimEditType
+CLAIM_EDIT_TYPE_DUPLICATE_CODE: ClaimEditType
+CLAIM_EDIT_TYPE_AGE_CONFLICT: ClaimEditType
+CLAIM_EDIT_TYPE_SEX_CONFLICT: ClaimEditType
+CLAIM_EDIT_TYPE_MANIFESTATION_AS_PRINCIPAL: ClaimEditType
+CLAIM_EDIT_TYPE_EXTERNAL_CAUSE_AS_PRINCIPAL: ClaimEditType
+CLAIM_EDIT_TYPE_UNACCEPTABLE_PRINCIPAL: ClaimEditType
+CLAIM_EDIT_TYPE_QUESTIONABLE_ADMISSION: ClaimEditType
+CLAIM_EDIT_TYPE_UNSPECIFIED_CODE: ClaimEditType
+CLAIM_EDIT_TYPE_EXCLUDES1: ClaimEditType
+CLAIM_EDIT_TYPE_CODE_FIRST: ClaimEditType
+CLAIM_EDIT_TYPE_USE_ADDITIONAL_CODE: ClaimEditType
+CLAIM_EDIT_TYPE_PTP_CONFLICT: ClaimEditType
+CLAIM_EDIT_TYPE_MUE_EXCEEDED: ClaimEditType
+CLAIM_EDIT_TYPE_ADD_ON_WITHOUT_PRIMARY: ClaimEditType
+CLAIM_EDIT_TYPE_INVALID_MODIFIER: ClaimEditType
+CLAIM_EDIT_TYPE_NONCOVERED_PROCEDURE: ClaimEditType
+CLAIM_EDIT_TYPE_LIMITED_COVERAGE: ClaimEditType
+EDIT_SEVERITY_UNSPECIFIED: EditSeverity
+EDIT_SEVERITY_ERROR: EditSeverity
+EDIT_SEVERITY_WARNING: EditSeverity
 
 class CodeRef(_message.Message):
     __slots__ = ("system", "code")
@@ -683,3 +755,99 @@ class IndexCell(_message.Message):
     column: str
     code: str
     def __init__(self, column: _Optional[str] = ..., code: _Optional[str] = ...) -> None: ...
+
+class CheckClaimRequest(_message.Message):
+    __slots__ = ("claim_type", "date_of_service", "patient_age", "patient_birth_date", "patient_sex", "diagnoses", "admitting_diagnosis", "lines", "procedures")
+    CLAIM_TYPE_FIELD_NUMBER: _ClassVar[int]
+    DATE_OF_SERVICE_FIELD_NUMBER: _ClassVar[int]
+    PATIENT_AGE_FIELD_NUMBER: _ClassVar[int]
+    PATIENT_BIRTH_DATE_FIELD_NUMBER: _ClassVar[int]
+    PATIENT_SEX_FIELD_NUMBER: _ClassVar[int]
+    DIAGNOSES_FIELD_NUMBER: _ClassVar[int]
+    ADMITTING_DIAGNOSIS_FIELD_NUMBER: _ClassVar[int]
+    LINES_FIELD_NUMBER: _ClassVar[int]
+    PROCEDURES_FIELD_NUMBER: _ClassVar[int]
+    claim_type: ClaimType
+    date_of_service: str
+    patient_age: int
+    patient_birth_date: str
+    patient_sex: Sex
+    diagnoses: _containers.RepeatedScalarFieldContainer[str]
+    admitting_diagnosis: str
+    lines: _containers.RepeatedCompositeFieldContainer[ServiceLine]
+    procedures: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, claim_type: _Optional[_Union[ClaimType, str]] = ..., date_of_service: _Optional[str] = ..., patient_age: _Optional[int] = ..., patient_birth_date: _Optional[str] = ..., patient_sex: _Optional[_Union[Sex, str]] = ..., diagnoses: _Optional[_Iterable[str]] = ..., admitting_diagnosis: _Optional[str] = ..., lines: _Optional[_Iterable[_Union[ServiceLine, _Mapping]]] = ..., procedures: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class ServiceLine(_message.Message):
+    __slots__ = ("system", "code", "modifiers", "units", "date_of_service", "diagnosis_pointers")
+    SYSTEM_FIELD_NUMBER: _ClassVar[int]
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    MODIFIERS_FIELD_NUMBER: _ClassVar[int]
+    UNITS_FIELD_NUMBER: _ClassVar[int]
+    DATE_OF_SERVICE_FIELD_NUMBER: _ClassVar[int]
+    DIAGNOSIS_POINTERS_FIELD_NUMBER: _ClassVar[int]
+    system: CodeSystem
+    code: str
+    modifiers: _containers.RepeatedScalarFieldContainer[str]
+    units: int
+    date_of_service: str
+    diagnosis_pointers: _containers.RepeatedScalarFieldContainer[int]
+    def __init__(self, system: _Optional[_Union[CodeSystem, str]] = ..., code: _Optional[str] = ..., modifiers: _Optional[_Iterable[str]] = ..., units: _Optional[int] = ..., date_of_service: _Optional[str] = ..., diagnosis_pointers: _Optional[_Iterable[int]] = ...) -> None: ...
+
+class CheckClaimResponse(_message.Message):
+    __slots__ = ("edits", "rule_sets", "rule_sets_unavailable")
+    EDITS_FIELD_NUMBER: _ClassVar[int]
+    RULE_SETS_FIELD_NUMBER: _ClassVar[int]
+    RULE_SETS_UNAVAILABLE_FIELD_NUMBER: _ClassVar[int]
+    edits: _containers.RepeatedCompositeFieldContainer[ClaimEdit]
+    rule_sets: _containers.RepeatedCompositeFieldContainer[RuleSetUse]
+    rule_sets_unavailable: _containers.RepeatedCompositeFieldContainer[RuleSetUse]
+    def __init__(self, edits: _Optional[_Iterable[_Union[ClaimEdit, _Mapping]]] = ..., rule_sets: _Optional[_Iterable[_Union[RuleSetUse, _Mapping]]] = ..., rule_sets_unavailable: _Optional[_Iterable[_Union[RuleSetUse, _Mapping]]] = ...) -> None: ...
+
+class ClaimEdit(_message.Message):
+    __slots__ = ("type", "severity", "codes", "positions", "message", "source")
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    SEVERITY_FIELD_NUMBER: _ClassVar[int]
+    CODES_FIELD_NUMBER: _ClassVar[int]
+    POSITIONS_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    type: ClaimEditType
+    severity: EditSeverity
+    codes: _containers.RepeatedScalarFieldContainer[str]
+    positions: _containers.RepeatedScalarFieldContainer[str]
+    message: str
+    source: EditSource
+    def __init__(self, type: _Optional[_Union[ClaimEditType, str]] = ..., severity: _Optional[_Union[EditSeverity, str]] = ..., codes: _Optional[_Iterable[str]] = ..., positions: _Optional[_Iterable[str]] = ..., message: _Optional[str] = ..., source: _Optional[_Union[EditSource, _Mapping]] = ...) -> None: ...
+
+class EditSource(_message.Message):
+    __slots__ = ("rule_set", "version", "text")
+    RULE_SET_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    rule_set: str
+    version: str
+    text: str
+    def __init__(self, rule_set: _Optional[str] = ..., version: _Optional[str] = ..., text: _Optional[str] = ...) -> None: ...
+
+class RuleSetUse(_message.Message):
+    __slots__ = ("name", "version", "reason")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    version: str
+    reason: str
+    def __init__(self, name: _Optional[str] = ..., version: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class CheckClaimsRequest(_message.Message):
+    __slots__ = ("claims",)
+    CLAIMS_FIELD_NUMBER: _ClassVar[int]
+    claims: _containers.RepeatedCompositeFieldContainer[CheckClaimRequest]
+    def __init__(self, claims: _Optional[_Iterable[_Union[CheckClaimRequest, _Mapping]]] = ...) -> None: ...
+
+class CheckClaimsResponse(_message.Message):
+    __slots__ = ("results",)
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    results: _containers.RepeatedCompositeFieldContainer[CheckClaimResponse]
+    def __init__(self, results: _Optional[_Iterable[_Union[CheckClaimResponse, _Mapping]]] = ...) -> None: ...

@@ -85,6 +85,16 @@ class CodeServiceStub:
                 request_serializer=codify_dot_v1_dot_codify__pb2.ListIndexChildrenRequest.SerializeToString,
                 response_deserializer=codify_dot_v1_dot_codify__pb2.ListIndexChildrenResponse.FromString,
                 _registered_method=True)
+        self.CheckClaim = channel.unary_unary(
+                '/codify.v1.CodeService/CheckClaim',
+                request_serializer=codify_dot_v1_dot_codify__pb2.CheckClaimRequest.SerializeToString,
+                response_deserializer=codify_dot_v1_dot_codify__pb2.CheckClaimResponse.FromString,
+                _registered_method=True)
+        self.CheckClaims = channel.unary_unary(
+                '/codify.v1.CodeService/CheckClaims',
+                request_serializer=codify_dot_v1_dot_codify__pb2.CheckClaimsRequest.SerializeToString,
+                response_deserializer=codify_dot_v1_dot_codify__pb2.CheckClaimsResponse.FromString,
+                _registered_method=True)
 
 
 class CodeServiceServicer:
@@ -170,6 +180,24 @@ class CodeServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CheckClaim(self, request, context):
+        """The codes of one claim checked together, as payers check them: every code valid on its
+        date of service, duplicates, and the CMS Medicare Code Editor's edits (age, sex,
+        manifestation / external cause / unacceptable principal diagnosis, questionable
+        admission, unspecified codes, non-covered procedures). Each edit names the rule set, its
+        version and the row that raised it. Malformed codes are edits, not call errors.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CheckClaims(self, request, context):
+        """Up to 1,000 claims at once, answered in request order.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CodeServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -222,6 +250,16 @@ def add_CodeServiceServicer_to_server(servicer, server):
                     servicer.ListIndexChildren,
                     request_deserializer=codify_dot_v1_dot_codify__pb2.ListIndexChildrenRequest.FromString,
                     response_serializer=codify_dot_v1_dot_codify__pb2.ListIndexChildrenResponse.SerializeToString,
+            ),
+            'CheckClaim': grpc.unary_unary_rpc_method_handler(
+                    servicer.CheckClaim,
+                    request_deserializer=codify_dot_v1_dot_codify__pb2.CheckClaimRequest.FromString,
+                    response_serializer=codify_dot_v1_dot_codify__pb2.CheckClaimResponse.SerializeToString,
+            ),
+            'CheckClaims': grpc.unary_unary_rpc_method_handler(
+                    servicer.CheckClaims,
+                    request_deserializer=codify_dot_v1_dot_codify__pb2.CheckClaimsRequest.FromString,
+                    response_serializer=codify_dot_v1_dot_codify__pb2.CheckClaimsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -495,6 +533,60 @@ class CodeService:
             '/codify.v1.CodeService/ListIndexChildren',
             codify_dot_v1_dot_codify__pb2.ListIndexChildrenRequest.SerializeToString,
             codify_dot_v1_dot_codify__pb2.ListIndexChildrenResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CheckClaim(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/codify.v1.CodeService/CheckClaim',
+            codify_dot_v1_dot_codify__pb2.CheckClaimRequest.SerializeToString,
+            codify_dot_v1_dot_codify__pb2.CheckClaimResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CheckClaims(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/codify.v1.CodeService/CheckClaims',
+            codify_dot_v1_dot_codify__pb2.CheckClaimsRequest.SerializeToString,
+            codify_dot_v1_dot_codify__pb2.CheckClaimsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -20,7 +20,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file codify/v1/codify.proto.
  */
 export const file_codify_v1_codify: GenFile = /*@__PURE__*/
-  fileDesc("ChZjb2RpZnkvdjEvY29kaWZ5LnByb3RvEgljb2RpZnkudjEiPgoHQ29kZVJlZhIlCgZzeXN0ZW0YASABKA4yFS5jb2RpZnkudjEuQ29kZVN5c3RlbRIMCgRjb2RlGAIgASgJIvsBCgtDb2RlU3VtbWFyeRIlCgZzeXN0ZW0YASABKA4yFS5jb2RpZnkudjEuQ29kZVN5c3RlbRIMCgRjb2RlGAIgASgJEhcKD25vcm1hbGl6ZWRfY29kZRgDIAEoCRINCgV0aXRsZRgEIAEoCRITCgtzaG9ydF90aXRsZRgFIAEoCRIQCghiaWxsYWJsZRgGIAEoCBIhCgRraW5kGAcgASgOMhMuY29kaWZ5LnYxLkNvZGVLaW5kEiwKDGNwdF9jYXRlZ29yeRgIIAEoDjIWLmNvZGlmeS52MS5DcHRDYXRlZ29yeRIXCg9yZWxlYXNlX3ZlcnNpb24YCSABKAkiJgoIVGV4dFNwYW4SDQoFc3RhcnQYASABKA0SCwoDZW5kGAIgASgNIkwKCUhpZ2hsaWdodBINCgVmaWVsZBgBIAEoCRIMCgR0ZXh0GAIgASgJEiIKBXNwYW5zGAMgAygLMhMuY29kaWZ5LnYxLlRleHRTcGFuIuABChJTZWFyY2hDb2Rlc1JlcXVlc3QSDQoFcXVlcnkYASABKAkSJgoHc3lzdGVtcxgCIAMoDjIVLmNvZGlmeS52MS5Db2RlU3lzdGVtEhUKDWJpbGxhYmxlX29ubHkYAyABKAgSLgoOY3B0X2NhdGVnb3JpZXMYBCADKA4yFi5jb2RpZnkudjEuQ3B0Q2F0ZWdvcnkSFgoOaGllcmFyY2h5X25vZGUYBSABKAkSDQoFYXNfb2YYBiABKAkSEQoJcGFnZV9zaXplGAcgASgFEhIKCnBhZ2VfdG9rZW4YCCABKAkiiAEKDFNlYXJjaFJlc3VsdBIkCgRjb2RlGAEgASgLMhYuY29kaWZ5LnYxLkNvZGVTdW1tYXJ5EigKCm1hdGNoX3R5cGUYAiABKA4yFC5jb2RpZnkudjEuTWF0Y2hUeXBlEigKCmhpZ2hsaWdodHMYAyADKAsyFC5jb2RpZnkudjEuSGlnaGxpZ2h0InsKE1NlYXJjaENvZGVzUmVzcG9uc2USKAoHcmVzdWx0cxgBIAMoCzIXLmNvZGlmeS52MS5TZWFyY2hSZXN1bHQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJEhIKCnRvdGFsX3NpemUYAyABKAUSDQoFYXNfb2YYBCABKAkiQwoKRGVzY3JpcHRvchInCgR0eXBlGAEgASgOMhkuY29kaWZ5LnYxLkRlc2NyaXB0b3JUeXBlEgwKBHRleHQYAiABKAkiRwoETm90ZRIhCgR0eXBlGAEgASgOMhMuY29kaWZ5LnYxLk5vdGVUeXBlEgwKBHRleHQYAiABKAkSDgoGc291cmNlGAMgASgJIlQKDUhpZXJhcmNoeVN0ZXASCgoCaWQYASABKAkSKAoFbGV2ZWwYAiABKA4yGS5jb2RpZnkudjEuSGllcmFyY2h5TGV2ZWwSDQoFdGl0bGUYAyABKAkixQEKB1JlbGVhc2USJQoGc3lzdGVtGAEgASgOMhUuY29kaWZ5LnYxLkNvZGVTeXN0ZW0SDwoHdmVyc2lvbhgCIAEoCRIWCg5lZmZlY3RpdmVfZnJvbRgDIAEoCRIUCgxlZmZlY3RpdmVfdG8YBCABKAkSEgoKY29kZV9jb3VudBgFIAEoBRIWCg5iaWxsYWJsZV9jb3VudBgGIAEoBRIUCgxzb3VyY2VfZmlsZXMYByADKAkSEgoKbm9kZV9jb3VudBgIIAEoBSLrAwoEQ29kZRInCgdzdW1tYXJ5GAEgASgLMhYuY29kaWZ5LnYxLkNvZGVTdW1tYXJ5EiUKBnN0YXR1cxgCIAEoDjIVLmNvZGlmeS52MS5Db2RlU3RhdHVzEg0KBWFzX29mGAMgASgJEiMKB3JlbGVhc2UYBCABKAsyEi5jb2RpZnkudjEuUmVsZWFzZRIqCgtkZXNjcmlwdG9ycxgFIAMoCzIVLmNvZGlmeS52MS5EZXNjcmlwdG9yEh4KBW5vdGVzGAYgAygLMg8uY29kaWZ5LnYxLk5vdGUSJgoEcGF0aBgHIAMoCzIYLmNvZGlmeS52MS5IaWVyYXJjaHlTdGVwEhMKC3BhcmVudF9jb2RlGAggASgJEhIKCmFkZGVkX2RhdGUYCSABKAkSHQoVYWN0aW9uX2VmZmVjdGl2ZV9kYXRlGAogASgJEhgKEHRlcm1pbmF0aW9uX2RhdGUYCyABKAkSEwoLYWN0aW9uX2NvZGUYDCABKAkSFAoMcmVwbGFjZW1lbnRzGA0gAygJEg0KBWJldG9zGA4gASgJEhAKCGNvdmVyYWdlGA8gASgJEhMKC2NoaWxkX2NvZGVzGBAgAygJEigKB2hpc3RvcnkYESADKAsyFy5jb2RpZnkudjEuSGlzdG9yeUV2ZW50IlQKDkdldENvZGVSZXF1ZXN0EiUKBnN5c3RlbRgBIAEoDjIVLmNvZGlmeS52MS5Db2RlU3lzdGVtEgwKBGNvZGUYAiABKAkSDQoFYXNfb2YYAyABKAkiMAoPR2V0Q29kZVJlc3BvbnNlEh0KBGNvZGUYASABKAsyDy5jb2RpZnkudjEuQ29kZSJIChRCYXRjaEdldENvZGVzUmVxdWVzdBIhCgVjb2RlcxgBIAMoCzISLmNvZGlmeS52MS5Db2RlUmVmEg0KBWFzX29mGAIgASgJImoKE0JhdGNoR2V0Q29kZXNSZXN1bHQSJQoJcmVxdWVzdGVkGAEgASgLMhIuY29kaWZ5LnYxLkNvZGVSZWYSDQoFZm91bmQYAiABKAgSHQoEY29kZRgDIAEoCzIPLmNvZGlmeS52MS5Db2RlIkgKFUJhdGNoR2V0Q29kZXNSZXNwb25zZRIvCgdyZXN1bHRzGAEgAygLMh4uY29kaWZ5LnYxLkJhdGNoR2V0Q29kZXNSZXN1bHQiXgoOVmFsaWRhdGlvbkl0ZW0SJQoGc3lzdGVtGAEgASgOMhUuY29kaWZ5LnYxLkNvZGVTeXN0ZW0SDAoEY29kZRgCIAEoCRIXCg9kYXRlX29mX3NlcnZpY2UYAyABKAkiQAoUVmFsaWRhdGVDb2Rlc1JlcXVlc3QSKAoFaXRlbXMYASADKAsyGS5jb2RpZnkudjEuVmFsaWRhdGlvbkl0ZW0i/AEKEFZhbGlkYXRpb25SZXN1bHQSDQoFdmFsaWQYASABKAgSKQoGcmVhc29uGAIgASgOMhkuY29kaWZ5LnYxLlZhbGlkaXR5UmVhc29uEhcKD25vcm1hbGl6ZWRfY29kZRgDIAEoCRIUCgxkaXNwbGF5X2NvZGUYBCABKAkSDwoHbWVzc2FnZRgFIAEoCRIYChB0ZXJtaW5hdGlvbl9kYXRlGAYgASgJEhQKDHJlcGxhY2VtZW50cxgHIAMoCRIWCg5lZmZlY3RpdmVfZGF0ZRgIIAEoCRIXCg9yZWxlYXNlX3ZlcnNpb24YCSABKAkSDQoFdGl0bGUYCiABKAkiWgoVVmFsaWRhdGVDb2Rlc1Jlc3BvbnNlEiwKB3Jlc3VsdHMYASADKAsyGy5jb2RpZnkudjEuVmFsaWRhdGlvblJlc3VsdBITCgt2YWxpZF9jb3VudBgCIAEoBSKCAQoTTGlzdENoaWxkcmVuUmVxdWVzdBIlCgZzeXN0ZW0YASABKA4yFS5jb2RpZnkudjEuQ29kZVN5c3RlbRIOCgZwYXJlbnQYAiABKAkSDQoFYXNfb2YYAyABKAkSEQoJcGFnZV9zaXplGAQgASgFEhIKCnBhZ2VfdG9rZW4YBSABKAkiuQEKDkhpZXJhcmNoeUNoaWxkEgoKAmlkGAEgASgJEigKBWxldmVsGAIgASgOMhkuY29kaWZ5LnYxLkhpZXJhcmNoeUxldmVsEg0KBXRpdGxlGAMgASgJEhMKC3JhbmdlX3N0YXJ0GAQgASgJEhEKCXJhbmdlX2VuZBgFIAEoCRIUCgxoYXNfY2hpbGRyZW4YBiABKAgSJAoEY29kZRgHIAEoCzIWLmNvZGlmeS52MS5Db2RlU3VtbWFyeSKdAQoUTGlzdENoaWxkcmVuUmVzcG9uc2USKwoIY2hpbGRyZW4YASADKAsyGS5jb2RpZnkudjEuSGllcmFyY2h5Q2hpbGQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJEiYKBHBhdGgYAyADKAsyGC5jb2RpZnkudjEuSGllcmFyY2h5U3RlcBIXCg9yZWxlYXNlX3ZlcnNpb24YBCABKAkiigEKDEhpc3RvcnlFdmVudBIjCgR0eXBlGAEgASgOMhUuY29kaWZ5LnYxLkNoYW5nZVR5cGUSFwoPcmVsZWFzZV92ZXJzaW9uGAIgASgJEhYKDmVmZmVjdGl2ZV9mcm9tGAMgASgJEhEKCW9sZF90aXRsZRgEIAEoCRIRCgluZXdfdGl0bGUYBSABKAkiZgoTRGlmZlJlbGVhc2VzUmVxdWVzdBIlCgZzeXN0ZW0YASABKA4yFS5jb2RpZnkudjEuQ29kZVN5c3RlbRIUCgxmcm9tX3ZlcnNpb24YAiABKAkSEgoKdG9fdmVyc2lvbhgDIAEoCSLHAQoKQ29kZUNoYW5nZRIjCgR0eXBlGAEgASgOMhUuY29kaWZ5LnYxLkNoYW5nZVR5cGUSDAoEY29kZRgCIAEoCRIRCglvbGRfdGl0bGUYAyABKAkSEQoJbmV3X3RpdGxlGAQgASgJEhcKD29sZF9zaG9ydF90aXRsZRgFIAEoCRIXCg9uZXdfc2hvcnRfdGl0bGUYBiABKAkSGAoQdGVybWluYXRpb25fZGF0ZRgHIAEoCRIUCgxyZXBsYWNlbWVudHMYCCADKAkiiAEKFERpZmZSZWxlYXNlc1Jlc3BvbnNlEiYKB2NoYW5nZXMYASADKAsyFS5jb2RpZnkudjEuQ29kZUNoYW5nZRITCgthZGRlZF9jb3VudBgCIAEoBRIYChB0ZXJtaW5hdGVkX2NvdW50GAMgASgFEhkKEXJlZGVzY3JpYmVkX2NvdW50GAQgASgFIkwKEkV4cG9ydENvZGVzUmVxdWVzdBIlCgZzeXN0ZW0YASABKA4yFS5jb2RpZnkudjEuQ29kZVN5c3RlbRIPCgd2ZXJzaW9uGAIgASgJIloKE0V4cG9ydENvZGVzUmVzcG9uc2USIwoHcmVsZWFzZRgBIAEoCzISLmNvZGlmeS52MS5SZWxlYXNlEh4KBWNvZGVzGAIgAygLMg8uY29kaWZ5LnYxLkNvZGUiPAoTTGlzdFJlbGVhc2VzUmVxdWVzdBIlCgZzeXN0ZW0YASABKA4yFS5jb2RpZnkudjEuQ29kZVN5c3RlbSJjChRMaXN0UmVsZWFzZXNSZXNwb25zZRIkCghyZWxlYXNlcxgBIAMoCzISLmNvZGlmeS52MS5SZWxlYXNlEiUKCWRhdGFfc2V0cxgCIAMoCzISLmNvZGlmeS52MS5EYXRhU2V0IqgBCgdEYXRhU2V0EgwKBG5hbWUYASABKAkSJQoGc3lzdGVtGAIgASgOMhUuY29kaWZ5LnYxLkNvZGVTeXN0ZW0SDwoHdmVyc2lvbhgDIAEoCRIWCg5lZmZlY3RpdmVfZnJvbRgEIAEoCRIUCgxlZmZlY3RpdmVfdG8YBSABKAkSEwoLZW50cnlfY291bnQYBiABKAUSFAoMc291cmNlX2ZpbGVzGAcgAygJIlkKEkxvb2t1cEluZGV4UmVxdWVzdBINCgVxdWVyeRgBIAEoCRINCgVhc19vZhgCIAEoCRIRCglwYWdlX3NpemUYAyABKAUSEgoKcGFnZV90b2tlbhgEIAEoCSKaAQoTTG9va3VwSW5kZXhSZXNwb25zZRImCgdlbnRyaWVzGAEgAygLMhUuY29kaWZ5LnYxLkluZGV4RW50cnkSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJEhIKCnRvdGFsX3NpemUYAyABKAUSFQoNaW5kZXhfdmVyc2lvbhgEIAEoCRIXCg9yZWxlYXNlX3ZlcnNpb24YBSABKAkihAEKGExpc3RJbmRleENoaWxkcmVuUmVxdWVzdBIOCgZwYXJlbnQYASABKAkSIgoEcGFydBgCIAEoDjIULmNvZGlmeS52MS5JbmRleFBhcnQSDQoFYXNfb2YYAyABKAkSEQoJcGFnZV9zaXplGAQgASgFEhIKCnBhZ2VfdG9rZW4YBSABKAkihwEKGUxpc3RJbmRleENoaWxkcmVuUmVzcG9uc2USJgoHZW50cmllcxgBIAMoCzIVLmNvZGlmeS52MS5JbmRleEVudHJ5EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCRISCgp0b3RhbF9zaXplGAMgASgFEhUKDWluZGV4X3ZlcnNpb24YBCABKAki/QIKCkluZGV4RW50cnkSCgoCaWQYASABKAkSIgoEcGFydBgCIAEoDjIULmNvZGlmeS52MS5JbmRleFBhcnQSDAoEcGF0aBgDIAMoCRIMCgRjb2RlGAQgASgJEhoKEm1pc3NpbmdfY2hhcmFjdGVycxgFIAEoCRISCgpjb2RlX3RpdGxlGAYgASgJEhAKCGJpbGxhYmxlGAcgASgIEg4KBmNvbHVtbhgIIAEoCRILCgNzZWUYCSABKAkSLQoKc2VlX3RhcmdldBgKIAEoCzIZLmNvZGlmeS52MS5JbmRleFJlZmVyZW5jZRIQCghzZWVfYWxzbxgLIAEoCRIyCg9zZWVfYWxzb190YXJnZXQYDCABKAsyGS5jb2RpZnkudjEuSW5kZXhSZWZlcmVuY2USFAoMbm9uZXNzZW50aWFsGA0gAygJEhQKDGhhc19jaGlsZHJlbhgOIAEoCBIjCgVjZWxscxgPIAMoCzIULmNvZGlmeS52MS5JbmRleENlbGwiOAoOSW5kZXhSZWZlcmVuY2USCgoCaWQYASABKAkSDAoEcGF0aBgCIAMoCRIMCgRjb2RlGAMgASgJIikKCUluZGV4Q2VsbBIOCgZjb2x1bW4YASABKAkSDAoEY29kZRgCIAEoCSpuCgpDb2RlU3lzdGVtEhsKF0NPREVfU1lTVEVNX1VOU1BFQ0lGSUVEEAASFwoTQ09ERV9TWVNURU1fSUNEMTBDTRABEhUKEUNPREVfU1lTVEVNX0hDUENTEAISEwoPQ09ERV9TWVNURU1fQ1BUEAMqmwEKC0NwdENhdGVnb3J5EhwKGENQVF9DQVRFR09SWV9VTlNQRUNJRklFRBAAEhIKDkNQVF9DQVRFR09SWV9JEAESEwoPQ1BUX0NBVEVHT1JZX0lJEAISFAoQQ1BUX0NBVEVHT1JZX0lJSRADEhQKEENQVF9DQVRFR09SWV9QTEEQBBIZChVDUFRfQ0FURUdPUllfTU9ESUZJRVIQBSpnCghDb2RlS2luZBIZChVDT0RFX0tJTkRfVU5TUEVDSUZJRUQQABIUChBDT0RFX0tJTkRfSEVBREVSEAESEgoOQ09ERV9LSU5EX0NPREUQAhIWChJDT0RFX0tJTkRfTU9ESUZJRVIQAyr9AQoOSGllcmFyY2h5TGV2ZWwSHwobSElFUkFSQ0hZX0xFVkVMX1VOU1BFQ0lGSUVEEAASGwoXSElFUkFSQ0hZX0xFVkVMX0NIQVBURVIQARIbChdISUVSQVJDSFlfTEVWRUxfU0VDVElPThACEh4KGkhJRVJBUkNIWV9MRVZFTF9TVUJTRUNUSU9OEAMSGwoXSElFUkFSQ0hZX0xFVkVMX0hFQURJTkcQBBIeChpISUVSQVJDSFlfTEVWRUxfU1VCSEVBRElORxAFEhkKFUhJRVJBUkNIWV9MRVZFTF9HUk9VUBAGEhgKFEhJRVJBUkNIWV9MRVZFTF9DT0RFEAcqnAEKCkNvZGVTdGF0dXMSGwoXQ09ERV9TVEFUVVNfVU5TUEVDSUZJRUQQABIWChJDT0RFX1NUQVRVU19BQ1RJVkUQARIaChZDT0RFX1NUQVRVU19URVJNSU5BVEVEEAISIQodQ09ERV9TVEFUVVNfTk9UX1lFVF9FRkZFQ1RJVkUQAxIaChZDT0RFX1NUQVRVU19OT19SRUxFQVNFEAQqzQEKCU1hdGNoVHlwZRIaChZNQVRDSF9UWVBFX1VOU1BFQ0lGSUVEEAASGQoVTUFUQ0hfVFlQRV9FWEFDVF9DT0RFEAESGgoWTUFUQ0hfVFlQRV9DT0RFX1BSRUZJWBACEhkKFU1BVENIX1RZUEVfRlVMTF9USVRMRRADEiEKHU1BVENIX1RZUEVfQUxMX1dPUkRTX0lOX1RJVExFEAQSGQoVTUFUQ0hfVFlQRV9PVEhFUl9URVhUEAUSFAoQTUFUQ0hfVFlQRV9GVVpaWRAGKq4BCg5EZXNjcmlwdG9yVHlwZRIfChtERVNDUklQVE9SX1RZUEVfVU5TUEVDSUZJRUQQABIaChZERVNDUklQVE9SX1RZUEVfTUVESVVNEAESHAoYREVTQ1JJUFRPUl9UWVBFX0NPTlNVTUVSEAISHQoZREVTQ1JJUFRPUl9UWVBFX0NMSU5JQ0lBThADEiIKHkRFU0NSSVBUT1JfVFlQRV9JTkNMVVNJT05fVEVSTRAEKtkBCghOb3RlVHlwZRIZChVOT1RFX1RZUEVfVU5TUEVDSUZJRUQQABIWChJOT1RFX1RZUEVfSU5DTFVERVMQARIXChNOT1RFX1RZUEVfRVhDTFVERVMxEAISFwoTTk9URV9UWVBFX0VYQ0xVREVTMhADEhgKFE5PVEVfVFlQRV9DT0RFX0ZJUlNUEAQSIQodTk9URV9UWVBFX1VTRV9BRERJVElPTkFMX0NPREUQBRIXChNOT1RFX1RZUEVfQ09ERV9BTFNPEAYSEgoOTk9URV9UWVBFX05PVEUQByqRAgoOVmFsaWRpdHlSZWFzb24SHwobVkFMSURJVFlfUkVBU09OX1VOU1BFQ0lGSUVEEAASGQoVVkFMSURJVFlfUkVBU09OX1ZBTElEEAESHQoZVkFMSURJVFlfUkVBU09OX01BTEZPUk1FRBACEhsKF1ZBTElESVRZX1JFQVNPTl9VTktOT1dOEAMSIAocVkFMSURJVFlfUkVBU09OX05PVF9CSUxMQUJMRRAEEh4KGlZBTElESVRZX1JFQVNPTl9URVJNSU5BVEVEEAUSJQohVkFMSURJVFlfUkVBU09OX05PVF9ZRVRfRUZGRUNUSVZFEAYSHgoaVkFMSURJVFlfUkVBU09OX05PX1JFTEVBU0UQByp5CgpDaGFuZ2VUeXBlEhsKF0NIQU5HRV9UWVBFX1VOU1BFQ0lGSUVEEAASFQoRQ0hBTkdFX1RZUEVfQURERUQQARIaChZDSEFOR0VfVFlQRV9URVJNSU5BVEVEEAISGwoXQ0hBTkdFX1RZUEVfUkVERVNDUklCRUQQAyqJAQoJSW5kZXhQYXJ0EhoKFklOREVYX1BBUlRfVU5TUEVDSUZJRUQQABITCg9JTkRFWF9QQVJUX01BSU4QARIdChlJTkRFWF9QQVJUX0VYVEVSTkFMX0NBVVNFEAISFwoTSU5ERVhfUEFSVF9ORU9QTEFTTRADEhMKD0lOREVYX1BBUlRfRFJVRxAEMrgGCgtDb2RlU2VydmljZRJMCgtTZWFyY2hDb2RlcxIdLmNvZGlmeS52MS5TZWFyY2hDb2Rlc1JlcXVlc3QaHi5jb2RpZnkudjEuU2VhcmNoQ29kZXNSZXNwb25zZRJACgdHZXRDb2RlEhkuY29kaWZ5LnYxLkdldENvZGVSZXF1ZXN0GhouY29kaWZ5LnYxLkdldENvZGVSZXNwb25zZRJSCg1CYXRjaEdldENvZGVzEh8uY29kaWZ5LnYxLkJhdGNoR2V0Q29kZXNSZXF1ZXN0GiAuY29kaWZ5LnYxLkJhdGNoR2V0Q29kZXNSZXNwb25zZRJSCg1WYWxpZGF0ZUNvZGVzEh8uY29kaWZ5LnYxLlZhbGlkYXRlQ29kZXNSZXF1ZXN0GiAuY29kaWZ5LnYxLlZhbGlkYXRlQ29kZXNSZXNwb25zZRJPCgxMaXN0Q2hpbGRyZW4SHi5jb2RpZnkudjEuTGlzdENoaWxkcmVuUmVxdWVzdBofLmNvZGlmeS52MS5MaXN0Q2hpbGRyZW5SZXNwb25zZRJPCgxMaXN0UmVsZWFzZXMSHi5jb2RpZnkudjEuTGlzdFJlbGVhc2VzUmVxdWVzdBofLmNvZGlmeS52MS5MaXN0UmVsZWFzZXNSZXNwb25zZRJRCgxEaWZmUmVsZWFzZXMSHi5jb2RpZnkudjEuRGlmZlJlbGVhc2VzUmVxdWVzdBofLmNvZGlmeS52MS5EaWZmUmVsZWFzZXNSZXNwb25zZTABEk4KC0V4cG9ydENvZGVzEh0uY29kaWZ5LnYxLkV4cG9ydENvZGVzUmVxdWVzdBoeLmNvZGlmeS52MS5FeHBvcnRDb2Rlc1Jlc3BvbnNlMAESTAoLTG9va3VwSW5kZXgSHS5jb2RpZnkudjEuTG9va3VwSW5kZXhSZXF1ZXN0Gh4uY29kaWZ5LnYxLkxvb2t1cEluZGV4UmVzcG9uc2USXgoRTGlzdEluZGV4Q2hpbGRyZW4SIy5jb2RpZnkudjEuTGlzdEluZGV4Q2hpbGRyZW5SZXF1ZXN0GiQuY29kaWZ5LnYxLkxpc3RJbmRleENoaWxkcmVuUmVzcG9uc2ViBnByb3RvMw");
+  fileDesc("ChZjb2RpZnkvdjEvY29kaWZ5LnByb3RvEgljb2RpZnkudjEiPgoHQ29kZVJlZhIlCgZzeXN0ZW0YASABKA4yFS5jb2RpZnkudjEuQ29kZVN5c3RlbRIMCgRjb2RlGAIgASgJIvsBCgtDb2RlU3VtbWFyeRIlCgZzeXN0ZW0YASABKA4yFS5jb2RpZnkudjEuQ29kZVN5c3RlbRIMCgRjb2RlGAIgASgJEhcKD25vcm1hbGl6ZWRfY29kZRgDIAEoCRINCgV0aXRsZRgEIAEoCRITCgtzaG9ydF90aXRsZRgFIAEoCRIQCghiaWxsYWJsZRgGIAEoCBIhCgRraW5kGAcgASgOMhMuY29kaWZ5LnYxLkNvZGVLaW5kEiwKDGNwdF9jYXRlZ29yeRgIIAEoDjIWLmNvZGlmeS52MS5DcHRDYXRlZ29yeRIXCg9yZWxlYXNlX3ZlcnNpb24YCSABKAkiJgoIVGV4dFNwYW4SDQoFc3RhcnQYASABKA0SCwoDZW5kGAIgASgNIkwKCUhpZ2hsaWdodBINCgVmaWVsZBgBIAEoCRIMCgR0ZXh0GAIgASgJEiIKBXNwYW5zGAMgAygLMhMuY29kaWZ5LnYxLlRleHRTcGFuIuABChJTZWFyY2hDb2Rlc1JlcXVlc3QSDQoFcXVlcnkYASABKAkSJgoHc3lzdGVtcxgCIAMoDjIVLmNvZGlmeS52MS5Db2RlU3lzdGVtEhUKDWJpbGxhYmxlX29ubHkYAyABKAgSLgoOY3B0X2NhdGVnb3JpZXMYBCADKA4yFi5jb2RpZnkudjEuQ3B0Q2F0ZWdvcnkSFgoOaGllcmFyY2h5X25vZGUYBSABKAkSDQoFYXNfb2YYBiABKAkSEQoJcGFnZV9zaXplGAcgASgFEhIKCnBhZ2VfdG9rZW4YCCABKAkiiAEKDFNlYXJjaFJlc3VsdBIkCgRjb2RlGAEgASgLMhYuY29kaWZ5LnYxLkNvZGVTdW1tYXJ5EigKCm1hdGNoX3R5cGUYAiABKA4yFC5jb2RpZnkudjEuTWF0Y2hUeXBlEigKCmhpZ2hsaWdodHMYAyADKAsyFC5jb2RpZnkudjEuSGlnaGxpZ2h0InsKE1NlYXJjaENvZGVzUmVzcG9uc2USKAoHcmVzdWx0cxgBIAMoCzIXLmNvZGlmeS52MS5TZWFyY2hSZXN1bHQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJEhIKCnRvdGFsX3NpemUYAyABKAUSDQoFYXNfb2YYBCABKAkiQwoKRGVzY3JpcHRvchInCgR0eXBlGAEgASgOMhkuY29kaWZ5LnYxLkRlc2NyaXB0b3JUeXBlEgwKBHRleHQYAiABKAkiRwoETm90ZRIhCgR0eXBlGAEgASgOMhMuY29kaWZ5LnYxLk5vdGVUeXBlEgwKBHRleHQYAiABKAkSDgoGc291cmNlGAMgASgJIlQKDUhpZXJhcmNoeVN0ZXASCgoCaWQYASABKAkSKAoFbGV2ZWwYAiABKA4yGS5jb2RpZnkudjEuSGllcmFyY2h5TGV2ZWwSDQoFdGl0bGUYAyABKAkixQEKB1JlbGVhc2USJQoGc3lzdGVtGAEgASgOMhUuY29kaWZ5LnYxLkNvZGVTeXN0ZW0SDwoHdmVyc2lvbhgCIAEoCRIWCg5lZmZlY3RpdmVfZnJvbRgDIAEoCRIUCgxlZmZlY3RpdmVfdG8YBCABKAkSEgoKY29kZV9jb3VudBgFIAEoBRIWCg5iaWxsYWJsZV9jb3VudBgGIAEoBRIUCgxzb3VyY2VfZmlsZXMYByADKAkSEgoKbm9kZV9jb3VudBgIIAEoBSLrAwoEQ29kZRInCgdzdW1tYXJ5GAEgASgLMhYuY29kaWZ5LnYxLkNvZGVTdW1tYXJ5EiUKBnN0YXR1cxgCIAEoDjIVLmNvZGlmeS52MS5Db2RlU3RhdHVzEg0KBWFzX29mGAMgASgJEiMKB3JlbGVhc2UYBCABKAsyEi5jb2RpZnkudjEuUmVsZWFzZRIqCgtkZXNjcmlwdG9ycxgFIAMoCzIVLmNvZGlmeS52MS5EZXNjcmlwdG9yEh4KBW5vdGVzGAYgAygLMg8uY29kaWZ5LnYxLk5vdGUSJgoEcGF0aBgHIAMoCzIYLmNvZGlmeS52MS5IaWVyYXJjaHlTdGVwEhMKC3BhcmVudF9jb2RlGAggASgJEhIKCmFkZGVkX2RhdGUYCSABKAkSHQoVYWN0aW9uX2VmZmVjdGl2ZV9kYXRlGAogASgJEhgKEHRlcm1pbmF0aW9uX2RhdGUYCyABKAkSEwoLYWN0aW9uX2NvZGUYDCABKAkSFAoMcmVwbGFjZW1lbnRzGA0gAygJEg0KBWJldG9zGA4gASgJEhAKCGNvdmVyYWdlGA8gASgJEhMKC2NoaWxkX2NvZGVzGBAgAygJEigKB2hpc3RvcnkYESADKAsyFy5jb2RpZnkudjEuSGlzdG9yeUV2ZW50IlQKDkdldENvZGVSZXF1ZXN0EiUKBnN5c3RlbRgBIAEoDjIVLmNvZGlmeS52MS5Db2RlU3lzdGVtEgwKBGNvZGUYAiABKAkSDQoFYXNfb2YYAyABKAkiMAoPR2V0Q29kZVJlc3BvbnNlEh0KBGNvZGUYASABKAsyDy5jb2RpZnkudjEuQ29kZSJIChRCYXRjaEdldENvZGVzUmVxdWVzdBIhCgVjb2RlcxgBIAMoCzISLmNvZGlmeS52MS5Db2RlUmVmEg0KBWFzX29mGAIgASgJImoKE0JhdGNoR2V0Q29kZXNSZXN1bHQSJQoJcmVxdWVzdGVkGAEgASgLMhIuY29kaWZ5LnYxLkNvZGVSZWYSDQoFZm91bmQYAiABKAgSHQoEY29kZRgDIAEoCzIPLmNvZGlmeS52MS5Db2RlIkgKFUJhdGNoR2V0Q29kZXNSZXNwb25zZRIvCgdyZXN1bHRzGAEgAygLMh4uY29kaWZ5LnYxLkJhdGNoR2V0Q29kZXNSZXN1bHQiXgoOVmFsaWRhdGlvbkl0ZW0SJQoGc3lzdGVtGAEgASgOMhUuY29kaWZ5LnYxLkNvZGVTeXN0ZW0SDAoEY29kZRgCIAEoCRIXCg9kYXRlX29mX3NlcnZpY2UYAyABKAkiQAoUVmFsaWRhdGVDb2Rlc1JlcXVlc3QSKAoFaXRlbXMYASADKAsyGS5jb2RpZnkudjEuVmFsaWRhdGlvbkl0ZW0i/AEKEFZhbGlkYXRpb25SZXN1bHQSDQoFdmFsaWQYASABKAgSKQoGcmVhc29uGAIgASgOMhkuY29kaWZ5LnYxLlZhbGlkaXR5UmVhc29uEhcKD25vcm1hbGl6ZWRfY29kZRgDIAEoCRIUCgxkaXNwbGF5X2NvZGUYBCABKAkSDwoHbWVzc2FnZRgFIAEoCRIYChB0ZXJtaW5hdGlvbl9kYXRlGAYgASgJEhQKDHJlcGxhY2VtZW50cxgHIAMoCRIWCg5lZmZlY3RpdmVfZGF0ZRgIIAEoCRIXCg9yZWxlYXNlX3ZlcnNpb24YCSABKAkSDQoFdGl0bGUYCiABKAkiWgoVVmFsaWRhdGVDb2Rlc1Jlc3BvbnNlEiwKB3Jlc3VsdHMYASADKAsyGy5jb2RpZnkudjEuVmFsaWRhdGlvblJlc3VsdBITCgt2YWxpZF9jb3VudBgCIAEoBSKCAQoTTGlzdENoaWxkcmVuUmVxdWVzdBIlCgZzeXN0ZW0YASABKA4yFS5jb2RpZnkudjEuQ29kZVN5c3RlbRIOCgZwYXJlbnQYAiABKAkSDQoFYXNfb2YYAyABKAkSEQoJcGFnZV9zaXplGAQgASgFEhIKCnBhZ2VfdG9rZW4YBSABKAkiuQEKDkhpZXJhcmNoeUNoaWxkEgoKAmlkGAEgASgJEigKBWxldmVsGAIgASgOMhkuY29kaWZ5LnYxLkhpZXJhcmNoeUxldmVsEg0KBXRpdGxlGAMgASgJEhMKC3JhbmdlX3N0YXJ0GAQgASgJEhEKCXJhbmdlX2VuZBgFIAEoCRIUCgxoYXNfY2hpbGRyZW4YBiABKAgSJAoEY29kZRgHIAEoCzIWLmNvZGlmeS52MS5Db2RlU3VtbWFyeSKdAQoUTGlzdENoaWxkcmVuUmVzcG9uc2USKwoIY2hpbGRyZW4YASADKAsyGS5jb2RpZnkudjEuSGllcmFyY2h5Q2hpbGQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJEiYKBHBhdGgYAyADKAsyGC5jb2RpZnkudjEuSGllcmFyY2h5U3RlcBIXCg9yZWxlYXNlX3ZlcnNpb24YBCABKAkiigEKDEhpc3RvcnlFdmVudBIjCgR0eXBlGAEgASgOMhUuY29kaWZ5LnYxLkNoYW5nZVR5cGUSFwoPcmVsZWFzZV92ZXJzaW9uGAIgASgJEhYKDmVmZmVjdGl2ZV9mcm9tGAMgASgJEhEKCW9sZF90aXRsZRgEIAEoCRIRCgluZXdfdGl0bGUYBSABKAkiZgoTRGlmZlJlbGVhc2VzUmVxdWVzdBIlCgZzeXN0ZW0YASABKA4yFS5jb2RpZnkudjEuQ29kZVN5c3RlbRIUCgxmcm9tX3ZlcnNpb24YAiABKAkSEgoKdG9fdmVyc2lvbhgDIAEoCSLHAQoKQ29kZUNoYW5nZRIjCgR0eXBlGAEgASgOMhUuY29kaWZ5LnYxLkNoYW5nZVR5cGUSDAoEY29kZRgCIAEoCRIRCglvbGRfdGl0bGUYAyABKAkSEQoJbmV3X3RpdGxlGAQgASgJEhcKD29sZF9zaG9ydF90aXRsZRgFIAEoCRIXCg9uZXdfc2hvcnRfdGl0bGUYBiABKAkSGAoQdGVybWluYXRpb25fZGF0ZRgHIAEoCRIUCgxyZXBsYWNlbWVudHMYCCADKAkiiAEKFERpZmZSZWxlYXNlc1Jlc3BvbnNlEiYKB2NoYW5nZXMYASADKAsyFS5jb2RpZnkudjEuQ29kZUNoYW5nZRITCgthZGRlZF9jb3VudBgCIAEoBRIYChB0ZXJtaW5hdGVkX2NvdW50GAMgASgFEhkKEXJlZGVzY3JpYmVkX2NvdW50GAQgASgFIkwKEkV4cG9ydENvZGVzUmVxdWVzdBIlCgZzeXN0ZW0YASABKA4yFS5jb2RpZnkudjEuQ29kZVN5c3RlbRIPCgd2ZXJzaW9uGAIgASgJIloKE0V4cG9ydENvZGVzUmVzcG9uc2USIwoHcmVsZWFzZRgBIAEoCzISLmNvZGlmeS52MS5SZWxlYXNlEh4KBWNvZGVzGAIgAygLMg8uY29kaWZ5LnYxLkNvZGUiPAoTTGlzdFJlbGVhc2VzUmVxdWVzdBIlCgZzeXN0ZW0YASABKA4yFS5jb2RpZnkudjEuQ29kZVN5c3RlbSJjChRMaXN0UmVsZWFzZXNSZXNwb25zZRIkCghyZWxlYXNlcxgBIAMoCzISLmNvZGlmeS52MS5SZWxlYXNlEiUKCWRhdGFfc2V0cxgCIAMoCzISLmNvZGlmeS52MS5EYXRhU2V0IqgBCgdEYXRhU2V0EgwKBG5hbWUYASABKAkSJQoGc3lzdGVtGAIgASgOMhUuY29kaWZ5LnYxLkNvZGVTeXN0ZW0SDwoHdmVyc2lvbhgDIAEoCRIWCg5lZmZlY3RpdmVfZnJvbRgEIAEoCRIUCgxlZmZlY3RpdmVfdG8YBSABKAkSEwoLZW50cnlfY291bnQYBiABKAUSFAoMc291cmNlX2ZpbGVzGAcgAygJIlkKEkxvb2t1cEluZGV4UmVxdWVzdBINCgVxdWVyeRgBIAEoCRINCgVhc19vZhgCIAEoCRIRCglwYWdlX3NpemUYAyABKAUSEgoKcGFnZV90b2tlbhgEIAEoCSKaAQoTTG9va3VwSW5kZXhSZXNwb25zZRImCgdlbnRyaWVzGAEgAygLMhUuY29kaWZ5LnYxLkluZGV4RW50cnkSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJEhIKCnRvdGFsX3NpemUYAyABKAUSFQoNaW5kZXhfdmVyc2lvbhgEIAEoCRIXCg9yZWxlYXNlX3ZlcnNpb24YBSABKAkihAEKGExpc3RJbmRleENoaWxkcmVuUmVxdWVzdBIOCgZwYXJlbnQYASABKAkSIgoEcGFydBgCIAEoDjIULmNvZGlmeS52MS5JbmRleFBhcnQSDQoFYXNfb2YYAyABKAkSEQoJcGFnZV9zaXplGAQgASgFEhIKCnBhZ2VfdG9rZW4YBSABKAkihwEKGUxpc3RJbmRleENoaWxkcmVuUmVzcG9uc2USJgoHZW50cmllcxgBIAMoCzIVLmNvZGlmeS52MS5JbmRleEVudHJ5EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCRISCgp0b3RhbF9zaXplGAMgASgFEhUKDWluZGV4X3ZlcnNpb24YBCABKAki/QIKCkluZGV4RW50cnkSCgoCaWQYASABKAkSIgoEcGFydBgCIAEoDjIULmNvZGlmeS52MS5JbmRleFBhcnQSDAoEcGF0aBgDIAMoCRIMCgRjb2RlGAQgASgJEhoKEm1pc3NpbmdfY2hhcmFjdGVycxgFIAEoCRISCgpjb2RlX3RpdGxlGAYgASgJEhAKCGJpbGxhYmxlGAcgASgIEg4KBmNvbHVtbhgIIAEoCRILCgNzZWUYCSABKAkSLQoKc2VlX3RhcmdldBgKIAEoCzIZLmNvZGlmeS52MS5JbmRleFJlZmVyZW5jZRIQCghzZWVfYWxzbxgLIAEoCRIyCg9zZWVfYWxzb190YXJnZXQYDCABKAsyGS5jb2RpZnkudjEuSW5kZXhSZWZlcmVuY2USFAoMbm9uZXNzZW50aWFsGA0gAygJEhQKDGhhc19jaGlsZHJlbhgOIAEoCBIjCgVjZWxscxgPIAMoCzIULmNvZGlmeS52MS5JbmRleENlbGwiOAoOSW5kZXhSZWZlcmVuY2USCgoCaWQYASABKAkSDAoEcGF0aBgCIAMoCRIMCgRjb2RlGAMgASgJIikKCUluZGV4Q2VsbBIOCgZjb2x1bW4YASABKAkSDAoEY29kZRgCIAEoCSKsAgoRQ2hlY2tDbGFpbVJlcXVlc3QSKAoKY2xhaW1fdHlwZRgBIAEoDjIULmNvZGlmeS52MS5DbGFpbVR5cGUSFwoPZGF0ZV9vZl9zZXJ2aWNlGAIgASgJEhgKC3BhdGllbnRfYWdlGAMgASgFSACIAQESGgoScGF0aWVudF9iaXJ0aF9kYXRlGAQgASgJEiMKC3BhdGllbnRfc2V4GAUgASgOMg4uY29kaWZ5LnYxLlNleBIRCglkaWFnbm9zZXMYBiADKAkSGwoTYWRtaXR0aW5nX2RpYWdub3NpcxgHIAEoCRIlCgVsaW5lcxgIIAMoCzIWLmNvZGlmeS52MS5TZXJ2aWNlTGluZRISCgpwcm9jZWR1cmVzGAkgAygJQg4KDF9wYXRpZW50X2FnZSKZAQoLU2VydmljZUxpbmUSJQoGc3lzdGVtGAEgASgOMhUuY29kaWZ5LnYxLkNvZGVTeXN0ZW0SDAoEY29kZRgCIAEoCRIRCgltb2RpZmllcnMYAyADKAkSDQoFdW5pdHMYBCABKAUSFwoPZGF0ZV9vZl9zZXJ2aWNlGAUgASgJEhoKEmRpYWdub3Npc19wb2ludGVycxgGIAMoBSKZAQoSQ2hlY2tDbGFpbVJlc3BvbnNlEiMKBWVkaXRzGAEgAygLMhQuY29kaWZ5LnYxLkNsYWltRWRpdBIoCglydWxlX3NldHMYAiADKAsyFS5jb2RpZnkudjEuUnVsZVNldFVzZRI0ChVydWxlX3NldHNfdW5hdmFpbGFibGUYAyADKAsyFS5jb2RpZnkudjEuUnVsZVNldFVzZSK4AQoJQ2xhaW1FZGl0EiYKBHR5cGUYASABKA4yGC5jb2RpZnkudjEuQ2xhaW1FZGl0VHlwZRIpCghzZXZlcml0eRgCIAEoDjIXLmNvZGlmeS52MS5FZGl0U2V2ZXJpdHkSDQoFY29kZXMYAyADKAkSEQoJcG9zaXRpb25zGAQgAygJEg8KB21lc3NhZ2UYBSABKAkSJQoGc291cmNlGAYgASgLMhUuY29kaWZ5LnYxLkVkaXRTb3VyY2UiPQoKRWRpdFNvdXJjZRIQCghydWxlX3NldBgBIAEoCRIPCgd2ZXJzaW9uGAIgASgJEgwKBHRleHQYAyABKAkiOwoKUnVsZVNldFVzZRIMCgRuYW1lGAEgASgJEg8KB3ZlcnNpb24YAiABKAkSDgoGcmVhc29uGAMgASgJIkIKEkNoZWNrQ2xhaW1zUmVxdWVzdBIsCgZjbGFpbXMYASADKAsyHC5jb2RpZnkudjEuQ2hlY2tDbGFpbVJlcXVlc3QiRQoTQ2hlY2tDbGFpbXNSZXNwb25zZRIuCgdyZXN1bHRzGAEgAygLMh0uY29kaWZ5LnYxLkNoZWNrQ2xhaW1SZXNwb25zZSpuCgpDb2RlU3lzdGVtEhsKF0NPREVfU1lTVEVNX1VOU1BFQ0lGSUVEEAASFwoTQ09ERV9TWVNURU1fSUNEMTBDTRABEhUKEUNPREVfU1lTVEVNX0hDUENTEAISEwoPQ09ERV9TWVNURU1fQ1BUEAMqmwEKC0NwdENhdGVnb3J5EhwKGENQVF9DQVRFR09SWV9VTlNQRUNJRklFRBAAEhIKDkNQVF9DQVRFR09SWV9JEAESEwoPQ1BUX0NBVEVHT1JZX0lJEAISFAoQQ1BUX0NBVEVHT1JZX0lJSRADEhQKEENQVF9DQVRFR09SWV9QTEEQBBIZChVDUFRfQ0FURUdPUllfTU9ESUZJRVIQBSpnCghDb2RlS2luZBIZChVDT0RFX0tJTkRfVU5TUEVDSUZJRUQQABIUChBDT0RFX0tJTkRfSEVBREVSEAESEgoOQ09ERV9LSU5EX0NPREUQAhIWChJDT0RFX0tJTkRfTU9ESUZJRVIQAyr9AQoOSGllcmFyY2h5TGV2ZWwSHwobSElFUkFSQ0hZX0xFVkVMX1VOU1BFQ0lGSUVEEAASGwoXSElFUkFSQ0hZX0xFVkVMX0NIQVBURVIQARIbChdISUVSQVJDSFlfTEVWRUxfU0VDVElPThACEh4KGkhJRVJBUkNIWV9MRVZFTF9TVUJTRUNUSU9OEAMSGwoXSElFUkFSQ0hZX0xFVkVMX0hFQURJTkcQBBIeChpISUVSQVJDSFlfTEVWRUxfU1VCSEVBRElORxAFEhkKFUhJRVJBUkNIWV9MRVZFTF9HUk9VUBAGEhgKFEhJRVJBUkNIWV9MRVZFTF9DT0RFEAcqnAEKCkNvZGVTdGF0dXMSGwoXQ09ERV9TVEFUVVNfVU5TUEVDSUZJRUQQABIWChJDT0RFX1NUQVRVU19BQ1RJVkUQARIaChZDT0RFX1NUQVRVU19URVJNSU5BVEVEEAISIQodQ09ERV9TVEFUVVNfTk9UX1lFVF9FRkZFQ1RJVkUQAxIaChZDT0RFX1NUQVRVU19OT19SRUxFQVNFEAQqzQEKCU1hdGNoVHlwZRIaChZNQVRDSF9UWVBFX1VOU1BFQ0lGSUVEEAASGQoVTUFUQ0hfVFlQRV9FWEFDVF9DT0RFEAESGgoWTUFUQ0hfVFlQRV9DT0RFX1BSRUZJWBACEhkKFU1BVENIX1RZUEVfRlVMTF9USVRMRRADEiEKHU1BVENIX1RZUEVfQUxMX1dPUkRTX0lOX1RJVExFEAQSGQoVTUFUQ0hfVFlQRV9PVEhFUl9URVhUEAUSFAoQTUFUQ0hfVFlQRV9GVVpaWRAGKq4BCg5EZXNjcmlwdG9yVHlwZRIfChtERVNDUklQVE9SX1RZUEVfVU5TUEVDSUZJRUQQABIaChZERVNDUklQVE9SX1RZUEVfTUVESVVNEAESHAoYREVTQ1JJUFRPUl9UWVBFX0NPTlNVTUVSEAISHQoZREVTQ1JJUFRPUl9UWVBFX0NMSU5JQ0lBThADEiIKHkRFU0NSSVBUT1JfVFlQRV9JTkNMVVNJT05fVEVSTRAEKtkBCghOb3RlVHlwZRIZChVOT1RFX1RZUEVfVU5TUEVDSUZJRUQQABIWChJOT1RFX1RZUEVfSU5DTFVERVMQARIXChNOT1RFX1RZUEVfRVhDTFVERVMxEAISFwoTTk9URV9UWVBFX0VYQ0xVREVTMhADEhgKFE5PVEVfVFlQRV9DT0RFX0ZJUlNUEAQSIQodTk9URV9UWVBFX1VTRV9BRERJVElPTkFMX0NPREUQBRIXChNOT1RFX1RZUEVfQ09ERV9BTFNPEAYSEgoOTk9URV9UWVBFX05PVEUQByqRAgoOVmFsaWRpdHlSZWFzb24SHwobVkFMSURJVFlfUkVBU09OX1VOU1BFQ0lGSUVEEAASGQoVVkFMSURJVFlfUkVBU09OX1ZBTElEEAESHQoZVkFMSURJVFlfUkVBU09OX01BTEZPUk1FRBACEhsKF1ZBTElESVRZX1JFQVNPTl9VTktOT1dOEAMSIAocVkFMSURJVFlfUkVBU09OX05PVF9CSUxMQUJMRRAEEh4KGlZBTElESVRZX1JFQVNPTl9URVJNSU5BVEVEEAUSJQohVkFMSURJVFlfUkVBU09OX05PVF9ZRVRfRUZGRUNUSVZFEAYSHgoaVkFMSURJVFlfUkVBU09OX05PX1JFTEVBU0UQByp5CgpDaGFuZ2VUeXBlEhsKF0NIQU5HRV9UWVBFX1VOU1BFQ0lGSUVEEAASFQoRQ0hBTkdFX1RZUEVfQURERUQQARIaChZDSEFOR0VfVFlQRV9URVJNSU5BVEVEEAISGwoXQ0hBTkdFX1RZUEVfUkVERVNDUklCRUQQAyqJAQoJSW5kZXhQYXJ0EhoKFklOREVYX1BBUlRfVU5TUEVDSUZJRUQQABITCg9JTkRFWF9QQVJUX01BSU4QARIdChlJTkRFWF9QQVJUX0VYVEVSTkFMX0NBVVNFEAISFwoTSU5ERVhfUEFSVF9ORU9QTEFTTRADEhMKD0lOREVYX1BBUlRfRFJVRxAEKpUBCglDbGFpbVR5cGUSGgoWQ0xBSU1fVFlQRV9VTlNQRUNJRklFRBAAEhsKF0NMQUlNX1RZUEVfUFJPRkVTU0lPTkFMEAESJwojQ0xBSU1fVFlQRV9JTlNUSVRVVElPTkFMX09VVFBBVElFTlQQAhImCiJDTEFJTV9UWVBFX0lOU1RJVFVUSU9OQUxfSU5QQVRJRU5UEAMqSQoDU2V4EhMKD1NFWF9VTlNQRUNJRklFRBAAEg4KClNFWF9GRU1BTEUQARIMCghTRVhfTUFMRRACEg8KC1NFWF9VTktOT1dOEAMq5wUKDUNsYWltRWRpdFR5cGUSHwobQ0xBSU1fRURJVF9UWVBFX1VOU1BFQ0lGSUVEEAASIAocQ0xBSU1fRURJVF9UWVBFX0lOVkFMSURfQ09ERRABEiIKHkNMQUlNX0VESVRfVFlQRV9EVVBMSUNBVEVfQ09ERRACEiAKHENMQUlNX0VESVRfVFlQRV9BR0VfQ09ORkxJQ1QQAxIgChxDTEFJTV9FRElUX1RZUEVfU0VYX0NPTkZMSUNUEAQSLgoqQ0xBSU1fRURJVF9UWVBFX01BTklGRVNUQVRJT05fQVNfUFJJTkNJUEFMEAUSLworQ0xBSU1fRURJVF9UWVBFX0VYVEVSTkFMX0NBVVNFX0FTX1BSSU5DSVBBTBAGEioKJkNMQUlNX0VESVRfVFlQRV9VTkFDQ0VQVEFCTEVfUFJJTkNJUEFMEAcSKgomQ0xBSU1fRURJVF9UWVBFX1FVRVNUSU9OQUJMRV9BRE1JU1NJT04QCBIkCiBDTEFJTV9FRElUX1RZUEVfVU5TUEVDSUZJRURfQ09ERRAJEh0KGUNMQUlNX0VESVRfVFlQRV9FWENMVURFUzEQChIeChpDTEFJTV9FRElUX1RZUEVfQ09ERV9GSVJTVBALEicKI0NMQUlNX0VESVRfVFlQRV9VU0VfQURESVRJT05BTF9DT0RFEAwSIAocQ0xBSU1fRURJVF9UWVBFX1BUUF9DT05GTElDVBANEiAKHENMQUlNX0VESVRfVFlQRV9NVUVfRVhDRUVERUQQDhIqCiZDTEFJTV9FRElUX1RZUEVfQUREX09OX1dJVEhPVVRfUFJJTUFSWRAPEiQKIENMQUlNX0VESVRfVFlQRV9JTlZBTElEX01PRElGSUVSEBASKAokQ0xBSU1fRURJVF9UWVBFX05PTkNPVkVSRURfUFJPQ0VEVVJFEBESJAogQ0xBSU1fRURJVF9UWVBFX0xJTUlURURfQ09WRVJBR0UQEiphCgxFZGl0U2V2ZXJpdHkSHQoZRURJVF9TRVZFUklUWV9VTlNQRUNJRklFRBAAEhcKE0VESVRfU0VWRVJJVFlfRVJST1IQARIZChVFRElUX1NFVkVSSVRZX1dBUk5JTkcQAjLRBwoLQ29kZVNlcnZpY2USTAoLU2VhcmNoQ29kZXMSHS5jb2RpZnkudjEuU2VhcmNoQ29kZXNSZXF1ZXN0Gh4uY29kaWZ5LnYxLlNlYXJjaENvZGVzUmVzcG9uc2USQAoHR2V0Q29kZRIZLmNvZGlmeS52MS5HZXRDb2RlUmVxdWVzdBoaLmNvZGlmeS52MS5HZXRDb2RlUmVzcG9uc2USUgoNQmF0Y2hHZXRDb2RlcxIfLmNvZGlmeS52MS5CYXRjaEdldENvZGVzUmVxdWVzdBogLmNvZGlmeS52MS5CYXRjaEdldENvZGVzUmVzcG9uc2USUgoNVmFsaWRhdGVDb2RlcxIfLmNvZGlmeS52MS5WYWxpZGF0ZUNvZGVzUmVxdWVzdBogLmNvZGlmeS52MS5WYWxpZGF0ZUNvZGVzUmVzcG9uc2USTwoMTGlzdENoaWxkcmVuEh4uY29kaWZ5LnYxLkxpc3RDaGlsZHJlblJlcXVlc3QaHy5jb2RpZnkudjEuTGlzdENoaWxkcmVuUmVzcG9uc2USTwoMTGlzdFJlbGVhc2VzEh4uY29kaWZ5LnYxLkxpc3RSZWxlYXNlc1JlcXVlc3QaHy5jb2RpZnkudjEuTGlzdFJlbGVhc2VzUmVzcG9uc2USUQoMRGlmZlJlbGVhc2VzEh4uY29kaWZ5LnYxLkRpZmZSZWxlYXNlc1JlcXVlc3QaHy5jb2RpZnkudjEuRGlmZlJlbGVhc2VzUmVzcG9uc2UwARJOCgtFeHBvcnRDb2RlcxIdLmNvZGlmeS52MS5FeHBvcnRDb2Rlc1JlcXVlc3QaHi5jb2RpZnkudjEuRXhwb3J0Q29kZXNSZXNwb25zZTABEkwKC0xvb2t1cEluZGV4Eh0uY29kaWZ5LnYxLkxvb2t1cEluZGV4UmVxdWVzdBoeLmNvZGlmeS52MS5Mb29rdXBJbmRleFJlc3BvbnNlEl4KEUxpc3RJbmRleENoaWxkcmVuEiMuY29kaWZ5LnYxLkxpc3RJbmRleENoaWxkcmVuUmVxdWVzdBokLmNvZGlmeS52MS5MaXN0SW5kZXhDaGlsZHJlblJlc3BvbnNlEkkKCkNoZWNrQ2xhaW0SHC5jb2RpZnkudjEuQ2hlY2tDbGFpbVJlcXVlc3QaHS5jb2RpZnkudjEuQ2hlY2tDbGFpbVJlc3BvbnNlEkwKC0NoZWNrQ2xhaW1zEh0uY29kaWZ5LnYxLkNoZWNrQ2xhaW1zUmVxdWVzdBoeLmNvZGlmeS52MS5DaGVja0NsYWltc1Jlc3BvbnNlYgZwcm90bzM");
 
 /**
  * A (system, code) pair.
@@ -1835,6 +1835,343 @@ export const IndexCellSchema: GenMessage<IndexCell> = /*@__PURE__*/
   messageDesc(file_codify_v1_codify, 39);
 
 /**
+ * Request for CheckClaim.
+ *
+ * @generated from message codify.v1.CheckClaimRequest
+ */
+export type CheckClaimRequest = Message<"codify.v1.CheckClaimRequest"> & {
+  /**
+   * The kind of claim (required).
+   *
+   * @generated from field: codify.v1.ClaimType claim_type = 1;
+   */
+  claimType: ClaimType;
+
+  /**
+   * Date of service of the claim (YYYY-MM-DD; required); lines may override it.
+   *
+   * @generated from field: string date_of_service = 2;
+   */
+  dateOfService: string;
+
+  /**
+   * Patient age in years on the date of service, 0 to 124; or give patient_birth_date.
+   *
+   * @generated from field: optional int32 patient_age = 3;
+   */
+  patientAge?: number | undefined;
+
+  /**
+   * Patient date of birth (YYYY-MM-DD), when patient_age is not given.
+   *
+   * @generated from field: string patient_birth_date = 4;
+   */
+  patientBirthDate: string;
+
+  /**
+   * Patient sex.
+   *
+   * @generated from field: codify.v1.Sex patient_sex = 5;
+   */
+  patientSex: Sex;
+
+  /**
+   * ICD-10-CM diagnoses in claim order; the first is the principal / first-listed one.
+   *
+   * @generated from field: repeated string diagnoses = 6;
+   */
+  diagnoses: string[];
+
+  /**
+   * Admitting diagnosis (inpatient), optional.
+   *
+   * @generated from field: string admitting_diagnosis = 7;
+   */
+  admittingDiagnosis: string;
+
+  /**
+   * Service lines (CPT / HCPCS).
+   *
+   * @generated from field: repeated codify.v1.ServiceLine lines = 8;
+   */
+  lines: ServiceLine[];
+
+  /**
+   * ICD-10-PCS procedures (inpatient).
+   *
+   * @generated from field: repeated string procedures = 9;
+   */
+  procedures: string[];
+};
+
+/**
+ * Describes the message codify.v1.CheckClaimRequest.
+ * Use `create(CheckClaimRequestSchema)` to create a new message.
+ */
+export const CheckClaimRequestSchema: GenMessage<CheckClaimRequest> = /*@__PURE__*/
+  messageDesc(file_codify_v1_codify, 40);
+
+/**
+ * One service line.
+ *
+ * @generated from message codify.v1.ServiceLine
+ */
+export type ServiceLine = Message<"codify.v1.ServiceLine"> & {
+  /**
+   * CPT or HCPCS (required).
+   *
+   * @generated from field: codify.v1.CodeSystem system = 1;
+   */
+  system: CodeSystem;
+
+  /**
+   * The procedure code.
+   *
+   * @generated from field: string code = 2;
+   */
+  code: string;
+
+  /**
+   * Up to 4 modifiers.
+   *
+   * @generated from field: repeated string modifiers = 3;
+   */
+  modifiers: string[];
+
+  /**
+   * Units, at least 1 (1 when 0).
+   *
+   * @generated from field: int32 units = 4;
+   */
+  units: number;
+
+  /**
+   * Date of service of the line (YYYY-MM-DD); the claim's when empty.
+   *
+   * @generated from field: string date_of_service = 5;
+   */
+  dateOfService: string;
+
+  /**
+   * 1-based pointers into `diagnoses`.
+   *
+   * @generated from field: repeated int32 diagnosis_pointers = 6;
+   */
+  diagnosisPointers: number[];
+};
+
+/**
+ * Describes the message codify.v1.ServiceLine.
+ * Use `create(ServiceLineSchema)` to create a new message.
+ */
+export const ServiceLineSchema: GenMessage<ServiceLine> = /*@__PURE__*/
+  messageDesc(file_codify_v1_codify, 41);
+
+/**
+ * Response of CheckClaim.
+ *
+ * @generated from message codify.v1.CheckClaimResponse
+ */
+export type CheckClaimResponse = Message<"codify.v1.CheckClaimResponse"> & {
+  /**
+   * Every edit found, in claim order.
+   *
+   * @generated from field: repeated codify.v1.ClaimEdit edits = 1;
+   */
+  edits: ClaimEdit[];
+
+  /**
+   * The rule sets applied to this claim, with their versions.
+   *
+   * @generated from field: repeated codify.v1.RuleSetUse rule_sets = 2;
+   */
+  ruleSets: RuleSetUse[];
+
+  /**
+   * The rule sets that had nothing for the claim's dates (or are not loaded), and why: a
+   * caller can tell "no findings" from "no rules".
+   *
+   * @generated from field: repeated codify.v1.RuleSetUse rule_sets_unavailable = 3;
+   */
+  ruleSetsUnavailable: RuleSetUse[];
+};
+
+/**
+ * Describes the message codify.v1.CheckClaimResponse.
+ * Use `create(CheckClaimResponseSchema)` to create a new message.
+ */
+export const CheckClaimResponseSchema: GenMessage<CheckClaimResponse> = /*@__PURE__*/
+  messageDesc(file_codify_v1_codify, 42);
+
+/**
+ * One finding on a claim.
+ *
+ * @generated from message codify.v1.ClaimEdit
+ */
+export type ClaimEdit = Message<"codify.v1.ClaimEdit"> & {
+  /**
+   * What was found.
+   *
+   * @generated from field: codify.v1.ClaimEditType type = 1;
+   */
+  type: ClaimEditType;
+
+  /**
+   * How serious it is.
+   *
+   * @generated from field: codify.v1.EditSeverity severity = 2;
+   */
+  severity: EditSeverity;
+
+  /**
+   * The codes involved, in display form (both, for pair edits).
+   *
+   * @generated from field: repeated string codes = 3;
+   */
+  codes: string[];
+
+  /**
+   * Where they are on the claim ("diagnoses[0]", "lines[2]").
+   *
+   * @generated from field: repeated string positions = 4;
+   */
+  positions: string[];
+
+  /**
+   * A human message.
+   *
+   * @generated from field: string message = 5;
+   */
+  message: string;
+
+  /**
+   * The rule behind it.
+   *
+   * @generated from field: codify.v1.EditSource source = 6;
+   */
+  source?: EditSource | undefined;
+};
+
+/**
+ * Describes the message codify.v1.ClaimEdit.
+ * Use `create(ClaimEditSchema)` to create a new message.
+ */
+export const ClaimEditSchema: GenMessage<ClaimEdit> = /*@__PURE__*/
+  messageDesc(file_codify_v1_codify, 43);
+
+/**
+ * The rule behind an edit.
+ *
+ * @generated from message codify.v1.EditSource
+ */
+export type EditSource = Message<"codify.v1.EditSource"> & {
+  /**
+   * The rule set ("cms-mce", "codify-validity").
+   *
+   * @generated from field: string rule_set = 1;
+   */
+  ruleSet: string;
+
+  /**
+   * Its version ("43.1").
+   *
+   * @generated from field: string version = 2;
+   */
+  version: string;
+
+  /**
+   * The exact row or text that raised the edit.
+   *
+   * @generated from field: string text = 3;
+   */
+  text: string;
+};
+
+/**
+ * Describes the message codify.v1.EditSource.
+ * Use `create(EditSourceSchema)` to create a new message.
+ */
+export const EditSourceSchema: GenMessage<EditSource> = /*@__PURE__*/
+  messageDesc(file_codify_v1_codify, 44);
+
+/**
+ * A rule set and its version (or why it was not applied).
+ *
+ * @generated from message codify.v1.RuleSetUse
+ */
+export type RuleSetUse = Message<"codify.v1.RuleSetUse"> & {
+  /**
+   * The rule set.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * Its version; empty when unavailable.
+   *
+   * @generated from field: string version = 2;
+   */
+  version: string;
+
+  /**
+   * Why it was not applied (unavailable ones only).
+   *
+   * @generated from field: string reason = 3;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message codify.v1.RuleSetUse.
+ * Use `create(RuleSetUseSchema)` to create a new message.
+ */
+export const RuleSetUseSchema: GenMessage<RuleSetUse> = /*@__PURE__*/
+  messageDesc(file_codify_v1_codify, 45);
+
+/**
+ * Request for CheckClaims.
+ *
+ * @generated from message codify.v1.CheckClaimsRequest
+ */
+export type CheckClaimsRequest = Message<"codify.v1.CheckClaimsRequest"> & {
+  /**
+   * 1 to 1,000 claims.
+   *
+   * @generated from field: repeated codify.v1.CheckClaimRequest claims = 1;
+   */
+  claims: CheckClaimRequest[];
+};
+
+/**
+ * Describes the message codify.v1.CheckClaimsRequest.
+ * Use `create(CheckClaimsRequestSchema)` to create a new message.
+ */
+export const CheckClaimsRequestSchema: GenMessage<CheckClaimsRequest> = /*@__PURE__*/
+  messageDesc(file_codify_v1_codify, 46);
+
+/**
+ * Response of CheckClaims.
+ *
+ * @generated from message codify.v1.CheckClaimsResponse
+ */
+export type CheckClaimsResponse = Message<"codify.v1.CheckClaimsResponse"> & {
+  /**
+   * One answer per claim, in request order.
+   *
+   * @generated from field: repeated codify.v1.CheckClaimResponse results = 1;
+   */
+  results: CheckClaimResponse[];
+};
+
+/**
+ * Describes the message codify.v1.CheckClaimsResponse.
+ * Use `create(CheckClaimsResponseSchema)` to create a new message.
+ */
+export const CheckClaimsResponseSchema: GenMessage<CheckClaimsResponse> = /*@__PURE__*/
+  messageDesc(file_codify_v1_codify, 47);
+
+/**
  * A code system.
  *
  * @generated from enum codify.v1.CodeSystem
@@ -2427,6 +2764,268 @@ export const IndexPartSchema: GenEnum<IndexPart> = /*@__PURE__*/
   enumDesc(file_codify_v1_codify, 10);
 
 /**
+ * The kind of claim, which decides the edits that apply.
+ *
+ * @generated from enum codify.v1.ClaimType
+ */
+export enum ClaimType {
+  /**
+   * Not set (refused).
+   *
+   * @generated from enum value: CLAIM_TYPE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Professional (CMS-1500 / 837P).
+   *
+   * @generated from enum value: CLAIM_TYPE_PROFESSIONAL = 1;
+   */
+  PROFESSIONAL = 1,
+
+  /**
+   * Institutional outpatient (UB-04 / 837I, outpatient bill types).
+   *
+   * @generated from enum value: CLAIM_TYPE_INSTITUTIONAL_OUTPATIENT = 2;
+   */
+  INSTITUTIONAL_OUTPATIENT = 2,
+
+  /**
+   * Institutional inpatient (UB-04 / 837I, inpatient bill types): MCE edits apply in full.
+   *
+   * @generated from enum value: CLAIM_TYPE_INSTITUTIONAL_INPATIENT = 3;
+   */
+  INSTITUTIONAL_INPATIENT = 3,
+}
+
+/**
+ * Describes the enum codify.v1.ClaimType.
+ */
+export const ClaimTypeSchema: GenEnum<ClaimType> = /*@__PURE__*/
+  enumDesc(file_codify_v1_codify, 11);
+
+/**
+ * The patient's sex as the claim states it.
+ *
+ * @generated from enum codify.v1.Sex
+ */
+export enum Sex {
+  /**
+   * Not given.
+   *
+   * @generated from enum value: SEX_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Female.
+   *
+   * @generated from enum value: SEX_FEMALE = 1;
+   */
+  FEMALE = 1,
+
+  /**
+   * Male.
+   *
+   * @generated from enum value: SEX_MALE = 2;
+   */
+  MALE = 2,
+
+  /**
+   * Stated as unknown: sex edits are skipped.
+   *
+   * @generated from enum value: SEX_UNKNOWN = 3;
+   */
+  UNKNOWN = 3,
+}
+
+/**
+ * Describes the enum codify.v1.Sex.
+ */
+export const SexSchema: GenEnum<Sex> = /*@__PURE__*/
+  enumDesc(file_codify_v1_codify, 12);
+
+/**
+ * What a claim edit found.
+ *
+ * @generated from enum codify.v1.ClaimEditType
+ */
+export enum ClaimEditType {
+  /**
+   * Not set.
+   *
+   * @generated from enum value: CLAIM_EDIT_TYPE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Malformed, unknown, header, terminated or not yet effective on the date of service.
+   *
+   * @generated from enum value: CLAIM_EDIT_TYPE_INVALID_CODE = 1;
+   */
+  INVALID_CODE = 1,
+
+  /**
+   * The same code twice (a secondary diagnosis equal to the principal one is an error).
+   *
+   * @generated from enum value: CLAIM_EDIT_TYPE_DUPLICATE_CODE = 2;
+   */
+  DUPLICATE_CODE = 2,
+
+  /**
+   * The patient's age is outside the code's age group (MCE).
+   *
+   * @generated from enum value: CLAIM_EDIT_TYPE_AGE_CONFLICT = 3;
+   */
+  AGE_CONFLICT = 3,
+
+  /**
+   * The code is for the other sex (MCE; retired for dates of service from 2024-10-01).
+   *
+   * @generated from enum value: CLAIM_EDIT_TYPE_SEX_CONFLICT = 4;
+   */
+  SEX_CONFLICT = 4,
+
+  /**
+   * A manifestation code listed first.
+   *
+   * @generated from enum value: CLAIM_EDIT_TYPE_MANIFESTATION_AS_PRINCIPAL = 5;
+   */
+  MANIFESTATION_AS_PRINCIPAL = 5,
+
+  /**
+   * An external cause code listed first.
+   *
+   * @generated from enum value: CLAIM_EDIT_TYPE_EXTERNAL_CAUSE_AS_PRINCIPAL = 6;
+   */
+  EXTERNAL_CAUSE_AS_PRINCIPAL = 6,
+
+  /**
+   * A code the MCE does not accept as principal diagnosis.
+   *
+   * @generated from enum value: CLAIM_EDIT_TYPE_UNACCEPTABLE_PRINCIPAL = 7;
+   */
+  UNACCEPTABLE_PRINCIPAL = 7,
+
+  /**
+   * A principal diagnosis that alone does not justify admission (MCE).
+   *
+   * @generated from enum value: CLAIM_EDIT_TYPE_QUESTIONABLE_ADMISSION = 8;
+   */
+  QUESTIONABLE_ADMISSION = 8,
+
+  /**
+   * An unspecified code where a more specific one could be coded (MCE).
+   *
+   * @generated from enum value: CLAIM_EDIT_TYPE_UNSPECIFIED_CODE = 9;
+   */
+  UNSPECIFIED_CODE = 9,
+
+  /**
+   * Two diagnoses an Excludes1 note says are never coded together.
+   *
+   * @generated from enum value: CLAIM_EDIT_TYPE_EXCLUDES1 = 10;
+   */
+  EXCLUDES1 = 10,
+
+  /**
+   * A code whose "code first" etiology is missing or listed after it.
+   *
+   * @generated from enum value: CLAIM_EDIT_TYPE_CODE_FIRST = 11;
+   */
+  CODE_FIRST = 11,
+
+  /**
+   * A code whose "use additional code" targets are all absent.
+   *
+   * @generated from enum value: CLAIM_EDIT_TYPE_USE_ADDITIONAL_CODE = 12;
+   */
+  USE_ADDITIONAL_CODE = 12,
+
+  /**
+   * A procedure pair NCCI bundles.
+   *
+   * @generated from enum value: CLAIM_EDIT_TYPE_PTP_CONFLICT = 13;
+   */
+  PTP_CONFLICT = 13,
+
+  /**
+   * More units than the MUE allows.
+   *
+   * @generated from enum value: CLAIM_EDIT_TYPE_MUE_EXCEEDED = 14;
+   */
+  MUE_EXCEEDED = 14,
+
+  /**
+   * An add-on code without any of its primary codes.
+   *
+   * @generated from enum value: CLAIM_EDIT_TYPE_ADD_ON_WITHOUT_PRIMARY = 15;
+   */
+  ADD_ON_WITHOUT_PRIMARY = 15,
+
+  /**
+   * A modifier that is not a CPT or HCPCS modifier in force.
+   *
+   * @generated from enum value: CLAIM_EDIT_TYPE_INVALID_MODIFIER = 16;
+   */
+  INVALID_MODIFIER = 16,
+
+  /**
+   * A procedure Medicare does not cover (MCE).
+   *
+   * @generated from enum value: CLAIM_EDIT_TYPE_NONCOVERED_PROCEDURE = 17;
+   */
+  NONCOVERED_PROCEDURE = 17,
+
+  /**
+   * A procedure Medicare covers only in some circumstances (MCE).
+   *
+   * @generated from enum value: CLAIM_EDIT_TYPE_LIMITED_COVERAGE = 18;
+   */
+  LIMITED_COVERAGE = 18,
+}
+
+/**
+ * Describes the enum codify.v1.ClaimEditType.
+ */
+export const ClaimEditTypeSchema: GenEnum<ClaimEditType> = /*@__PURE__*/
+  enumDesc(file_codify_v1_codify, 13);
+
+/**
+ * How serious an edit is.
+ *
+ * @generated from enum codify.v1.EditSeverity
+ */
+export enum EditSeverity {
+  /**
+   * Not set.
+   *
+   * @generated from enum value: EDIT_SEVERITY_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * The claim would be rejected or denied as it stands.
+   *
+   * @generated from enum value: EDIT_SEVERITY_ERROR = 1;
+   */
+  ERROR = 1,
+
+  /**
+   * Review: coding guidance, or allowed with a modifier or documentation.
+   *
+   * @generated from enum value: EDIT_SEVERITY_WARNING = 2;
+   */
+  WARNING = 2,
+}
+
+/**
+ * Describes the enum codify.v1.EditSeverity.
+ */
+export const EditSeveritySchema: GenEnum<EditSeverity> = /*@__PURE__*/
+  enumDesc(file_codify_v1_codify, 14);
+
+/**
  * The code-search, lookup and validation service.
  *
  * @generated from service codify.v1.CodeService
@@ -2540,6 +3139,30 @@ export const CodeService: GenService<{
     methodKind: "unary";
     input: typeof ListIndexChildrenRequestSchema;
     output: typeof ListIndexChildrenResponseSchema;
+  },
+  /**
+   * The codes of one claim checked together, as payers check them: every code valid on its
+   * date of service, duplicates, and the CMS Medicare Code Editor's edits (age, sex,
+   * manifestation / external cause / unacceptable principal diagnosis, questionable
+   * admission, unspecified codes, non-covered procedures). Each edit names the rule set, its
+   * version and the row that raised it. Malformed codes are edits, not call errors.
+   *
+   * @generated from rpc codify.v1.CodeService.CheckClaim
+   */
+  checkClaim: {
+    methodKind: "unary";
+    input: typeof CheckClaimRequestSchema;
+    output: typeof CheckClaimResponseSchema;
+  },
+  /**
+   * Up to 1,000 claims at once, answered in request order.
+   *
+   * @generated from rpc codify.v1.CodeService.CheckClaims
+   */
+  checkClaims: {
+    methodKind: "unary";
+    input: typeof CheckClaimsRequestSchema;
+    output: typeof CheckClaimsResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_codify_v1_codify, 0);

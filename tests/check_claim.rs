@@ -185,21 +185,91 @@ async fn lines_and_modifiers_are_checked() {
     ];
     let found = edits(request).await;
     let kinds: Vec<(ClaimEditType, Vec<String>)> = found.iter().map(|e| (e.0, e.3.clone())).collect();
+    // 99213 twice on one date: the (sample) MUE of 1 per date of service is exceeded.
     assert_eq!(
         kinds,
         [
             (ClaimEditType::InvalidCode, strings(&["lines[2]"])),
-            (ClaimEditType::InvalidModifier, strings(&["lines[1]"]))
+            (ClaimEditType::InvalidModifier, strings(&["lines[1]"])),
+            (ClaimEditType::MueExceeded, strings(&["lines[0]", "lines[1]"])),
         ]
     );
+}
+
+fn cpt(code: &str, modifiers: &[&str], units: i32) -> ServiceLine {
+    ServiceLine {
+        system: CodeSystem::Cpt as i32,
+        code: code.into(),
+        modifiers: strings(modifiers),
+        units,
+        ..Default::default()
+    }
+}
+
+/// (type, severity, codes, modifier_bypasses, "59" among bypass_modifiers) of the NCCI edits.
+fn ncci_edits(response: &proto::CheckClaimResponse) -> Vec<(i32, i32, Vec<String>, bool, bool)> {
+    response
+        .edits
+        .iter()
+        .filter(|e| e.source.as_ref().is_some_and(|s| s.rule_set == "cms-ncci"))
+        .map(|e| {
+            (e.r#type, e.severity, e.codes.clone(), e.modifier_bypasses, e.bypass_modifiers.contains(&"59".to_string()))
+        })
+        .collect()
+}
+
+/// NCCI on the project's sample edits (data/ncci-sample: not CMS's edits): 45385/45380 is
+/// modifier indicator 1, 45380/45378 indicator 0, 97110 a line MUE of 4, G2211 an add-on
+/// of the office visits.
+#[tokio::test]
+async fn ncci_pairs_units_and_add_ons() {
+    let mut request = claim(ClaimType::Professional, 50, &["K63.5"]);
+    request.date_of_service = "2026-03-02".into();
+    let with = |lines: Vec<ServiceLine>| CheckClaimRequest { lines, ..request.clone() };
+    let bundled = check(with(vec![cpt("45385", &[], 1), cpt("45380", &[], 1)])).await;
+    assert_eq!(
+        ncci_edits(&bundled),
+        [(ClaimEditType::PtpConflict as i32, EditSeverity::Error as i32, strings(&["45385", "45380"]), false, true)]
+    );
+    let source = bundled.edits.iter().find_map(|e| e.source.clone().filter(|s| s.rule_set == "cms-ncci")).unwrap();
+    assert!(source.text.contains("ccipra-sample-f1.txt"), "{}", source.text);
+    let bypassed = check(with(vec![cpt("45385", &[], 1), cpt("45380", &["59"], 1)])).await;
+    assert_eq!(
+        ncci_edits(&bypassed),
+        [(ClaimEditType::PtpConflict as i32, EditSeverity::Warning as i32, strings(&["45385", "45380"]), true, true)]
+    );
+    let never = check(with(vec![cpt("45380", &[], 1), cpt("45378", &["XS"], 1)])).await;
+    assert_eq!(
+        ncci_edits(&never),
+        [(ClaimEditType::PtpConflict as i32, EditSeverity::Error as i32, strings(&["45380", "45378"]), false, false)]
+    );
+    let units = check(with(vec![cpt("97110", &[], 5)])).await;
+    assert_eq!(ncci_edits(&units).iter().map(|e| e.0).collect::<Vec<_>>(), [ClaimEditType::MueExceeded as i32]);
+    assert!(ncci_edits(&check(with(vec![cpt("97110", &[], 4)])).await).is_empty());
+    let g2211 = ServiceLine { system: CodeSystem::Hcpcs as i32, code: "G2211".into(), units: 1, ..Default::default() };
+    let alone = check(with(vec![g2211.clone()])).await;
+    assert_eq!(ncci_edits(&alone).iter().map(|e| e.0).collect::<Vec<_>>(), [ClaimEditType::AddOnWithoutPrimary as i32]);
+    assert!(ncci_edits(&check(with(vec![cpt("99213", &[], 1), g2211])).await).is_empty());
+    // Inpatient claims are not NCCI's.
+    let inpatient = CheckClaimRequest {
+        claim_type: ClaimType::InstitutionalInpatient as i32,
+        lines: vec![cpt("45385", &[], 1), cpt("45380", &[], 1)],
+        ..request.clone()
+    };
+    let inpatient = check(inpatient).await;
+    assert!(ncci_edits(&inpatient).is_empty());
+    assert!(inpatient.rule_sets_unavailable.iter().any(|r| r.name == "cms-ncci"));
 }
 
 #[tokio::test]
 async fn rule_sets_applied_and_unavailable_are_reported() {
     let response = check(claim(ClaimType::Professional, 50, &["I10"])).await;
     let applied: Vec<&str> = response.rule_sets.iter().map(|r| r.name.as_str()).collect();
-    assert_eq!(applied, ["codify-validity", "icd10cm-tabular-notes", "cms-mce"]);
-    assert_eq!(response.rule_sets[2].version, "43.1");
+    assert_eq!(applied, ["codify-validity", "icd10cm-tabular-notes", "cms-ncci", "cms-mce"]);
+    assert_eq!(
+        (response.rule_sets[2].version.as_str(), response.rule_sets[3].version.as_str()),
+        ("sample-2026", "43.1")
+    );
     assert!(response.rule_sets_unavailable.is_empty());
     let late =
         CheckClaimRequest { date_of_service: "2026-10-15".into(), ..claim(ClaimType::Professional, 50, &["I10"]) };

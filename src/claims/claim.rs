@@ -7,6 +7,7 @@ use crate::codes::{display_code, Catalog, CodeSystem, Date, EntryKind, Verdict};
 
 use super::edits::{check_diagnosis, check_procedure, DiagnosisPosition, FindingKind, MceFinding, Patient};
 use super::mce::MceRules;
+use super::ncci::{self, NcciRules};
 use super::tabular::{self, TabularRule, TabularRules};
 
 /// The kind of claim.
@@ -71,6 +72,12 @@ pub enum EditKind {
     CodeFirst,
     /// A "use additional code" note with none of its codes on the claim.
     UseAdditionalCode,
+    /// A procedure pair NCCI bundles.
+    PtpConflict,
+    /// More units than the MUE allows.
+    MueExceeded,
+    /// An add-on code without any of its primary codes.
+    AddOnWithoutPrimary,
 }
 
 /// How serious an edit is.
@@ -97,6 +104,9 @@ pub struct Edit {
     pub message: String,
     /// Rule set, version and the row behind the edit.
     pub source: EditSource,
+    /// For PTP edits: whether a modifier on the claim bypasses the edit, and the modifiers
+    /// that would.
+    pub bypass: Option<(bool, Vec<String>)>,
 }
 
 /// The rule behind an edit.
@@ -140,6 +150,9 @@ pub const MCE_RULES: &str = "cms-mce";
 /// The rule set name of the ICD-10-CM tabular notes (Excludes1, code first, use additional).
 pub const TABULAR_RULES: &str = "icd10cm-tabular-notes";
 
+/// The rule set name of the NCCI edits.
+pub const NCCI_RULES: &str = "cms-ncci";
+
 /// The rule sets a claim is checked against.
 #[derive(Debug, Clone, Default)]
 pub struct ClaimRules {
@@ -147,6 +160,8 @@ pub struct ClaimRules {
     pub mce: Option<MceRules>,
     /// The tabular-note rules of each ICD-10-CM release that carries notes.
     pub tabular: Vec<TabularRules>,
+    /// The NCCI edits (the operator's CMS quarterly files, or the project's sample).
+    pub ncci: Option<NcciRules>,
 }
 
 impl ClaimRules {
@@ -178,6 +193,7 @@ pub fn check_claim(catalog: &Catalog, rules: &ClaimRules, claim: &Claim) -> Clai
     check_duplicates(&diagnoses, &mut report);
     check_modifiers(catalog, claim, &mut report);
     check_tabular(catalog, rules, claim, &diagnoses, &mut report);
+    check_ncci(rules, claim, &mut report);
     match rules.mce.as_ref().filter(|mce| mce_covers(mce, claim.date_of_service)) {
         Some(mce) => {
             report.applied.push(RuleSetUse { name: MCE_RULES.into(), version: mce.version(), reason: String::new() });
@@ -250,6 +266,7 @@ fn check_tabular(
             .map(|note| format!("{} {:?}: {:?}", display_code(CodeSystem::Icd10Cm, note.source), note.kind, note.text))
             .collect();
         report.edits.push(Edit {
+            bypass: None,
             kind,
             severity,
             message: format!("{} {what}", codes.join(" and ")),
@@ -260,6 +277,76 @@ fn check_tabular(
                 version: release.info.version.clone(),
                 text: notes.join("; "),
             },
+        });
+    }
+}
+
+fn check_ncci(rules: &ClaimRules, claim: &Claim, report: &mut ClaimReport) {
+    let Some(ncci) = &rules.ncci else {
+        report.unavailable.push(RuleSetUse {
+            name: NCCI_RULES.into(),
+            version: String::new(),
+            reason: "no NCCI tables are loaded".into(),
+        });
+        return;
+    };
+    let claim_type = match claim.claim_type {
+        ClaimType::Professional => ncci::ClaimType::Practitioner,
+        ClaimType::InstitutionalOutpatient => ncci::ClaimType::OutpatientHospital,
+        ClaimType::InstitutionalInpatient => {
+            report.unavailable.push(RuleSetUse {
+                name: NCCI_RULES.into(),
+                version: ncci.version().to_string(),
+                reason: "NCCI edits apply to practitioner and outpatient hospital claims".into(),
+            });
+            return;
+        }
+    };
+    report.applied.push(RuleSetUse {
+        name: NCCI_RULES.into(),
+        version: ncci.version().to_string(),
+        reason: String::new(),
+    });
+    let lines: Vec<ncci::ClaimLine<'_>> = claim
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(index, line)| ncci::ClaimLine {
+            position: index + 1,
+            code: &line.code,
+            modifiers: &line.modifiers,
+            units: line.units,
+            date_of_service: line.date_of_service,
+        })
+        .collect();
+    for finding in ncci.check_claim(claim_type, &lines) {
+        let positions: Vec<String> = finding.lines().iter().map(|line| format!("lines[{}]", line - 1)).collect();
+        let (kind, severity, codes, bypass) = match &finding {
+            ncci::NcciFinding::Ptp(ptp) => (
+                EditKind::PtpConflict,
+                if ptp.bypassed { Severity::Warning } else { Severity::Error },
+                vec![ptp.column1_code.to_string(), ptp.column2_code.to_string()],
+                Some((ptp.bypassed, ptp.bypass_modifiers.iter().map(|m| m.to_string()).collect())),
+            ),
+            ncci::NcciFinding::Mue(mue) => (EditKind::MueExceeded, Severity::Error, vec![mue.code.to_string()], None),
+            ncci::NcciFinding::AddOn(add_on) => {
+                (EditKind::AddOnWithoutPrimary, Severity::Error, vec![add_on.add_on_code.to_string()], None)
+            }
+        };
+        let message = finding.to_string();
+        let message = message.split(": ").next().unwrap_or_default().to_string();
+        report.edits.push(Edit {
+            kind,
+            severity,
+            codes,
+            positions,
+            message,
+            source: EditSource {
+                rule_set: NCCI_RULES.into(),
+                version: ncci.version().to_string(),
+                text: finding.rule_row().to_string(),
+            },
+            bypass,
         });
     }
 }
@@ -314,6 +401,7 @@ fn valid_code(
     };
     let version = validation.release_in_force.map(|release| release.info.version.clone()).unwrap_or_default();
     report.edits.push(Edit {
+        bypass: None,
         kind: EditKind::InvalidCode,
         severity: Severity::Error,
         codes: vec![shown.clone()],
@@ -343,6 +431,7 @@ fn check_duplicates(diagnoses: &[Option<String>], report: &mut ClaimReport) {
         let shown = display_code(CodeSystem::Icd10Cm, code);
         let of_principal = first == 0;
         report.edits.push(Edit {
+            bypass: None,
             kind: EditKind::DuplicateCode,
             severity: if of_principal { Severity::Error } else { Severity::Warning },
             codes: vec![shown.clone()],
@@ -376,6 +465,7 @@ fn check_modifiers(catalog: &Catalog, claim: &Claim, report: &mut ClaimReport) {
             }
             let shown = short(modifier);
             report.edits.push(Edit {
+                bypass: None,
                 kind: EditKind::InvalidModifier,
                 severity: Severity::Error,
                 codes: vec![display_code(line.system, &line.code), shown.clone()],
@@ -451,6 +541,7 @@ fn push_mce(
 ) {
     for finding in findings.iter().filter(|finding| mce_applies(finding.kind, claim_type)) {
         report.edits.push(Edit {
+            bypass: None,
             kind: EditKind::Mce(finding.kind),
             severity: mce_severity(finding.kind),
             codes: vec![shown.to_string()],

@@ -8,7 +8,9 @@ pub mod code_refs;
 pub mod code_table;
 pub mod edits;
 pub mod flag;
+pub mod hcc;
 pub mod mce;
+pub mod ncci;
 pub mod tabular;
 
 pub use code_table::{CodeTable, CodeTableBuilder, EntryError, MceEntry};

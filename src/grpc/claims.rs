@@ -221,6 +221,8 @@ pub fn response(report: ClaimReport) -> proto::CheckClaimResponse {
                     version: edit.source.version,
                     text: edit.source.text,
                 }),
+                modifier_bypasses: edit.bypass.as_ref().is_some_and(|(bypassed, _)| *bypassed),
+                bypass_modifiers: edit.bypass.map(|(_, modifiers)| modifiers).unwrap_or_default(),
             })
             .collect(),
         rule_sets: report.applied.into_iter().map(rule_set).collect(),
@@ -236,6 +238,9 @@ fn edit_type(kind: EditKind) -> proto::ClaimEditType {
         EditKind::Excludes1 => proto::ClaimEditType::Excludes1,
         EditKind::CodeFirst => proto::ClaimEditType::CodeFirst,
         EditKind::UseAdditionalCode => proto::ClaimEditType::UseAdditionalCode,
+        EditKind::PtpConflict => proto::ClaimEditType::PtpConflict,
+        EditKind::MueExceeded => proto::ClaimEditType::MueExceeded,
+        EditKind::AddOnWithoutPrimary => proto::ClaimEditType::AddOnWithoutPrimary,
         EditKind::Mce(FindingKind::AgeConflict) => proto::ClaimEditType::AgeConflict,
         EditKind::Mce(FindingKind::SexConflict) => proto::ClaimEditType::SexConflict,
         EditKind::Mce(FindingKind::ManifestationAsPrincipal) => proto::ClaimEditType::ManifestationAsPrincipal,

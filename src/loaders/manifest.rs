@@ -33,6 +33,8 @@ pub struct Manifest {
 pub struct RuleSpec {
     /// Its format.
     pub format: RuleFormat,
+    /// Its version label, when the files do not carry one (NCCI quarters: "2026Q1").
+    pub version: Option<String>,
     /// The file.
     pub path: PathBuf,
     /// SHA-256 it must have, when pinned.
@@ -45,6 +47,8 @@ pub struct RuleSpec {
 pub enum RuleFormat {
     /// The CMS Medicare Code Editor as CMS ships it (the jar, or its `mce.bin`).
     CmsMce,
+    /// A directory of CMS NCCI quarterly files (PTP, MUE, add-on codes) in their CMS layouts.
+    CmsNcci,
 }
 
 /// One Alphabetic Index release: its dates and the files of its parts.
@@ -148,6 +152,8 @@ struct RawManifest {
 #[serde(deny_unknown_fields)]
 struct RawRule {
     format: RuleFormat,
+    #[serde(default)]
+    version: Option<String>,
     path: String,
     #[serde(default)]
     sha256: Option<String>,
@@ -271,7 +277,13 @@ impl Manifest {
                     format!("rule set #{}: {:?} is listed twice", index + 1, rule.format),
                 ));
             }
-            rules.push(RuleSpec { format: rule.format, path: base.join(rule.path), sha256 });
+            if rule.format == RuleFormat::CmsNcci && rule.version.as_deref().is_none_or(|v| v.trim().is_empty()) {
+                return Err(LoadError::file(
+                    path,
+                    format!("rule set #{}: an NCCI rule set needs a version", index + 1),
+                ));
+            }
+            rules.push(RuleSpec { format: rule.format, version: rule.version, path: base.join(rule.path), sha256 });
         }
         Ok(Manifest {
             path: path.to_path_buf(),
@@ -412,6 +424,10 @@ impl Manifest {
             check_pin(&spec.path, spec.sha256.as_deref())?;
             match spec.format {
                 RuleFormat::CmsMce => rules.mce = Some(super::mce::load(&spec.path)?),
+                RuleFormat::CmsNcci => {
+                    let version = spec.version.as_deref().unwrap_or_default();
+                    rules.ncci = Some(super::ncci::load_dir(&spec.path, version)?);
+                }
             }
         }
         Ok(rules)

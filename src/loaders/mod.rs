@@ -5,7 +5,9 @@
 pub mod archive;
 pub mod cpt_ama;
 pub mod cpt_hierarchy;
+pub mod csv_text;
 pub mod digest;
+pub mod hcc;
 pub mod hcpcs_fixed;
 pub mod hcpcs_record;
 pub mod hcpcs_xlsx;
@@ -15,6 +17,7 @@ pub mod icd10cm_order;
 pub mod icd10cm_tabular;
 pub mod manifest;
 pub mod mce;
+pub mod ncci;
 pub mod source;
 
 use std::path::{Path, PathBuf};

@@ -805,20 +805,24 @@ class CheckClaimResponse(_message.Message):
     def __init__(self, edits: _Optional[_Iterable[_Union[ClaimEdit, _Mapping]]] = ..., rule_sets: _Optional[_Iterable[_Union[RuleSetUse, _Mapping]]] = ..., rule_sets_unavailable: _Optional[_Iterable[_Union[RuleSetUse, _Mapping]]] = ...) -> None: ...
 
 class ClaimEdit(_message.Message):
-    __slots__ = ("type", "severity", "codes", "positions", "message", "source")
+    __slots__ = ("type", "severity", "codes", "positions", "message", "source", "modifier_bypasses", "bypass_modifiers")
     TYPE_FIELD_NUMBER: _ClassVar[int]
     SEVERITY_FIELD_NUMBER: _ClassVar[int]
     CODES_FIELD_NUMBER: _ClassVar[int]
     POSITIONS_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
     SOURCE_FIELD_NUMBER: _ClassVar[int]
+    MODIFIER_BYPASSES_FIELD_NUMBER: _ClassVar[int]
+    BYPASS_MODIFIERS_FIELD_NUMBER: _ClassVar[int]
     type: ClaimEditType
     severity: EditSeverity
     codes: _containers.RepeatedScalarFieldContainer[str]
     positions: _containers.RepeatedScalarFieldContainer[str]
     message: str
     source: EditSource
-    def __init__(self, type: _Optional[_Union[ClaimEditType, str]] = ..., severity: _Optional[_Union[EditSeverity, str]] = ..., codes: _Optional[_Iterable[str]] = ..., positions: _Optional[_Iterable[str]] = ..., message: _Optional[str] = ..., source: _Optional[_Union[EditSource, _Mapping]] = ...) -> None: ...
+    modifier_bypasses: bool
+    bypass_modifiers: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, type: _Optional[_Union[ClaimEditType, str]] = ..., severity: _Optional[_Union[EditSeverity, str]] = ..., codes: _Optional[_Iterable[str]] = ..., positions: _Optional[_Iterable[str]] = ..., message: _Optional[str] = ..., source: _Optional[_Union[EditSource, _Mapping]] = ..., modifier_bypasses: _Optional[bool] = ..., bypass_modifiers: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class EditSource(_message.Message):
     __slots__ = ("rule_set", "version", "text")

@@ -190,10 +190,14 @@ async fn list_releases_shows_the_index() {
         .iter()
         .map(|set| (set.name.clone(), set.version.clone(), set.effective_from.clone(), set.entry_count))
         .collect();
-    // 81,024 main-index rows + 8,064 external cause + 1,939 neoplasm + 7,428 drug entries.
+    // 81,024 main-index rows + 8,064 external cause + 1,939 neoplasm + 7,428 drug entries; the
+    // MCE's 84,932 diagnosis + 86,809 procedure entries.
     assert_eq!(
         sets,
-        [("icd10cm-alphabetic-index".to_string(), "FY2025".to_string(), "2024-10-01".to_string(), 98_455)]
+        [
+            ("icd10cm-alphabetic-index".to_string(), "FY2025".to_string(), "2024-10-01".to_string(), 98_455),
+            ("cms-mce".to_string(), "43.1".to_string(), "2015-10-01".to_string(), 171_741),
+        ]
     );
     assert_eq!(releases.data_sets[0].source_files.len(), 4);
 }

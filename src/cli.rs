@@ -371,6 +371,9 @@ async fn check(args: CheckArgs) -> Result<(), String> {
             println!("         source: {} {} — {}", source.rule_set, source.version, source.text);
         }
     }
+    for hcc in response.hccs {
+        println!("HCC      {:<22} {:>4} {} ({})", hcc.model, hcc.hcc, hcc.label, hcc.diagnoses.join(", "));
+    }
     Ok(())
 }
 

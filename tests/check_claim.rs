@@ -265,11 +265,9 @@ async fn ncci_pairs_units_and_add_ons() {
 async fn rule_sets_applied_and_unavailable_are_reported() {
     let response = check(claim(ClaimType::Professional, 50, &["I10"])).await;
     let applied: Vec<&str> = response.rule_sets.iter().map(|r| r.name.as_str()).collect();
-    assert_eq!(applied, ["codify-validity", "icd10cm-tabular-notes", "cms-ncci", "cms-mce"]);
-    assert_eq!(
-        (response.rule_sets[2].version.as_str(), response.rule_sets[3].version.as_str()),
-        ("sample-2026", "43.1")
-    );
+    assert_eq!(applied, ["codify-validity", "icd10cm-tabular-notes", "cms-ncci", "cms-hcc", "cms-mce"]);
+    let versions: Vec<&str> = response.rule_sets[2..].iter().map(|r| r.version.as_str()).collect();
+    assert_eq!(versions, ["sample-2026", "PY2026", "43.1"]);
     assert!(response.rule_sets_unavailable.is_empty());
     let late =
         CheckClaimRequest { date_of_service: "2026-10-15".into(), ..claim(ClaimType::Professional, 50, &["I10"]) };
@@ -371,4 +369,22 @@ async fn batches_are_answered_in_order() {
             vec![ClaimEditType::ExternalCauseAsPrincipal as i32],
         ]
     );
+}
+
+/// CMS-HCC payment year 2026 (data/hcc): E11.9 and Z79.4 map to V28 HCC 38; with E11.22 (HCC 37,
+/// diabetes with chronic complications) the V28 hierarchy keeps 37 and drops 38.
+#[tokio::test]
+async fn hccs_after_the_hierarchies() {
+    let v28 = |response: &proto::CheckClaimResponse| -> Vec<(i32, Vec<String>)> {
+        response.hccs.iter().filter(|h| h.model.contains("V28")).map(|h| (h.hcc, h.diagnoses.clone())).collect()
+    };
+    let single = check(claim(ClaimType::Professional, 70, &["E11.9", "Z79.4"])).await;
+    // Z79.4 (long-term insulin) maps to the diabetes HCC too.
+    assert_eq!(v28(&single), [(38, strings(&["E11.9", "Z79.4"]))]);
+    assert!(single.hccs.iter().all(|h| h.payment_year == "2026"));
+    assert_eq!(single.hccs.first().map(|h| h.model.contains("V28")), Some(true), "V28 first");
+    let both = check(claim(ClaimType::Professional, 70, &["E11.22", "N18.30", "E11.9", "Z79.4"])).await;
+    let kept: Vec<i32> = v28(&both).into_iter().map(|(hcc, _)| hcc).collect();
+    assert!(kept.contains(&37) && !kept.contains(&38), "{kept:?}");
+    assert!(check(claim(ClaimType::Professional, 45, &["J06.9"])).await.hccs.is_empty());
 }

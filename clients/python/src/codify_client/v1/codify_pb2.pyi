@@ -795,14 +795,30 @@ class ServiceLine(_message.Message):
     def __init__(self, system: _Optional[_Union[CodeSystem, str]] = ..., code: _Optional[str] = ..., modifiers: _Optional[_Iterable[str]] = ..., units: _Optional[int] = ..., date_of_service: _Optional[str] = ..., diagnosis_pointers: _Optional[_Iterable[int]] = ...) -> None: ...
 
 class CheckClaimResponse(_message.Message):
-    __slots__ = ("edits", "rule_sets", "rule_sets_unavailable")
+    __slots__ = ("edits", "rule_sets", "rule_sets_unavailable", "hccs")
     EDITS_FIELD_NUMBER: _ClassVar[int]
     RULE_SETS_FIELD_NUMBER: _ClassVar[int]
     RULE_SETS_UNAVAILABLE_FIELD_NUMBER: _ClassVar[int]
+    HCCS_FIELD_NUMBER: _ClassVar[int]
     edits: _containers.RepeatedCompositeFieldContainer[ClaimEdit]
     rule_sets: _containers.RepeatedCompositeFieldContainer[RuleSetUse]
     rule_sets_unavailable: _containers.RepeatedCompositeFieldContainer[RuleSetUse]
-    def __init__(self, edits: _Optional[_Iterable[_Union[ClaimEdit, _Mapping]]] = ..., rule_sets: _Optional[_Iterable[_Union[RuleSetUse, _Mapping]]] = ..., rule_sets_unavailable: _Optional[_Iterable[_Union[RuleSetUse, _Mapping]]] = ...) -> None: ...
+    hccs: _containers.RepeatedCompositeFieldContainer[ClaimHcc]
+    def __init__(self, edits: _Optional[_Iterable[_Union[ClaimEdit, _Mapping]]] = ..., rule_sets: _Optional[_Iterable[_Union[RuleSetUse, _Mapping]]] = ..., rule_sets_unavailable: _Optional[_Iterable[_Union[RuleSetUse, _Mapping]]] = ..., hccs: _Optional[_Iterable[_Union[ClaimHcc, _Mapping]]] = ...) -> None: ...
+
+class ClaimHcc(_message.Message):
+    __slots__ = ("model", "hcc", "label", "diagnoses", "payment_year")
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    HCC_FIELD_NUMBER: _ClassVar[int]
+    LABEL_FIELD_NUMBER: _ClassVar[int]
+    DIAGNOSES_FIELD_NUMBER: _ClassVar[int]
+    PAYMENT_YEAR_FIELD_NUMBER: _ClassVar[int]
+    model: str
+    hcc: int
+    label: str
+    diagnoses: _containers.RepeatedScalarFieldContainer[str]
+    payment_year: str
+    def __init__(self, model: _Optional[str] = ..., hcc: _Optional[int] = ..., label: _Optional[str] = ..., diagnoses: _Optional[_Iterable[str]] = ..., payment_year: _Optional[str] = ...) -> None: ...
 
 class ClaimEdit(_message.Message):
     __slots__ = ("type", "severity", "codes", "positions", "message", "source", "modifier_bypasses", "bypass_modifiers")

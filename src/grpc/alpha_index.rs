@@ -58,11 +58,8 @@ fn offset(token: &str, fingerprint: u64, violations: &mut Vec<FieldViolation>) -
 }
 
 fn as_of(text: &str, violations: &mut Vec<FieldViolation>) -> Date {
-    if text.trim().is_empty() {
-        return Date::today_utc();
-    }
-    Date::parse(text).unwrap_or_else(|_| {
-        violations.push(FieldViolation::new("as_of", "is not a valid date (expected YYYY-MM-DD or YYYYMMDD)"));
+    validate::date(text).unwrap_or_else(|reason| {
+        violations.push(FieldViolation::new("as_of", reason));
         Date::today_utc()
     })
 }

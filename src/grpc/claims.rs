@@ -4,6 +4,7 @@
 
 use super::error::{ApiError, FieldViolation};
 use super::proto;
+use super::validate::DATE_FORMAT;
 use crate::claims::claim::{self, Claim, ClaimReport, ClaimType, EditKind, Severity};
 use crate::claims::{FindingKind, Patient, Sex};
 use crate::codes::{CodeSystem, Date};
@@ -183,8 +184,6 @@ pub fn claim(request: &proto::CheckClaimRequest, prefix: &str) -> Result<Claim, 
     })
 }
 
-const DATE_FORMAT: &str = "is not a valid date (expected YYYY-MM-DD or YYYYMMDD)";
-
 fn parse_date(text: &str) -> Option<Date> {
     Date::parse(text).ok()
 }
@@ -197,6 +196,32 @@ fn age_on(birth: Date, on: Date) -> Option<u8> {
         years -= 1;
     }
     (0..=MAX_AGE).contains(&years).then_some(years as u8)
+}
+
+/// A CheckClaims request, checked: 1 to [`MAX_CLAIMS`] claims, each as [`claim`], every
+/// violation named with its claim's index.
+pub fn claims(request: &proto::CheckClaimsRequest) -> Result<Vec<Claim>, ApiError> {
+    let requests = &request.claims;
+    if requests.is_empty() || requests.len() > MAX_CLAIMS {
+        return Err(ApiError::invalid(
+            "claims",
+            format!("must hold 1 to {MAX_CLAIMS} claims (got {})", requests.len()),
+        ));
+    }
+    let mut checked = Vec::with_capacity(requests.len());
+    let mut violations = Vec::new();
+    for (index, request) in requests.iter().enumerate() {
+        match claim(request, &format!("claims[{index}].")) {
+            Ok(claim) => checked.push(claim),
+            Err(ApiError::InvalidArgument(found)) => violations.extend(found),
+            Err(other) => return Err(other),
+        }
+    }
+    if violations.is_empty() {
+        Ok(checked)
+    } else {
+        Err(ApiError::InvalidArgument(violations))
+    }
 }
 
 /// The API form of a report.

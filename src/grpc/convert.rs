@@ -320,6 +320,15 @@ pub fn child(release: &Release, child: Child) -> Option<proto::HierarchyChild> {
     }
 }
 
+/// The data sets of an engine (Alphabetic Index releases, then rule sets), of one system
+/// or of all.
+pub fn data_sets(engine: &crate::engine::Engine, only: Option<CodeSystem>) -> Vec<proto::DataSet> {
+    let wanted = |system: CodeSystem| only.is_none_or(|only| only == system);
+    let indexes = engine.alpha_indexes.releases().iter().filter(|release| wanted(release.info.system));
+    let mce = engine.claim_rules.mce.as_ref().filter(|_| wanted(CodeSystem::Icd10Cm));
+    indexes.map(index_data_set).chain(mce.map(mce_data_set)).collect()
+}
+
 /// The data set row of an Alphabetic Index release.
 pub fn index_data_set(release: &crate::alpha_index::IndexRelease) -> proto::DataSet {
     proto::DataSet {

@@ -235,21 +235,7 @@ impl CodeService for CodeServiceImpl {
             .filter(|release| only.is_none_or(|system| release.info.system == system))
             .map(convert::release)
             .collect();
-        let data_sets = engine
-            .alpha_indexes
-            .releases()
-            .iter()
-            .filter(|release| only.is_none_or(|system| release.info.system == system))
-            .map(convert::index_data_set)
-            .chain(
-                engine
-                    .claim_rules
-                    .mce
-                    .as_ref()
-                    .filter(|_| only.is_none_or(|s| s == crate::codes::CodeSystem::Icd10Cm))
-                    .map(convert::mce_data_set),
-            )
-            .collect();
+        let data_sets = convert::data_sets(&engine, only);
         Ok(Response::new(proto::ListReleasesResponse { releases, data_sets }))
     }
 
@@ -284,23 +270,7 @@ impl CodeService for CodeServiceImpl {
         request: Request<proto::CheckClaimsRequest>,
     ) -> Result<Response<proto::CheckClaimsResponse>, Status> {
         let engine = self.engine()?;
-        let requests = &request.get_ref().claims;
-        if requests.is_empty() || requests.len() > claims::MAX_CLAIMS {
-            let reason = format!("must hold 1 to {} claims (got {})", claims::MAX_CLAIMS, requests.len());
-            return Err(ApiError::invalid("claims", reason).into());
-        }
-        let mut checked = Vec::with_capacity(requests.len());
-        let mut violations = Vec::new();
-        for (index, claim) in requests.iter().enumerate() {
-            match claims::claim(claim, &format!("claims[{index}].")) {
-                Ok(claim) => checked.push(claim),
-                Err(ApiError::InvalidArgument(found)) => violations.extend(found),
-                Err(other) => return Err(other.into()),
-            }
-        }
-        if !violations.is_empty() {
-            return Err(ApiError::InvalidArgument(violations).into());
-        }
+        let checked = claims::claims(request.get_ref())?;
         let results = on_cpu(&self.cpu, engine, move |engine| {
             Ok(checked
                 .iter()

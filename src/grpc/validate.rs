@@ -27,7 +27,7 @@ pub const MAX_CHILDREN_OFFSET: usize = 100_000;
 /// ListChildren page size when none is given.
 pub const DEFAULT_CHILDREN_PAGE: i32 = 200;
 /// What a refused date is told (the text itself is not echoed).
-const DATE_FORMAT: &str = "is not a valid date (expected YYYY-MM-DD or YYYYMMDD)";
+pub(super) const DATE_FORMAT: &str = "is not a valid date (expected YYYY-MM-DD or YYYYMMDD)";
 /// Longest code or node id accepted.
 const MAX_CODE_CHARS: usize = 64;
 
@@ -73,7 +73,7 @@ fn cpt_category(value: i32) -> Result<CptCategory, String> {
 }
 
 /// A date field: empty means today.
-fn date(text: &str) -> Result<Date, String> {
+pub(super) fn date(text: &str) -> Result<Date, String> {
     if text.trim().is_empty() {
         return Ok(Date::today_utc());
     }

@@ -15,10 +15,10 @@ use std::sync::Arc;
 
 use quick_xml::escape::resolve_xml_entity;
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::{Reader, XmlVersion};
+use quick_xml::Reader;
 
-use super::source;
 use super::LoadError;
+use super::{source, xml};
 use crate::alpha_index::{
     append_essential, collapse_whitespace, split_modifiers, AlphaIndex, AlphaIndexBuilder, CodeForm, EntryId,
     IndexCode, IndexEntry, IndexKind,
@@ -154,7 +154,7 @@ impl<'a> Parser<'a> {
     }
 
     fn error_at(&self, offset: u64, reason: impl Into<String>) -> LoadError {
-        LoadError::at_line(self.path, line_at(self.text, offset), reason)
+        LoadError::at_line(self.path, xml::line_at(self.text, offset), reason)
     }
 
     fn error(&self, reason: impl Into<String>) -> LoadError {
@@ -421,19 +421,11 @@ impl<'a> Parser<'a> {
         let (path, text, offset) = (self.path, self.text, self.event_start);
         let id = self.frames.last().map(|frame| frame.id);
         id.and_then(|id| self.builder.entry_mut(id))
-            .ok_or_else(|| LoadError::at_line(path, line_at(text, offset), "no open term"))
+            .ok_or_else(|| LoadError::at_line(path, xml::line_at(text, offset), "no open term"))
     }
 
     fn attribute(&self, start: &BytesStart<'_>, name: &str) -> Result<String, LoadError> {
-        let element = start.name().as_ref().to_string();
-        match start.try_get_attribute(name) {
-            Ok(Some(attr)) => match attr.normalized_value(XmlVersion::Implicit1_0) {
-                Ok(value) => Ok(value.into_owned()),
-                Err(err) => Err(self.error(format!("bad attribute {name} on <{element}>: {err}"))),
-            },
-            Ok(None) => Err(self.error(format!("<{element}> without a {name} attribute"))),
-            Err(err) => Err(self.error(format!("malformed XML: {err}"))),
-        }
+        xml::required_attribute(start, name).map_err(|reason| self.error(reason))
     }
 
     fn finish(self) -> Result<AlphaIndex, LoadError> {
@@ -446,19 +438,6 @@ impl<'a> Parser<'a> {
         }
         Ok(self.builder.build())
     }
-}
-
-/// The 1-based line of a byte offset (CRLF, LF and lone CR each end a line).
-pub(super) fn line_at(text: &str, offset: u64) -> usize {
-    let bytes = text.as_bytes();
-    let end = usize::try_from(offset).map_or(bytes.len(), |offset| offset.min(bytes.len()));
-    let mut line = 1;
-    for (at, byte) in bytes[..end].iter().enumerate() {
-        if *byte == b'\n' || (*byte == b'\r' && bytes.get(at + 1) != Some(&b'\n')) {
-            line += 1;
-        }
-    }
-    line
 }
 
 #[cfg(test)]
@@ -569,13 +548,5 @@ mod tests {
         let err = parse_as("<ICD10CM.index><version>2025</version></ICD10CM.index>", IndexKind::Main).unwrap_err();
         assert_eq!(err.line, None);
         assert!(parse_as("", IndexKind::Main).is_err());
-    }
-
-    #[test]
-    fn counts_lines_like_an_editor() {
-        assert_eq!(line_at("a\nb\r\nc\rd", 0), 1);
-        assert_eq!(line_at("a\nb\r\nc\rd", 2), 2);
-        assert_eq!(line_at("a\nb\r\nc\rd", 6), 3);
-        assert_eq!(line_at("a\nb\r\nc\rd", 99), 4);
     }
 }

@@ -14,10 +14,10 @@ use std::path::Path;
 
 use quick_xml::escape::resolve_xml_entity;
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::{Reader, XmlVersion};
+use quick_xml::Reader;
 
-use super::source;
 use super::LoadError;
+use super::{source, xml};
 use crate::codes::{
     CodeEntry, Descriptor, DescriptorKind, EntryKind, HierarchyNode, NodeKind, Note, NoteKind, ReleaseContent,
 };
@@ -169,7 +169,7 @@ impl<'a> Parser<'a> {
     }
 
     fn error_at(&self, offset: u64, reason: impl Into<String>) -> LoadError {
-        LoadError::at_line(self.path, line_at(self.text, offset), reason)
+        LoadError::at_line(self.path, xml::line_at(self.text, offset), reason)
     }
 
     fn error(&self, reason: impl Into<String>) -> LoadError {
@@ -446,15 +446,7 @@ impl<'a> Parser<'a> {
     }
 
     fn attribute(&self, start: &BytesStart<'_>, name: &str) -> Result<String, LoadError> {
-        let element = start.name().as_ref().to_string();
-        match start.try_get_attribute(name) {
-            Ok(Some(attr)) => match attr.normalized_value(XmlVersion::Implicit1_0) {
-                Ok(value) => Ok(value.into_owned()),
-                Err(err) => Err(self.error(format!("bad attribute {name} on <{element}>: {err}"))),
-            },
-            Ok(None) => Err(self.error(format!("<{element}> without a {name} attribute"))),
-            Err(err) => Err(self.error(format!("malformed XML: {err}"))),
-        }
+        xml::required_attribute(start, name).map_err(|reason| self.error(reason))
     }
 
     fn finish(self) -> Result<ReleaseContent, LoadError> {
@@ -493,19 +485,6 @@ fn clean(raw: &str) -> String {
     } else {
         raw.trim().to_string()
     }
-}
-
-/// The 1-based line of a byte offset (CRLF, LF and lone CR each end a line).
-fn line_at(text: &str, offset: u64) -> usize {
-    let bytes = text.as_bytes();
-    let end = usize::try_from(offset).map_or(bytes.len(), |offset| offset.min(bytes.len()));
-    let mut line = 1;
-    for (at, byte) in bytes[..end].iter().enumerate() {
-        if *byte == b'\n' || (*byte == b'\r' && bytes.get(at + 1) != Some(&b'\n')) {
-            line += 1;
-        }
-    }
-    line
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ pub mod manifest;
 pub mod mce;
 pub mod ncci;
 pub mod source;
+pub mod xml;
 
 use std::path::{Path, PathBuf};
 

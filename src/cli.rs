@@ -245,6 +245,9 @@ async fn execute(command: Command) -> Result<(), String> {
             if !code.child_codes.is_empty() {
                 println!("  children: {}", code.child_codes.join(", "));
             }
+            for hcc in &code.hccs {
+                println!("  hcc:      {} HCC {} {} (PY{})", hcc.model, hcc.hcc, hcc.label, hcc.payment_year);
+            }
             Ok(())
         }
         Command::Validate(args) => {

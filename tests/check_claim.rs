@@ -388,3 +388,57 @@ async fn hccs_after_the_hierarchies() {
     assert!(kept.contains(&37) && !kept.contains(&38), "{kept:?}");
     assert!(check(claim(ClaimType::Professional, 45, &["J06.9"])).await.hccs.is_empty());
 }
+
+/// GetCode shows a diagnosis's HCCs in every model that maps it, V28 first, before any
+/// hierarchy (data/hcc rows for E1122); a code no model maps has none, nor has a HCPCS code.
+#[tokio::test]
+async fn get_code_shows_hccs_per_model() {
+    let mut client = common::client().await;
+    let mut hccs = |system: CodeSystem, code: &str| {
+        let request = proto::GetCodeRequest { system: system as i32, code: code.into(), as_of: DOS.into() };
+        let mut client = client.clone();
+        async move {
+            let code = expect_ok(client.get_code(request).await, "GetCode").code.unwrap();
+            code.hccs.into_iter().map(|h| (h.model, h.hcc, h.payment_year)).collect::<Vec<_>>()
+        }
+    };
+    let row = |model: &str, hcc: i32| (model.to_string(), hcc, "2026".to_string());
+    assert_eq!(
+        hccs(CodeSystem::Icd10cm, "E11.22").await,
+        [
+            row("CMS-HCC Model V28", 37),
+            row("CMS-HCC Model V24", 18),
+            row("CMS-HCC Model V22", 18),
+            row("CMS-HCC ESRD Model V24", 18),
+            row("CMS-HCC ESRD Model V21", 18),
+            row("CMS-HCC ESRD Model V21", 139),
+            row("RxHCC Model V08", 30),
+        ]
+    );
+    assert_eq!(hccs(CodeSystem::Icd10cm, "J06.9").await, []);
+    assert_eq!(hccs(CodeSystem::Hcpcs, "A0428").await, []);
+}
+
+/// E11.22 asks for the stage of its chronic kidney disease (N18.1-N18.6), and its category E11
+/// for the control in use (insulin Z79.4, oral drugs Z79.84-Z79.85): each warning goes once its
+/// code is on the claim.
+#[tokio::test]
+async fn diabetic_kidney_disease_wants_its_stage() {
+    let warnings = |response: proto::CheckClaimResponse| -> Vec<(i32, Vec<String>, bool)> {
+        response
+            .edits
+            .into_iter()
+            .map(|edit| {
+                let source = edit.source.unwrap_or_default();
+                (edit.r#type, edit.codes, source.text.contains("N18.1-N18.6"))
+            })
+            .collect()
+    };
+    let use_additional = ClaimEditType::UseAdditionalCode as i32;
+    let alone = warnings(check(claim(ClaimType::Professional, 60, &["E11.22"])).await);
+    assert_eq!(alone, [(use_additional, strings(&["E11.22"]), true), (use_additional, strings(&["E11.22"]), false)]);
+    let staged = warnings(check(claim(ClaimType::Professional, 60, &["E11.22", "N18.30"])).await);
+    assert_eq!(staged, [(use_additional, strings(&["E11.22"]), false)]);
+    let complete = check(claim(ClaimType::Professional, 60, &["E11.22", "N18.30", "Z79.4"])).await;
+    assert_eq!(warnings(complete), []);
+}

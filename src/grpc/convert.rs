@@ -1,6 +1,7 @@
 //! Domain values to protobuf messages.
 
 use super::proto;
+use crate::claims::hcc::HccRules;
 use crate::codes::{
     display_code, Ancestor, Catalog, Child, CodeEntry, CodeSystem, CptCategory, Date, DescriptorKind, EntryKind, Found,
     NodeKind, NoteKind, Release, Status, Validation, Verdict,
@@ -196,6 +197,7 @@ pub fn code(catalog: &Catalog, found: &Found<'_>, as_of: Date) -> proto::Code {
         coverage: entry.coverage.clone().unwrap_or_default(),
         child_codes,
         history: history(catalog, source, &entry.code),
+        hccs: Vec::new(),
     }
 }
 
@@ -353,4 +355,23 @@ pub fn mce_data_set(mce: &crate::claims::MceRules) -> proto::DataSet {
         entry_count: (mce.diagnoses().len() + mce.procedures().len()).min(i32::MAX as usize) as i32,
         source_files: Vec::new(),
     }
+}
+
+/// The CMS-HCC categories of a diagnosis, per model (V28 first), before hierarchies; empty for
+/// other systems or when no mappings are loaded.
+pub fn code_hccs(rules: Option<&HccRules>, found: &Found<'_>) -> Vec<proto::CodeHcc> {
+    let Some(rules) = rules.filter(|_| found.release.info.system == CodeSystem::Icd10Cm) else {
+        return Vec::new();
+    };
+    rules
+        .hccs_by_model(&found.entry.code)
+        .into_iter()
+        .flat_map(|(_, hccs)| hccs)
+        .map(|hcc| proto::CodeHcc {
+            model: hcc.model.name().to_string(),
+            hcc: i32::from(hcc.number),
+            label: hcc.label.to_string(),
+            payment_year: rules.year().to_string(),
+        })
+        .collect()
 }

@@ -130,7 +130,8 @@ impl CodeService for CodeServiceImpl {
             let system = lookup.system.map_or("any code system".to_string(), |s| s.id().to_string());
             ApiError::NotFound(format!("{} is not in {system} (no loaded release has it)", lookup.raw.trim()))
         })?;
-        let code = convert::code(&engine.catalog, &found, lookup.as_of);
+        let mut code = convert::code(&engine.catalog, &found, lookup.as_of);
+        code.hccs = convert::code_hccs(engine.claim_rules.hcc.as_ref(), &found);
         Ok(Response::new(proto::GetCodeResponse { code: Some(code) }))
     }
 
@@ -150,7 +151,10 @@ impl CodeService for CodeServiceImpl {
                         code: lookup.raw.clone(),
                     }),
                     found: found.is_some(),
-                    code: found.map(|found| convert::code(&engine.catalog, &found, lookup.as_of)),
+                    code: found.map(|found| proto::Code {
+                        hccs: convert::code_hccs(engine.claim_rules.hcc.as_ref(), &found),
+                        ..convert::code(&engine.catalog, &found, lookup.as_of)
+                    }),
                 });
             }
             Ok(proto::BatchGetCodesResponse { results })

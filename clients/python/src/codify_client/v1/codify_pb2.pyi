@@ -379,7 +379,7 @@ class Release(_message.Message):
     def __init__(self, system: _Optional[_Union[CodeSystem, str]] = ..., version: _Optional[str] = ..., effective_from: _Optional[str] = ..., effective_to: _Optional[str] = ..., code_count: _Optional[int] = ..., billable_count: _Optional[int] = ..., source_files: _Optional[_Iterable[str]] = ..., node_count: _Optional[int] = ...) -> None: ...
 
 class Code(_message.Message):
-    __slots__ = ("summary", "status", "as_of", "release", "descriptors", "notes", "path", "parent_code", "added_date", "action_effective_date", "termination_date", "action_code", "replacements", "betos", "coverage", "child_codes", "history")
+    __slots__ = ("summary", "status", "as_of", "release", "descriptors", "notes", "path", "parent_code", "added_date", "action_effective_date", "termination_date", "action_code", "replacements", "betos", "coverage", "child_codes", "history", "hccs")
     SUMMARY_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     AS_OF_FIELD_NUMBER: _ClassVar[int]
@@ -397,6 +397,7 @@ class Code(_message.Message):
     COVERAGE_FIELD_NUMBER: _ClassVar[int]
     CHILD_CODES_FIELD_NUMBER: _ClassVar[int]
     HISTORY_FIELD_NUMBER: _ClassVar[int]
+    HCCS_FIELD_NUMBER: _ClassVar[int]
     summary: CodeSummary
     status: CodeStatus
     as_of: str
@@ -414,7 +415,20 @@ class Code(_message.Message):
     coverage: str
     child_codes: _containers.RepeatedScalarFieldContainer[str]
     history: _containers.RepeatedCompositeFieldContainer[HistoryEvent]
-    def __init__(self, summary: _Optional[_Union[CodeSummary, _Mapping]] = ..., status: _Optional[_Union[CodeStatus, str]] = ..., as_of: _Optional[str] = ..., release: _Optional[_Union[Release, _Mapping]] = ..., descriptors: _Optional[_Iterable[_Union[Descriptor, _Mapping]]] = ..., notes: _Optional[_Iterable[_Union[Note, _Mapping]]] = ..., path: _Optional[_Iterable[_Union[HierarchyStep, _Mapping]]] = ..., parent_code: _Optional[str] = ..., added_date: _Optional[str] = ..., action_effective_date: _Optional[str] = ..., termination_date: _Optional[str] = ..., action_code: _Optional[str] = ..., replacements: _Optional[_Iterable[str]] = ..., betos: _Optional[str] = ..., coverage: _Optional[str] = ..., child_codes: _Optional[_Iterable[str]] = ..., history: _Optional[_Iterable[_Union[HistoryEvent, _Mapping]]] = ...) -> None: ...
+    hccs: _containers.RepeatedCompositeFieldContainer[CodeHcc]
+    def __init__(self, summary: _Optional[_Union[CodeSummary, _Mapping]] = ..., status: _Optional[_Union[CodeStatus, str]] = ..., as_of: _Optional[str] = ..., release: _Optional[_Union[Release, _Mapping]] = ..., descriptors: _Optional[_Iterable[_Union[Descriptor, _Mapping]]] = ..., notes: _Optional[_Iterable[_Union[Note, _Mapping]]] = ..., path: _Optional[_Iterable[_Union[HierarchyStep, _Mapping]]] = ..., parent_code: _Optional[str] = ..., added_date: _Optional[str] = ..., action_effective_date: _Optional[str] = ..., termination_date: _Optional[str] = ..., action_code: _Optional[str] = ..., replacements: _Optional[_Iterable[str]] = ..., betos: _Optional[str] = ..., coverage: _Optional[str] = ..., child_codes: _Optional[_Iterable[str]] = ..., history: _Optional[_Iterable[_Union[HistoryEvent, _Mapping]]] = ..., hccs: _Optional[_Iterable[_Union[CodeHcc, _Mapping]]] = ...) -> None: ...
+
+class CodeHcc(_message.Message):
+    __slots__ = ("model", "hcc", "label", "payment_year")
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    HCC_FIELD_NUMBER: _ClassVar[int]
+    LABEL_FIELD_NUMBER: _ClassVar[int]
+    PAYMENT_YEAR_FIELD_NUMBER: _ClassVar[int]
+    model: str
+    hcc: int
+    label: str
+    payment_year: str
+    def __init__(self, model: _Optional[str] = ..., hcc: _Optional[int] = ..., label: _Optional[str] = ..., payment_year: _Optional[str] = ...) -> None: ...
 
 class GetCodeRequest(_message.Message):
     __slots__ = ("system", "code", "as_of")

@@ -1,7 +1,8 @@
 //! Load benchmark of the running server over real gRPC: requests/s and latency
 //! percentiles at 1, 16 and 64 concurrent streams for SearchCodes (the judged query set as
-//! a realistic mix), GetCode, ValidateCodes (100 codes per call) and the health Check on the
-//! same server as the floor. Every call is checked to be OK.
+//! a realistic mix), GetCode, ValidateCodes (100 codes per call), CheckClaim (a claim of 12
+//! diagnoses and 20 service lines, every rule set) and the health Check on the same server as
+//! the floor. Every call is checked to be OK.
 //!
 //! SearchCodes runs twice: against the server as configured by default (the page cache on,
 //! so the repeating mix is mostly answered from memory, as repeated typeahead traffic is)
@@ -19,7 +20,7 @@
 //! row gives the mean and range of all its runs (latencies over all of them).
 //!
 //! Run: `cargo bench --bench load` (CODIFY_LOAD_SECONDS per cell, default 3;
-//! CODIFY_LOAD_ONLY=search|uncached|get|validate for the floor and one RPC;
+//! CODIFY_LOAD_ONLY=search|uncached|get|validate|check for the floor and one RPC;
 //! CODIFY_LOAD_TARGET=host:port to load a server started elsewhere).
 //! The servers are `codify serve` processes, the binary as deployed (its allocator and its
 //! telemetry pipeline, default settings); client and servers share the machine.
@@ -54,6 +55,7 @@ enum Rpc {
     SearchUncached,
     Get,
     Validate,
+    Check,
 }
 
 impl Rpc {
@@ -64,6 +66,7 @@ impl Rpc {
             Rpc::SearchUncached => "SearchCodes (no cache)",
             Rpc::Get => "GetCode",
             Rpc::Validate => "ValidateCodes x100",
+            Rpc::Check => "CheckClaim 12dx/20ln",
         }
     }
 }
@@ -72,6 +75,60 @@ struct Workload {
     queries: Vec<(String, i32)>,
     codes: Vec<(i32, String)>,
     batches: Vec<Vec<proto::ValidationItem>>,
+    claims: Vec<proto::CheckClaimRequest>,
+}
+
+/// A chronic-care claim of 12 diagnoses and 20 lines (the criterion bench's claim), for
+/// patients of 30 to 89 years.
+fn claims() -> Vec<proto::CheckClaimRequest> {
+    let diagnoses = [
+        "E11.22", "I12.9", "N18.4", "Z79.4", "E78.5", "I25.10", "Z95.5", "Z87.891", "J45.909", "F41.1", "G47.33",
+        "E66.9",
+    ];
+    let cpt = proto::CodeSystem::Cpt as i32;
+    let hcpcs = proto::CodeSystem::Hcpcs as i32;
+    let lines = [
+        (cpt, "99214", "", 1),
+        (cpt, "36415", "", 1),
+        (cpt, "80053", "", 1),
+        (cpt, "83036", "", 1),
+        (cpt, "80061", "", 1),
+        (cpt, "82565", "", 1),
+        (cpt, "85025", "", 1),
+        (cpt, "81003", "", 1),
+        (cpt, "93000", "", 1),
+        (cpt, "93306", "26", 1),
+        (cpt, "71046", "", 1),
+        (cpt, "94010", "", 1),
+        (cpt, "96372", "", 2),
+        (cpt, "20610", "RT", 1),
+        (cpt, "90686", "", 1),
+        (cpt, "90471", "", 1),
+        (hcpcs, "G0008", "", 1),
+        (hcpcs, "J1100", "", 4),
+        (cpt, "3044F", "", 1),
+        (cpt, "1036F", "", 1),
+    ];
+    (30..90)
+        .map(|age| proto::CheckClaimRequest {
+            claim_type: proto::ClaimType::Professional as i32,
+            date_of_service: "2025-11-01".into(),
+            patient_age: Some(age),
+            patient_sex: if age % 2 == 0 { proto::Sex::Female as i32 } else { proto::Sex::Male as i32 },
+            diagnoses: diagnoses.iter().map(|code| code.to_string()).collect(),
+            lines: lines
+                .iter()
+                .map(|(system, code, modifier, units)| proto::ServiceLine {
+                    system: *system,
+                    code: code.to_string(),
+                    modifiers: if modifier.is_empty() { Vec::new() } else { vec![modifier.to_string()] },
+                    units: *units,
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        })
+        .collect()
 }
 
 fn workload() -> Workload {
@@ -90,7 +147,7 @@ fn workload() -> Workload {
                 .collect()
         })
         .collect();
-    Workload { queries, codes, batches }
+    Workload { queries, codes, batches, claims: claims() }
 }
 
 /// A `codify serve` process (the binary as deployed: its allocator, its telemetry pipeline)
@@ -224,6 +281,10 @@ impl Workload {
     fn validate(&self, i: usize) -> proto::ValidateCodesRequest {
         proto::ValidateCodesRequest { items: self.batches[i % self.batches.len()].clone() }
     }
+
+    fn check(&self, i: usize) -> proto::CheckClaimRequest {
+        self.claims[i % self.claims.len()].clone()
+    }
 }
 
 /// A measured call: the request of call `i`, its response read undecoded.
@@ -235,6 +296,7 @@ async fn call_measured(rpc: Rpc, channel: Channel, workload: &Workload, i: usize
         }
         Rpc::Get => call_undecoded(channel, "/codify.v1.CodeService/GetCode", workload.get(i)).await,
         Rpc::Validate => call_undecoded(channel, "/codify.v1.CodeService/ValidateCodes", workload.validate(i)).await,
+        Rpc::Check => call_undecoded(channel, "/codify.v1.CodeService/CheckClaim", workload.check(i)).await,
     }
 }
 
@@ -249,6 +311,10 @@ async fn call_checked(rpc: Rpc, channel: Channel, workload: &Workload, i: usize)
         Rpc::Validate => {
             let response = CodeServiceClient::new(channel).validate_codes(workload.validate(i)).await;
             response.is_ok_and(|r| r.into_inner().results.len() == 100)
+        }
+        Rpc::Check => {
+            let response = CodeServiceClient::new(channel).check_claim(workload.check(i)).await;
+            response.is_ok_and(|r| !r.into_inner().rule_sets.is_empty())
         }
     }
 }
@@ -352,13 +418,14 @@ fn main() {
     // `cargo bench` passes `--bench`; nothing else is expected.
     let seconds: f64 = std::env::var("CODIFY_LOAD_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(3.0);
     // The RPCs compared with the floor (which always runs). CODIFY_LOAD_ONLY=search|
-    // uncached|get|validate: that one.
+    // uncached|get|validate|check: that one.
     let rpcs: Vec<Rpc> = match std::env::var("CODIFY_LOAD_ONLY").ok().as_deref() {
         Some("search") => vec![Rpc::Search],
         Some("uncached") => vec![Rpc::SearchUncached],
         Some("get") => vec![Rpc::Get],
         Some("validate") => vec![Rpc::Validate],
-        _ => vec![Rpc::Search, Rpc::SearchUncached, Rpc::Get, Rpc::Validate],
+        Some("check") => vec![Rpc::Check],
+        _ => vec![Rpc::Search, Rpc::SearchUncached, Rpc::Get, Rpc::Validate, Rpc::Check],
     };
     // CODIFY_LOAD_TARGET=host:port: load a server started elsewhere (for its memory under
     // load, say) instead of starting two; SearchCodes then runs once, with

@@ -24,7 +24,7 @@ pub struct ClientArgs {
 pub struct SearchArgs {
     /// What to search for.
     pub query: String,
-    /// Restrict to a system (icd10cm, hcpcs, cpt); repeatable.
+    /// Restrict to a system (icd10cm, hcpcs, cpt, icd10pcs); repeatable.
     #[arg(long = "system")]
     pub systems: Vec<String>,
     /// Only billable codes.
@@ -444,6 +444,7 @@ fn system_label(value: i32) -> &'static str {
         Ok(proto::CodeSystem::Icd10cm) => "ICD10CM",
         Ok(proto::CodeSystem::Hcpcs) => "HCPCS",
         Ok(proto::CodeSystem::Cpt) => "CPT",
+        Ok(proto::CodeSystem::Icd10pcs) => "ICD10PCS",
         _ => "?",
     }
 }

@@ -296,8 +296,8 @@ pub fn files_stamp(manifest_path: &Path) -> FilesStamp {
     if let Ok(manifest) = Manifest::read(manifest_path) {
         for spec in &manifest.releases {
             stamp_path(&spec.path, &mut hasher, &mut youngest, 0);
-            if let Some(hierarchy) = &spec.hierarchy {
-                stamp_path(hierarchy, &mut hasher, &mut youngest, 0);
+            for extra in spec.hierarchy.iter().chain(&spec.definitions).chain(&spec.procedure_index) {
+                stamp_path(extra, &mut hasher, &mut youngest, 0);
             }
         }
         if let Some(synonyms) = &manifest.synonyms {
@@ -350,7 +350,7 @@ mod tests {
             sources: Vec::new(),
         };
         let entries = (0..codes).map(|n| CodeEntry::new(format!("A{n:04}"), EntryKind::Code, true, "x")).collect();
-        Catalog::new(vec![(info, ReleaseContent { entries, nodes: Vec::new() })])
+        Catalog::new(vec![(info, ReleaseContent { entries, nodes: Vec::new(), pcs: None })])
     }
 
     #[test]

@@ -393,8 +393,8 @@ async fn hccs_after_the_hierarchies() {
 /// hierarchy (data/hcc rows for E1122); a code no model maps has none, nor has a HCPCS code.
 #[tokio::test]
 async fn get_code_shows_hccs_per_model() {
-    let mut client = common::client().await;
-    let mut hccs = |system: CodeSystem, code: &str| {
+    let client = common::client().await;
+    let hccs = |system: CodeSystem, code: &str| {
         let request = proto::GetCodeRequest { system: system as i32, code: code.into(), as_of: DOS.into() };
         let mut client = client.clone();
         async move {

@@ -202,7 +202,7 @@ impl ClaimRules {
 /// Checks `claim` against the code releases of `catalog` and `rules`.
 pub fn check_claim(catalog: &Catalog, rules: &ClaimRules, claim: &Claim) -> ClaimReport {
     let mut report = ClaimReport::default();
-    let validity_versions: Vec<String> = [CodeSystem::Icd10Cm, CodeSystem::Hcpcs, CodeSystem::Cpt]
+    let validity_versions: Vec<String> = CodeSystem::ALL
         .iter()
         .filter_map(|&system| catalog.release_in_force(system, claim.date_of_service))
         .map(|release| format!("{} {}", release.info.system, release.info.version))
@@ -213,6 +213,7 @@ pub fn check_claim(catalog: &Catalog, rules: &ClaimRules, claim: &Claim) -> Clai
         reason: String::new(),
     });
     let diagnoses = check_validity(catalog, claim, &mut report);
+    let procedures = check_procedures(catalog, claim, &mut report);
     check_duplicates(&diagnoses, &mut report);
     check_modifiers(catalog, claim, &mut report);
     check_tabular(catalog, rules, claim, &diagnoses, &mut report);
@@ -221,7 +222,7 @@ pub fn check_claim(catalog: &Catalog, rules: &ClaimRules, claim: &Claim) -> Clai
     match rules.mce.as_ref().filter(|mce| mce_covers(mce, claim.date_of_service)) {
         Some(mce) => {
             report.applied.push(RuleSetUse { name: MCE_RULES.into(), version: mce.version(), reason: String::new() });
-            check_mce(mce, claim, &diagnoses, &mut report);
+            check_mce(mce, claim, &diagnoses, &procedures, &mut report);
         }
         None => report.unavailable.push(RuleSetUse {
             name: MCE_RULES.into(),
@@ -429,6 +430,24 @@ fn check_validity(catalog: &Catalog, claim: &Claim, report: &mut ClaimReport) ->
     diagnoses
 }
 
+/// The claim's ICD-10-PCS procedures checked against the release in force (each position
+/// of an invalid code explained); `None` for an invalid one. Without a PCS release for the
+/// date, the procedures go to the MCE as sent, which judges them by its own code list.
+fn check_procedures(catalog: &Catalog, claim: &Claim, report: &mut ClaimReport) -> Vec<Option<String>> {
+    if catalog.release_in_force(CodeSystem::Icd10Pcs, claim.date_of_service).is_none() {
+        return claim.procedures.iter().map(|code| Some(code.trim().to_ascii_uppercase())).collect();
+    }
+    claim
+        .procedures
+        .iter()
+        .enumerate()
+        .map(|(index, code)| {
+            let position = format!("procedures[{index}]");
+            valid_code(catalog, CodeSystem::Icd10Pcs, code, claim.date_of_service, &position, report)
+        })
+        .collect()
+}
+
 fn valid_code(
     catalog: &Catalog,
     system: CodeSystem,
@@ -442,7 +461,10 @@ fn valid_code(
     let reason = match &validation.verdict {
         Verdict::Valid => return validation.normalized,
         Verdict::Malformed => format!("is not a well-formed {system} code"),
-        Verdict::Unknown => format!("is not in any loaded {system} release"),
+        Verdict::Unknown => match &validation.pcs_invalid {
+            Some(invalid) => format!("is not a {system} code: position {}: {}", invalid.position, invalid.reason),
+            None => format!("is not in any loaded {system} release"),
+        },
         Verdict::NotBillable { children } => {
             let more: Vec<String> = children.iter().take(5).map(|c| display_code(system, c)).collect();
             format!("is a header; report a more specific code ({})", more.join(", "))
@@ -565,7 +587,13 @@ pub fn mce_severity(kind: FindingKind) -> Severity {
     }
 }
 
-fn check_mce(mce: &MceRules, claim: &Claim, diagnoses: &[Option<String>], report: &mut ClaimReport) {
+fn check_mce(
+    mce: &MceRules,
+    claim: &Claim,
+    diagnoses: &[Option<String>],
+    procedures: &[Option<String>],
+    report: &mut ClaimReport,
+) {
     for (index, code) in diagnoses.iter().enumerate() {
         let Some(code) = code else { continue };
         let position = if index == 0 { DiagnosisPosition::Principal } else { DiagnosisPosition::Secondary };
@@ -576,9 +604,9 @@ fn check_mce(mce: &MceRules, claim: &Claim, diagnoses: &[Option<String>], report
     if claim.claim_type != ClaimType::InstitutionalInpatient {
         return;
     }
-    for (index, code) in claim.procedures.iter().enumerate() {
-        let normalized = code.trim().to_ascii_uppercase();
-        let findings = check_procedure(mce, &normalized, claim.date_of_service, claim.patient);
+    for (index, code) in procedures.iter().enumerate() {
+        let Some(code) = code else { continue };
+        let findings = check_procedure(mce, code, claim.date_of_service, claim.patient);
         push_mce(mce, claim.claim_type, &findings, &short(code), &format!("procedures[{index}]"), report);
     }
 }

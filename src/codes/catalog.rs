@@ -1,6 +1,7 @@
 //! The catalog: every loaded release, and the date-aware rules for lookup and
 //! claim validation.
 
+use super::pcs::PcsInvalid;
 use super::release::{Release, ReleaseId, ReleaseInfo};
 use super::{strict_code, CodeEntry, CodeSystem, Date, EntryKind, ReleaseContent};
 use crate::codes::system::is_well_formed;
@@ -63,6 +64,9 @@ pub struct Validation<'a> {
     pub entry: Option<&'a CodeEntry>,
     /// Release in force on the date, when there is one.
     pub release_in_force: Option<&'a Release>,
+    /// For an ICD-10-PCS code that is not valid: the first position the tables of the release
+    /// in force do not allow, and why.
+    pub pcs_invalid: Option<PcsInvalid>,
 }
 
 impl Catalog {
@@ -165,7 +169,14 @@ impl Catalog {
         let release_in_force = self.release_in_force(system, date_of_service);
         let Some(normalized) = strict_code(Some(system), raw_code).ok().filter(|code| is_well_formed(system, code))
         else {
-            return Validation { verdict: Verdict::Malformed, normalized: None, entry: None, release_in_force };
+            let pcs_invalid = pcs_check(release_in_force, &raw_code.trim().to_ascii_uppercase());
+            return Validation {
+                verdict: Verdict::Malformed,
+                normalized: None,
+                entry: None,
+                release_in_force,
+                pcs_invalid,
+            };
         };
         let found = self.lookup(system, &normalized, date_of_service);
         let verdict = match (&found, release_in_force) {
@@ -183,7 +194,17 @@ impl Catalog {
                 Status::NotYetEffective { first_day } => Verdict::NotYetEffective { first_day },
             },
         };
-        Validation { verdict, normalized: Some(normalized), entry: found.map(|found| found.entry), release_in_force }
+        let pcs_invalid = match verdict {
+            Verdict::Unknown | Verdict::Terminated { .. } => pcs_check(release_in_force, &normalized),
+            _ => None,
+        };
+        Validation {
+            verdict,
+            normalized: Some(normalized),
+            entry: found.map(|found| found.entry),
+            release_in_force,
+            pcs_invalid,
+        }
     }
 
     /// Direct children of a code that are billable.
@@ -227,6 +248,11 @@ impl Catalog {
         }
         refinements(release, &entry.code)
     }
+}
+
+/// Why `code` is not a code of the ICD-10-PCS tables of `release`, position by position.
+fn pcs_check(release: Option<&Release>, code: &str) -> Option<PcsInvalid> {
+    release?.pcs()?.tables.check(code).err()
 }
 
 /// Billable codes of `release` that refine an ICD-10-CM code no longer listed: `S301XXA`

@@ -1,5 +1,6 @@
 //! Grouping nodes above the codes: ICD-10-CM chapters and sections, CPT sections,
-//! subsections, headings and subheadings, HCPCS letter groups.
+//! subsections, headings and subheadings, HCPCS letter groups, ICD-10-PCS sections, body
+//! systems and tables.
 
 /// The level of a grouping node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -16,6 +17,10 @@ pub enum NodeKind {
     Subheading,
     /// HCPCS letter group (`J`: drugs administered other than oral method, ...).
     Group,
+    /// ICD-10-PCS body system (`0D` Gastrointestinal System).
+    BodySystem,
+    /// ICD-10-PCS table (`0DT` Resection): section, body system and operation.
+    Table,
 }
 
 /// A grouping node.

@@ -6,6 +6,10 @@ pub mod date;
 pub mod diff;
 pub mod entry;
 pub mod hierarchy;
+pub mod pcs;
+pub mod pcs_definitions;
+pub mod pcs_index;
+pub mod pcs_release;
 pub mod release;
 pub mod system;
 
@@ -24,5 +28,7 @@ pub struct ReleaseContent {
     pub entries: Vec<CodeEntry>,
     /// Grouping nodes, parents before children.
     pub nodes: Vec<HierarchyNode>,
+    /// For ICD-10-PCS: the tables, definitions and index the codes were built from.
+    pub pcs: Option<std::sync::Arc<pcs_release::PcsRelease>>,
 }
 pub use release::{Ancestor, Child, Release, ReleaseId, ReleaseInfo};

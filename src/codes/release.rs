@@ -4,6 +4,9 @@ use std::collections::hash_map::{Entry, RandomState};
 use std::collections::HashMap;
 use std::hash::BuildHasher;
 
+use std::sync::Arc;
+
+use super::pcs_release::PcsRelease;
 use super::{CodeEntry, CodeSystem, Date, HierarchyNode, ReleaseContent};
 
 /// Identifies a release within a [`Catalog`](super::Catalog).
@@ -52,12 +55,13 @@ pub struct Release {
     children_of_node: HashMap<String, Vec<Child>>,
     top_level: Vec<Child>,
     billable_count: usize,
+    pcs: Option<Arc<PcsRelease>>,
 }
 
 impl Release {
     /// Builds the lookup maps over loaded content.
     pub fn new(id: ReleaseId, info: ReleaseInfo, content: ReleaseContent) -> Release {
-        let ReleaseContent { entries, nodes } = content;
+        let ReleaseContent { entries, nodes, pcs } = content;
         let entry_by_code = CodeLookup::build(&entries);
         let entry_index = |code: &str| entry_by_code.find(&entries, code);
         let node_by_id: HashMap<String, u32> =
@@ -94,7 +98,13 @@ impl Release {
             children_of_node,
             top_level,
             billable_count,
+            pcs,
         }
+    }
+
+    /// For an ICD-10-PCS release: its tables, definitions and index.
+    pub fn pcs(&self) -> Option<&PcsRelease> {
+        self.pcs.as_deref()
     }
 
     /// The entry for a normalised code.

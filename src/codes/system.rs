@@ -12,11 +12,13 @@ pub enum CodeSystem {
     Hcpcs,
     /// CPT (AMA): Category I, II, III, PLA codes and modifiers.
     Cpt,
+    /// ICD-10-PCS inpatient procedures (CMS), built from the code tables.
+    Icd10Pcs,
 }
 
 impl CodeSystem {
     /// Every system, in a fixed order.
-    pub const ALL: [CodeSystem; 3] = [CodeSystem::Icd10Cm, CodeSystem::Hcpcs, CodeSystem::Cpt];
+    pub const ALL: [CodeSystem; 4] = [CodeSystem::Icd10Cm, CodeSystem::Hcpcs, CodeSystem::Cpt, CodeSystem::Icd10Pcs];
 
     /// Stable lower-case identifier used in manifests, the index and logs.
     pub fn id(self) -> &'static str {
@@ -24,6 +26,7 @@ impl CodeSystem {
             CodeSystem::Icd10Cm => "icd10cm",
             CodeSystem::Hcpcs => "hcpcs",
             CodeSystem::Cpt => "cpt",
+            CodeSystem::Icd10Pcs => "icd10pcs",
         }
     }
 
@@ -33,6 +36,7 @@ impl CodeSystem {
             CodeSystem::Icd10Cm => 0,
             CodeSystem::Hcpcs => 1,
             CodeSystem::Cpt => 2,
+            CodeSystem::Icd10Pcs => 3,
         }
     }
 }
@@ -45,7 +49,7 @@ impl fmt::Display for CodeSystem {
 
 /// An unknown code-system name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown code system {0:?} (expected icd10cm, hcpcs or cpt)")]
+#[error("unknown code system {0:?} (expected icd10cm, hcpcs, cpt or icd10pcs)")]
 pub struct UnknownSystem(pub String);
 
 impl FromStr for CodeSystem {
@@ -58,6 +62,7 @@ impl FromStr for CodeSystem {
             "icd10cm" => Ok(CodeSystem::Icd10Cm),
             "hcpcs" | "hcpcs2" | "hcpcsii" | "hcpcslevel2" | "hcpcslevelii" => Ok(CodeSystem::Hcpcs),
             "cpt" => Ok(CodeSystem::Cpt),
+            "icd10pcs" | "pcs" => Ok(CodeSystem::Icd10Pcs),
             _ => Err(UnknownSystem(text.to_string())),
         }
     }
@@ -187,7 +192,14 @@ pub fn is_well_formed(system: CodeSystem, code: &str) -> bool {
                 || (bytes.len() == 2 && bytes.iter().all(u8::is_ascii_alphanumeric))
         }
         CodeSystem::Cpt => CptCategory::of_code(code).is_some(),
+        // Seven characters of the PCS alphabet: digits and letters but I and O.
+        CodeSystem::Icd10Pcs => bytes.len() == 7 && bytes.iter().all(|&b| is_pcs_character(b)),
     }
+}
+
+/// Whether `byte` is a character ICD-10-PCS uses: 0-9 and A-Z except I and O.
+pub fn is_pcs_character(byte: u8) -> bool {
+    byte.is_ascii_digit() || (byte.is_ascii_uppercase() && byte != b'I' && byte != b'O')
 }
 
 /// Display form of a code: ICD-10-CM gets its dot after the third character.
@@ -227,6 +239,11 @@ mod tests {
         assert_eq!(display_code(CodeSystem::Icd10Cm, "E119"), "E11.9");
         assert_eq!(display_code(CodeSystem::Icd10Cm, "E11"), "E11");
         assert_eq!("ICD-10-CM".parse::<CodeSystem>(), Ok(CodeSystem::Icd10Cm));
+        assert_eq!("ICD-10-PCS".parse::<CodeSystem>(), Ok(CodeSystem::Icd10Pcs));
+        assert!(is_well_formed(CodeSystem::Icd10Pcs, "0DTJ4ZZ"));
+        assert!(!is_well_formed(CodeSystem::Icd10Pcs, "0DTJ4ZO"));
+        assert!(!is_well_formed(CodeSystem::Icd10Pcs, "0DTJ4Z"));
+        assert_eq!(display_code(CodeSystem::Icd10Pcs, "0DTJ4ZZ"), "0DTJ4ZZ");
     }
 
     #[test]

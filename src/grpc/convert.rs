@@ -2,6 +2,7 @@
 
 use super::proto;
 use crate::claims::hcc::HccRules;
+use crate::codes::pcs_release::PcsRelease;
 use crate::codes::{
     display_code, Ancestor, Catalog, Child, CodeEntry, CodeSystem, CptCategory, Date, DescriptorKind, EntryKind, Found,
     NodeKind, NoteKind, Release, Status, Validation, Verdict,
@@ -14,6 +15,7 @@ pub fn system(system: CodeSystem) -> i32 {
         CodeSystem::Icd10Cm => proto::CodeSystem::Icd10cm as i32,
         CodeSystem::Hcpcs => proto::CodeSystem::Hcpcs as i32,
         CodeSystem::Cpt => proto::CodeSystem::Cpt as i32,
+        CodeSystem::Icd10Pcs => proto::CodeSystem::Icd10pcs as i32,
     }
 }
 
@@ -48,6 +50,8 @@ pub fn node_level(kind: NodeKind) -> i32 {
         NodeKind::Heading => proto::HierarchyLevel::Heading,
         NodeKind::Subheading => proto::HierarchyLevel::Subheading,
         NodeKind::Group => proto::HierarchyLevel::Group,
+        NodeKind::BodySystem => proto::HierarchyLevel::BodySystem,
+        NodeKind::Table => proto::HierarchyLevel::Table,
     }) as i32
 }
 
@@ -198,7 +202,24 @@ pub fn code(catalog: &Catalog, found: &Found<'_>, as_of: Date) -> proto::Code {
         child_codes,
         history: history(catalog, source, &entry.code),
         hccs: Vec::new(),
+        pcs_axes: source.pcs().map(|pcs| pcs_axes(pcs, &entry.code)).unwrap_or_default(),
     }
+}
+
+/// The seven characters of an ICD-10-PCS code spelled out.
+fn pcs_axes(pcs: &PcsRelease, code: &str) -> Vec<proto::PcsAxis> {
+    pcs.spell_out(code)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|spelled| proto::PcsAxis {
+            position: i32::from(spelled.axis.position),
+            name: spelled.axis.name.to_string(),
+            value: spelled.axis.value.code.to_string(),
+            label: spelled.axis.value.label.to_string(),
+            definition: spelled.definition.unwrap_or_default().to_string(),
+            explanation: spelled.explanation.unwrap_or_default().to_string(),
+        })
+        .collect()
 }
 
 /// History of a code across the releases of its system.
@@ -261,6 +282,10 @@ pub fn validation(system_id: CodeSystem, validation: &Validation<'_>) -> proto::
     };
     result.reason = reason as i32;
     result.message = message;
+    if let Some(invalid) = &validation.pcs_invalid {
+        result.invalid_position = i32::from(invalid.position);
+        result.message = format!("not a code of {system_id}: position {}: {}", invalid.position, invalid.reason);
+    }
     result
 }
 

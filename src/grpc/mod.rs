@@ -12,6 +12,7 @@ pub mod incoming;
 pub mod limits;
 pub mod on_demand;
 pub mod page_token;
+pub mod pcs_browse;
 pub mod proto;
 pub mod releases;
 pub mod server;

@@ -8,7 +8,7 @@ use super::cpu_pool::CpuPool;
 use super::error::{echo, ApiError};
 use super::proto::code_service_server::CodeService;
 use super::proto::{self};
-use super::{alpha_index, claims, convert, page_token, releases, validate};
+use super::{alpha_index, claims, convert, page_token, pcs_browse, releases, validate};
 use crate::codes::Catalog;
 use crate::engine::Engine;
 use crate::index::{SearchPage, SearchRequest};
@@ -203,6 +203,9 @@ impl CodeService for CodeServiceImpl {
             .catalog
             .release_in_force(system, as_of)
             .ok_or_else(|| ApiError::NotFound(format!("no loaded {system} release is in force on {as_of}")))?;
+        if let Some(listing) = parent.as_deref().and_then(|p| pcs_browse::axis_children(release, p)) {
+            return Ok(Response::new(pcs_browse::page(listing, offset, page_size, fingerprint, release)));
+        }
         let parent_key = parent.as_deref().map(|p| release.resolve_key(p));
         let children = release.children(parent_key.as_deref()).ok_or_else(|| {
             ApiError::NotFound(format!(

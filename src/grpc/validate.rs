@@ -56,6 +56,7 @@ pub fn system(value: i32) -> Result<Option<CodeSystem>, String> {
         Ok(proto::CodeSystem::Icd10cm) => Ok(Some(CodeSystem::Icd10Cm)),
         Ok(proto::CodeSystem::Hcpcs) => Ok(Some(CodeSystem::Hcpcs)),
         Ok(proto::CodeSystem::Cpt) => Ok(Some(CodeSystem::Cpt)),
+        Ok(proto::CodeSystem::Icd10pcs) => Ok(Some(CodeSystem::Icd10Pcs)),
         Err(_) => Err(format!("unknown code system {value}")),
     }
 }

@@ -160,7 +160,7 @@ fn open_or_build_in_dir(
 pub fn catalog_fingerprint(catalog: &Catalog) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    "codify-index-v4".hash(&mut hasher);
+    "codify-index-v5".hash(&mut hasher);
     for release in catalog.releases() {
         release.info.system.id().hash(&mut hasher);
         release.info.version.hash(&mut hasher);

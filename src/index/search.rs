@@ -12,6 +12,7 @@ use super::highlight::{Highlight, Highlighter};
 use super::query::{self, Filters, Matching};
 use super::writer::split_entry_ref;
 use super::{CodeIndex, IndexError};
+use crate::codes::system::is_pcs_character;
 use crate::codes::{normalize_code, Catalog, CodeSystem, CptCategory, Date, ReleaseId};
 
 /// Words of a query beyond this many are ignored.
@@ -382,6 +383,16 @@ fn code_shaped(text: &str) -> Option<CodeShape> {
     let digits_then_letter = bytes.len() == 5 && bytes[..4].iter().all(u8::is_ascii_digit);
     let all_digits = bytes.iter().all(u8::is_ascii_digit);
     if has_digit && (letter_then_digit || digits_then_letter || (all_digits && bytes.len() >= 2)) {
+        return Some(CodeShape { normalized, prefix_allowed: true, typed: trimmed.to_string(), token_only: false });
+    }
+    // ICD-10-PCS: a table or partial code (0DT, 0DTJ4) or a whole code (BW03ZZZ): PCS
+    // characters only, with a digit and a letter, led by a digit unless all seven are there.
+    let pcs_like = (3..=7).contains(&bytes.len())
+        && bytes.iter().all(|&b| is_pcs_character(b))
+        && has_digit
+        && bytes.iter().any(u8::is_ascii_uppercase)
+        && (bytes[0].is_ascii_digit() || bytes.len() == 7);
+    if pcs_like {
         return Some(CodeShape { normalized, prefix_allowed: true, typed: trimmed.to_string(), token_only: false });
     }
     // Two letters: a modifier such as RT; exact match only.

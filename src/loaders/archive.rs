@@ -38,6 +38,9 @@ fn wanted(format: Format, name: &str) -> bool {
         Format::HcpcsFixed => name.contains("anweb") && (name.ends_with(".txt") || name.ends_with(".txt.gz")),
         Format::HcpcsXlsx => name.contains("anweb") && name.ends_with(".xlsx"),
         Format::CptAma => name == "longult.txt" || name == "longult.txt.gz",
+        Format::Icd10pcsTables => {
+            name.starts_with("icd10pcs_tables") && (name.ends_with(".xml") || name.ends_with(".xml.gz"))
+        }
     }
 }
 
@@ -48,6 +51,7 @@ fn pattern(format: Format) -> &'static str {
         Format::HcpcsFixed => "HCPC*ANWEB*.txt",
         Format::HcpcsXlsx => "HCPC*ANWEB*.xlsx",
         Format::CptAma => "LONGULT.txt",
+        Format::Icd10pcsTables => "icd10pcs_tables_*.xml",
     }
 }
 

@@ -57,7 +57,7 @@ pub fn load(release_dir: &Path) -> Result<ReleaseContent, LoadError> {
     if let Some(path) = find(release_dir, &[MODIFIER_FILE]) {
         entries.extend(parse_modifiers(&path, &source::read_text(&path)?)?);
     }
-    Ok(ReleaseContent { entries, nodes: Vec::new() })
+    Ok(ReleaseContent { entries, nodes: Vec::new(), pcs: None })
 }
 
 /// Where a release file may sit: `standard/<parts>`, `<parts>`, and for files in a

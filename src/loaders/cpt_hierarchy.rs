@@ -98,8 +98,8 @@ fn level_of(text: &str) -> Option<NodeKind> {
 fn rank(kind: NodeKind) -> u8 {
     match kind {
         NodeKind::Section | NodeKind::Chapter | NodeKind::Group => 0,
-        NodeKind::Subsection => 1,
-        NodeKind::Heading => 2,
+        NodeKind::Subsection | NodeKind::BodySystem => 1,
+        NodeKind::Heading | NodeKind::Table => 2,
         NodeKind::Subheading => 3,
     }
 }
@@ -278,6 +278,7 @@ mod tests {
                 CodeEntry::new("00100", EntryKind::Code, true, "y"),
             ],
             nodes: Vec::new(),
+            pcs: None,
         };
         assign(&mut content, nodes);
         assert_eq!(content.entries[0].node, None);

@@ -156,7 +156,7 @@ pub fn build_release(path: &Path, records: Vec<HcpcsRecord>) -> Result<ReleaseCo
             range: Some(range),
         });
     }
-    Ok(ReleaseContent { entries, nodes })
+    Ok(ReleaseContent { entries, nodes, pcs: None })
 }
 
 /// Maps one record; `Ok(None)` for a CPT-looking code.

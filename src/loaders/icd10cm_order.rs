@@ -44,7 +44,7 @@ fn parse(path: &Path, text: &str) -> Result<ReleaseContent, LoadError> {
         let parent_len = (3..code.len()).rev().find(|len| line_of_code.contains_key(&code[..*len]));
         entry.parent_code = parent_len.map(|len| code[..len].to_string());
     }
-    Ok(ReleaseContent { entries, nodes: Vec::new() })
+    Ok(ReleaseContent { entries, nodes: Vec::new(), pcs: None })
 }
 
 /// Parses one non-blank line; the error is the reason the line is refused.
@@ -301,6 +301,7 @@ mod tests {
         let mut lonely = ReleaseContent {
             entries: vec![CodeEntry::new("A00", EntryKind::Header, false, "Cholera")],
             nodes: Vec::new(),
+            pcs: None,
         };
         let only_b = HierarchyNode {
             id: "B10".to_string(),

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::{
     archive, cpt_ama, cpt_hierarchy, hcpcs_fixed, hcpcs_xlsx, icd10cm_index_csv, icd10cm_index_xml, icd10cm_order,
-    icd10cm_tabular, LoadError,
+    icd10cm_tabular, icd10pcs_release, LoadError,
 };
 use crate::alpha_index::{AlphaIndex, IndexInfo, IndexKind, IndexRelease, IndexReleases};
 use crate::claims::claim::ClaimRules;
@@ -114,6 +114,8 @@ pub enum Format {
     HcpcsXlsx,
     /// AMA CPT data-file release directory.
     CptAma,
+    /// CMS ICD-10-PCS code tables XML (`icd10pcs_tables_YYYY.xml`).
+    Icd10pcsTables,
 }
 
 /// One release as the manifest describes it.
@@ -137,6 +139,10 @@ pub struct ReleaseSpec {
     pub sha256: Option<String>,
     /// SHA-256 the hierarchy file must have, when pinned.
     pub hierarchy_sha256: Option<String>,
+    /// ICD-10-PCS definitions XML, for PCS releases.
+    pub definitions: Option<PathBuf>,
+    /// ICD-10-PCS index XML, for PCS releases.
+    pub procedure_index: Option<PathBuf>,
 }
 
 #[derive(Deserialize)]
@@ -197,6 +203,10 @@ struct RawRelease {
     sha256: Option<String>,
     #[serde(default)]
     hierarchy_sha256: Option<String>,
+    #[serde(default)]
+    definitions: Option<String>,
+    #[serde(default)]
+    index: Option<String>,
 }
 
 impl Manifest {
@@ -222,7 +232,11 @@ impl Manifest {
                 Format::Icd10cmTabular | Format::Icd10cmOrder => CodeSystem::Icd10Cm,
                 Format::HcpcsFixed | Format::HcpcsXlsx => CodeSystem::Hcpcs,
                 Format::CptAma => CodeSystem::Cpt,
+                Format::Icd10pcsTables => CodeSystem::Icd10Pcs,
             };
+            if (release.definitions.is_some() || release.index.is_some()) && system != CodeSystem::Icd10Pcs {
+                return Err(context("definitions and index files belong to icd10pcs releases".to_string()));
+            }
             if system != expected_system {
                 return Err(context(format!("format {:?} does not hold {system} codes", release.format)));
             }
@@ -249,6 +263,8 @@ impl Manifest {
                 hierarchy: release.hierarchy.map(|h| base.join(h)),
                 sha256,
                 hierarchy_sha256,
+                definitions: release.definitions.map(|d| base.join(d)),
+                procedure_index: release.index.map(|i| base.join(i)),
             });
         }
         for (index, spec) in releases.iter().enumerate() {
@@ -323,7 +339,7 @@ impl Manifest {
                 let base = self.path.parent().unwrap_or(Path::new(""));
                 let shown = |path: &PathBuf| path.strip_prefix(base).unwrap_or(path).display().to_string();
                 let mut sources = vec![shown(&spec.path)];
-                sources.extend(spec.hierarchy.iter().map(shown));
+                sources.extend(spec.hierarchy.iter().chain(&spec.definitions).chain(&spec.procedure_index).map(shown));
                 let info = ReleaseInfo {
                     system: spec.system,
                     version: spec.version.clone(),
@@ -496,6 +512,9 @@ fn load_release(spec: &ReleaseSpec) -> Result<ReleaseContent, LoadError> {
                 cpt_hierarchy::assign(&mut content, nodes);
             }
             content
+        }
+        Format::Icd10pcsTables => {
+            icd10pcs_release::load(&source.path, spec.definitions.as_deref(), spec.procedure_index.as_deref())?
         }
     };
     tracing::info!(

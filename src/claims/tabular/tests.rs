@@ -65,7 +65,7 @@ fn release(version: &str) -> Release {
         effective_to: None,
         sources: Vec::new(),
     };
-    Release::new(0, info, ReleaseContent { entries, nodes: Vec::new() })
+    Release::new(0, info, ReleaseContent { entries, nodes: Vec::new(), pcs: None })
 }
 
 fn rules_and_release() -> (TabularRules, Release) {

@@ -13,6 +13,7 @@ class CodeSystem(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     CODE_SYSTEM_ICD10CM: _ClassVar[CodeSystem]
     CODE_SYSTEM_HCPCS: _ClassVar[CodeSystem]
     CODE_SYSTEM_CPT: _ClassVar[CodeSystem]
+    CODE_SYSTEM_ICD10PCS: _ClassVar[CodeSystem]
 
 class CptCategory(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -40,6 +41,9 @@ class HierarchyLevel(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     HIERARCHY_LEVEL_SUBHEADING: _ClassVar[HierarchyLevel]
     HIERARCHY_LEVEL_GROUP: _ClassVar[HierarchyLevel]
     HIERARCHY_LEVEL_CODE: _ClassVar[HierarchyLevel]
+    HIERARCHY_LEVEL_BODY_SYSTEM: _ClassVar[HierarchyLevel]
+    HIERARCHY_LEVEL_TABLE: _ClassVar[HierarchyLevel]
+    HIERARCHY_LEVEL_AXIS_VALUE: _ClassVar[HierarchyLevel]
 
 class CodeStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -149,6 +153,7 @@ CODE_SYSTEM_UNSPECIFIED: CodeSystem
 CODE_SYSTEM_ICD10CM: CodeSystem
 CODE_SYSTEM_HCPCS: CodeSystem
 CODE_SYSTEM_CPT: CodeSystem
+CODE_SYSTEM_ICD10PCS: CodeSystem
 CPT_CATEGORY_UNSPECIFIED: CptCategory
 CPT_CATEGORY_I: CptCategory
 CPT_CATEGORY_II: CptCategory
@@ -167,6 +172,9 @@ HIERARCHY_LEVEL_HEADING: HierarchyLevel
 HIERARCHY_LEVEL_SUBHEADING: HierarchyLevel
 HIERARCHY_LEVEL_GROUP: HierarchyLevel
 HIERARCHY_LEVEL_CODE: HierarchyLevel
+HIERARCHY_LEVEL_BODY_SYSTEM: HierarchyLevel
+HIERARCHY_LEVEL_TABLE: HierarchyLevel
+HIERARCHY_LEVEL_AXIS_VALUE: HierarchyLevel
 CODE_STATUS_UNSPECIFIED: CodeStatus
 CODE_STATUS_ACTIVE: CodeStatus
 CODE_STATUS_TERMINATED: CodeStatus
@@ -379,7 +387,7 @@ class Release(_message.Message):
     def __init__(self, system: _Optional[_Union[CodeSystem, str]] = ..., version: _Optional[str] = ..., effective_from: _Optional[str] = ..., effective_to: _Optional[str] = ..., code_count: _Optional[int] = ..., billable_count: _Optional[int] = ..., source_files: _Optional[_Iterable[str]] = ..., node_count: _Optional[int] = ...) -> None: ...
 
 class Code(_message.Message):
-    __slots__ = ("summary", "status", "as_of", "release", "descriptors", "notes", "path", "parent_code", "added_date", "action_effective_date", "termination_date", "action_code", "replacements", "betos", "coverage", "child_codes", "history", "hccs")
+    __slots__ = ("summary", "status", "as_of", "release", "descriptors", "notes", "path", "parent_code", "added_date", "action_effective_date", "termination_date", "action_code", "replacements", "betos", "coverage", "child_codes", "history", "hccs", "pcs_axes")
     SUMMARY_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     AS_OF_FIELD_NUMBER: _ClassVar[int]
@@ -398,6 +406,7 @@ class Code(_message.Message):
     CHILD_CODES_FIELD_NUMBER: _ClassVar[int]
     HISTORY_FIELD_NUMBER: _ClassVar[int]
     HCCS_FIELD_NUMBER: _ClassVar[int]
+    PCS_AXES_FIELD_NUMBER: _ClassVar[int]
     summary: CodeSummary
     status: CodeStatus
     as_of: str
@@ -416,7 +425,24 @@ class Code(_message.Message):
     child_codes: _containers.RepeatedScalarFieldContainer[str]
     history: _containers.RepeatedCompositeFieldContainer[HistoryEvent]
     hccs: _containers.RepeatedCompositeFieldContainer[CodeHcc]
-    def __init__(self, summary: _Optional[_Union[CodeSummary, _Mapping]] = ..., status: _Optional[_Union[CodeStatus, str]] = ..., as_of: _Optional[str] = ..., release: _Optional[_Union[Release, _Mapping]] = ..., descriptors: _Optional[_Iterable[_Union[Descriptor, _Mapping]]] = ..., notes: _Optional[_Iterable[_Union[Note, _Mapping]]] = ..., path: _Optional[_Iterable[_Union[HierarchyStep, _Mapping]]] = ..., parent_code: _Optional[str] = ..., added_date: _Optional[str] = ..., action_effective_date: _Optional[str] = ..., termination_date: _Optional[str] = ..., action_code: _Optional[str] = ..., replacements: _Optional[_Iterable[str]] = ..., betos: _Optional[str] = ..., coverage: _Optional[str] = ..., child_codes: _Optional[_Iterable[str]] = ..., history: _Optional[_Iterable[_Union[HistoryEvent, _Mapping]]] = ..., hccs: _Optional[_Iterable[_Union[CodeHcc, _Mapping]]] = ...) -> None: ...
+    pcs_axes: _containers.RepeatedCompositeFieldContainer[PcsAxis]
+    def __init__(self, summary: _Optional[_Union[CodeSummary, _Mapping]] = ..., status: _Optional[_Union[CodeStatus, str]] = ..., as_of: _Optional[str] = ..., release: _Optional[_Union[Release, _Mapping]] = ..., descriptors: _Optional[_Iterable[_Union[Descriptor, _Mapping]]] = ..., notes: _Optional[_Iterable[_Union[Note, _Mapping]]] = ..., path: _Optional[_Iterable[_Union[HierarchyStep, _Mapping]]] = ..., parent_code: _Optional[str] = ..., added_date: _Optional[str] = ..., action_effective_date: _Optional[str] = ..., termination_date: _Optional[str] = ..., action_code: _Optional[str] = ..., replacements: _Optional[_Iterable[str]] = ..., betos: _Optional[str] = ..., coverage: _Optional[str] = ..., child_codes: _Optional[_Iterable[str]] = ..., history: _Optional[_Iterable[_Union[HistoryEvent, _Mapping]]] = ..., hccs: _Optional[_Iterable[_Union[CodeHcc, _Mapping]]] = ..., pcs_axes: _Optional[_Iterable[_Union[PcsAxis, _Mapping]]] = ...) -> None: ...
+
+class PcsAxis(_message.Message):
+    __slots__ = ("position", "name", "value", "label", "definition", "explanation")
+    POSITION_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    LABEL_FIELD_NUMBER: _ClassVar[int]
+    DEFINITION_FIELD_NUMBER: _ClassVar[int]
+    EXPLANATION_FIELD_NUMBER: _ClassVar[int]
+    position: int
+    name: str
+    value: str
+    label: str
+    definition: str
+    explanation: str
+    def __init__(self, position: _Optional[int] = ..., name: _Optional[str] = ..., value: _Optional[str] = ..., label: _Optional[str] = ..., definition: _Optional[str] = ..., explanation: _Optional[str] = ...) -> None: ...
 
 class CodeHcc(_message.Message):
     __slots__ = ("model", "hcc", "label", "payment_year")
@@ -487,7 +513,7 @@ class ValidateCodesRequest(_message.Message):
     def __init__(self, items: _Optional[_Iterable[_Union[ValidationItem, _Mapping]]] = ...) -> None: ...
 
 class ValidationResult(_message.Message):
-    __slots__ = ("valid", "reason", "normalized_code", "display_code", "message", "termination_date", "replacements", "effective_date", "release_version", "title")
+    __slots__ = ("valid", "reason", "normalized_code", "display_code", "message", "termination_date", "replacements", "effective_date", "release_version", "title", "invalid_position")
     VALID_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
     NORMALIZED_CODE_FIELD_NUMBER: _ClassVar[int]
@@ -498,6 +524,7 @@ class ValidationResult(_message.Message):
     EFFECTIVE_DATE_FIELD_NUMBER: _ClassVar[int]
     RELEASE_VERSION_FIELD_NUMBER: _ClassVar[int]
     TITLE_FIELD_NUMBER: _ClassVar[int]
+    INVALID_POSITION_FIELD_NUMBER: _ClassVar[int]
     valid: bool
     reason: ValidityReason
     normalized_code: str
@@ -508,7 +535,8 @@ class ValidationResult(_message.Message):
     effective_date: str
     release_version: str
     title: str
-    def __init__(self, valid: _Optional[bool] = ..., reason: _Optional[_Union[ValidityReason, str]] = ..., normalized_code: _Optional[str] = ..., display_code: _Optional[str] = ..., message: _Optional[str] = ..., termination_date: _Optional[str] = ..., replacements: _Optional[_Iterable[str]] = ..., effective_date: _Optional[str] = ..., release_version: _Optional[str] = ..., title: _Optional[str] = ...) -> None: ...
+    invalid_position: int
+    def __init__(self, valid: _Optional[bool] = ..., reason: _Optional[_Union[ValidityReason, str]] = ..., normalized_code: _Optional[str] = ..., display_code: _Optional[str] = ..., message: _Optional[str] = ..., termination_date: _Optional[str] = ..., replacements: _Optional[_Iterable[str]] = ..., effective_date: _Optional[str] = ..., release_version: _Optional[str] = ..., title: _Optional[str] = ..., invalid_position: _Optional[int] = ...) -> None: ...
 
 class ValidateCodesResponse(_message.Message):
     __slots__ = ("results", "valid_count")

@@ -245,6 +245,11 @@ async fn execute(command: Command) -> Result<(), String> {
             if !code.child_codes.is_empty() {
                 println!("  children: {}", code.child_codes.join(", "));
             }
+            for axis in &code.pcs_axes {
+                let definition =
+                    if axis.definition.is_empty() { String::new() } else { format!(" — {}", axis.definition) };
+                println!("  axis {} {}: {} {}{definition}", axis.position, axis.name, axis.value, axis.label);
+            }
             for hcc in &code.hccs {
                 println!("  hcc:      {} HCC {} {} (PY{})", hcc.model, hcc.hcc, hcc.label, hcc.payment_year);
             }

@@ -7,7 +7,7 @@ mod common;
 use codify::grpc::proto::{
     CodeKind, HierarchyLevel, ListChildrenRequest, ListChildrenResponse, ListReleasesRequest, Release,
 };
-use common::{assert_invalid_fields, child_ids, children, expect_ok, step_ids, CPT, HCPCS, ICD, IN_FORCE};
+use common::{assert_invalid_fields, child_ids, children, expect_ok, step_ids, CPT, HCPCS, ICD, IN_FORCE, PCS};
 
 async fn list(system: i32, parent: &str, as_of: &str) -> ListChildrenResponse {
     let mut client = common::client().await;
@@ -248,6 +248,31 @@ async fn releases_with_their_dates_and_counts() {
             ),
             release(HCPCS, "2025-10", "2025-10-01", "", (8_846, 8_846, 18), &["hcpcs/HCPC2025_OCT_ANWEB.xlsx"]),
             release(CPT, "2026-sample", "2026-01-01", "", (163, 163, 242), &["cpt-sample", "cpt-hierarchy.tsv"]),
+            // ICD-10-PCS nodes: 17 sections, 114 / 115 body systems, 908 / 914 tables.
+            release(
+                PCS,
+                "FY2025",
+                "2024-10-01",
+                "2025-09-30",
+                (78_948, 78_948, 1_039),
+                &[
+                    "icd10pcs/icd10pcs_tables_2025.xml.gz",
+                    "icd10pcs/icd10pcs_definitions_2025.xml.gz",
+                    "icd10pcs/icd10pcs_index_2025.xml.gz"
+                ]
+            ),
+            release(
+                PCS,
+                "FY2026",
+                "2025-10-01",
+                "",
+                (79_115, 79_115, 1_046),
+                &[
+                    "icd10pcs/icd10pcs_tables_2026.xml.gz",
+                    "icd10pcs/icd10pcs_definitions_2026.xml.gz",
+                    "icd10pcs/icd10pcs_index_2025.xml.gz"
+                ]
+            ),
         ]
     );
 

@@ -99,7 +99,7 @@ async fn health_is_not_serving_while_loading_and_calls_are_unavailable() {
     common::wait_until_serving(address, Duration::from_secs(120)).await.expect("serving after load");
     assert_eq!(health_of(&mut health, "").await, Some(ServingStatus::Serving));
     let releases = expect_ok(client.list_releases(ListReleasesRequest::default()).await, "releases");
-    assert_eq!(releases.releases.len(), 5);
+    assert_eq!(releases.releases.len(), 7);
 
     stop.send(()).expect("server still running");
     server.await.expect("server task").expect("serve returns Ok");

@@ -5,7 +5,7 @@
 mod common;
 
 use codify::grpc::proto::{CodeKind, CptCategory, MatchType, SearchCodesRequest, TextSpan};
-use common::{codes, expect_ok, match_type, search, search_all, summary, CPT, HCPCS, ICD, IN_FORCE};
+use common::{codes, expect_ok, match_type, search, search_all, summary, CPT, HCPCS, ICD, IN_FORCE, PCS};
 
 fn dated(query: &str, as_of: &str) -> SearchCodesRequest {
     SearchCodesRequest { as_of: as_of.to_string(), ..search(query) }
@@ -156,7 +156,12 @@ async fn systems_filter_keeps_only_those_systems() {
     let hcpcs_total = expect_ok(client.search_codes(hcpcs_request).await, "hcpcs").total_size;
     let icd_request = SearchCodesRequest { systems: vec![ICD], ..sized("wheelchair", 100) };
     let icd = expect_ok(client.search_codes(icd_request).await, "icd");
-    assert_eq!(all.total_size, 360);
+    let pcs_request = SearchCodesRequest { systems: vec![PCS], ..sized("wheelchair", 100) };
+    let pcs = expect_ok(client.search_codes(pcs_request).await, "icd10pcs");
+    // ICD-10-PCS: the rehabilitation section's wheelchair assessments and treatments.
+    assert!(pcs.results.iter().all(|hit| hit.code.as_ref().is_some_and(|code| code.system == PCS)));
+    assert_eq!(all.total_size, 322 + 38 + pcs.total_size);
+    assert_eq!(pcs.total_size, 14);
     assert_eq!(hcpcs_total, 322);
     assert_eq!(icd.total_size, 38);
     assert_eq!(hcpcs.len(), 322);

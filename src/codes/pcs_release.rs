@@ -5,6 +5,7 @@
 //! search.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::pcs::{AxisRef, PcsTables};
 use super::pcs_definitions::PcsDefinitions;
@@ -30,13 +31,38 @@ pub struct PcsRelease {
     pub tables: PcsTables,
     /// The definitions of axis values, when loaded.
     pub definitions: Option<PcsDefinitions>,
-    /// The procedure index, when loaded.
-    pub index: Option<PcsIndex>,
-    /// Index phrases by the partial code (3 to 7 characters) they lead to.
-    phrases_by_code: HashMap<Box<str>, Vec<Box<str>>>,
+    /// The procedure index, when loaded (shared by the releases that load the same file).
+    pub index: Option<Arc<ProcedureIndex>>,
     /// Included names by (section, position, folded value label): "Vermiform appendix" for
     /// ('0', 4, "appendix").
     includes_by_value: HashMap<(char, u8, Box<str>), Vec<Box<str>>>,
+}
+
+/// The procedure index with the phrases that lead to each table or partial code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcedureIndex {
+    /// The index.
+    pub index: PcsIndex,
+    /// Index phrases by the partial code (3 to 7 characters) they lead to.
+    phrases_by_code: HashMap<Box<str>, Vec<Box<str>>>,
+}
+
+impl ProcedureIndex {
+    /// Lists the phrases of `index` by the codes they lead to.
+    pub fn new(index: PcsIndex) -> ProcedureIndex {
+        let mut phrases_by_code: HashMap<Box<str>, Vec<Box<str>>> = HashMap::new();
+        for (phrase, code) in index.code_targets() {
+            let phrase = phrase.trim().trim_end_matches(',').trim();
+            if phrase.is_empty() {
+                continue;
+            }
+            let listed = phrases_by_code.entry(code.into()).or_default();
+            if !listed.iter().any(|known| known.eq_ignore_ascii_case(phrase)) {
+                listed.push(phrase.into());
+            }
+        }
+        ProcedureIndex { index, phrases_by_code }
+    }
 }
 
 /// One axis of a code spelled out, with the definition that applies to its value.
@@ -52,20 +78,11 @@ pub struct SpelledAxis<'a> {
 
 impl PcsRelease {
     /// Holds `tables`, `definitions` and `index` together.
-    pub fn new(tables: PcsTables, definitions: Option<PcsDefinitions>, index: Option<PcsIndex>) -> PcsRelease {
-        let mut phrases_by_code: HashMap<Box<str>, Vec<Box<str>>> = HashMap::new();
-        if let Some(index) = &index {
-            for (phrase, code) in index.code_targets() {
-                let phrase = phrase.trim().trim_end_matches(',').trim();
-                if phrase.is_empty() {
-                    continue;
-                }
-                let listed = phrases_by_code.entry(code.into()).or_default();
-                if !listed.iter().any(|known| known.eq_ignore_ascii_case(phrase)) {
-                    listed.push(phrase.into());
-                }
-            }
-        }
+    pub fn new(
+        tables: PcsTables,
+        definitions: Option<PcsDefinitions>,
+        index: Option<Arc<ProcedureIndex>>,
+    ) -> PcsRelease {
         let mut includes_by_value: HashMap<(char, u8, Box<str>), Vec<Box<str>>> = HashMap::new();
         for (section, position, included, title) in definitions.iter().flat_map(PcsDefinitions::includes) {
             if !SEARCHED_INCLUDES.contains(&position) {
@@ -76,7 +93,7 @@ impl PcsRelease {
                 listed.push(included.into());
             }
         }
-        PcsRelease { tables, definitions, index, phrases_by_code, includes_by_value }
+        PcsRelease { tables, definitions, index, includes_by_value }
     }
 
     /// The release's codes (sorted, every one reportable, titled as CMS titles them) under
@@ -99,15 +116,14 @@ impl PcsRelease {
                 }
             }
         }
-        let mut entries: Vec<CodeEntry> = self
-            .tables
-            .entries()
-            .map(|code| {
-                let mut entry = CodeEntry::new(code.code(), EntryKind::Code, true, code.title());
-                entry.node = Some(code.table.prefix());
-                entry
-            })
-            .collect();
+        let mut entries: Vec<CodeEntry> = Vec::with_capacity(self.tables.code_count());
+        entries.extend(self.tables.entries().map(|code| {
+            let mut title = code.title();
+            title.shrink_to_fit();
+            let mut entry = CodeEntry::new(code.code(), EntryKind::Code, true, title);
+            entry.node = Some(code.table.prefix());
+            entry
+        }));
         entries.sort_unstable_by(|a, b| a.code.cmp(&b.code));
         ReleaseContent { entries, nodes, pcs: None }
     }
@@ -117,7 +133,8 @@ impl PcsRelease {
     pub fn index_phrases(&self, code: &str) -> Vec<&str> {
         let mut phrases: Vec<&str> = Vec::new();
         for length in (3..=code.len().min(7)).rev() {
-            let Some(listed) = code.get(..length).and_then(|prefix| self.phrases_by_code.get(prefix)) else {
+            let listed = self.index.as_ref().and_then(|index| index.phrases_by_code.get(code.get(..length)?));
+            let Some(listed) = listed else {
                 continue;
             };
             for phrase in listed {

@@ -331,6 +331,9 @@ impl Manifest {
             contents.push(result?);
         }
         borrow_icd10cm_sections(&self.releases, &mut contents);
+        icd10pcs_release::share_indexes(
+            self.releases.iter().map(|spec| spec.procedure_index.as_deref()).zip(contents.iter_mut()),
+        );
         let releases = self
             .releases
             .iter()

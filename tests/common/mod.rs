@@ -129,6 +129,7 @@ pub async fn bind_local() -> (tokio::net::TcpListener, SocketAddr) {
 pub const ICD: i32 = CodeSystem::Icd10cm as i32;
 pub const HCPCS: i32 = CodeSystem::Hcpcs as i32;
 pub const CPT: i32 = CodeSystem::Cpt as i32;
+pub const PCS: i32 = CodeSystem::Icd10pcs as i32;
 
 /// A search for `query` with every other field at its default.
 pub fn search(query: &str) -> proto::SearchCodesRequest {

@@ -126,7 +126,7 @@ impl Catalog {
             .rev()
             .filter(|release| release.info.effective_from > date)
             .find_map(|release| release.entry(code).map(|entry| (release, entry)))
-            .filter(|(_, entry)| entry.added.is_some() || entry.terminated.is_some());
+            .filter(|(_, entry)| entry.added().is_some() || entry.terminated().is_some());
         if let Some(release) = in_force {
             if let Some(entry) = release.entry(code) {
                 let dated_by = later_dated.map_or(entry, |(_, later)| later);
@@ -145,7 +145,7 @@ impl Catalog {
             .find_map(|release| release.entry(code).map(|entry| (release, entry)));
         if let Some((release, entry)) = earlier {
             let release_end = release.info.effective_to.unwrap_or(date);
-            let last_day = entry.terminated.map_or(release_end, |term| term.min(release_end));
+            let last_day = entry.terminated().map_or(release_end, |term| term.min(release_end));
             return Some(Found { release, entry, status: Status::Terminated { last_day } });
         }
         let later = self
@@ -154,7 +154,7 @@ impl Catalog {
             .find_map(|release| release.entry(code).map(|entry| (release, entry)));
         later.map(|(release, entry)| {
             let first_day =
-                entry.added.map_or(release.info.effective_from, |added| added.max(release.info.effective_from));
+                entry.added().map_or(release.info.effective_from, |added| added.max(release.info.effective_from));
             Found { release, entry, status: Status::NotYetEffective { first_day } }
         })
     }
@@ -231,11 +231,11 @@ impl Catalog {
     /// `X`s dropped) and, for 7-character codes, the same 7th character.
     fn replacements(&self, system: CodeSystem, entry: &CodeEntry, date: Date) -> Vec<String> {
         let newest_listing = self.releases_of(system).rev().find_map(|release| release.entry(&entry.code));
-        if let Some(listed) = newest_listing.filter(|listed| !listed.replacements.is_empty()) {
-            return listed.replacements.clone();
+        if let Some(listed) = newest_listing.filter(|listed| !listed.replacements().is_empty()) {
+            return listed.replacements().to_vec();
         }
-        if !entry.replacements.is_empty() {
-            return entry.replacements.clone();
+        if !entry.replacements().is_empty() {
+            return entry.replacements().to_vec();
         }
         let Some(release) = self.release_in_force(system, date) else {
             return Vec::new();
@@ -274,7 +274,7 @@ fn refinements(release: &Release, code: &str) -> Vec<String> {
 
 /// Status of an entry of the release in force, from the entry's own dates.
 fn entry_status(entry: &CodeEntry, date: Date) -> Status {
-    match (entry.added, entry.terminated) {
+    match (entry.added(), entry.terminated()) {
         (Some(added), _) if date < added => Status::NotYetEffective { first_day: added },
         (_, Some(last_day)) if date > last_day => Status::Terminated { last_day },
         _ => Status::Active,

@@ -35,7 +35,7 @@ impl Change<'_> {
 /// Whether an entry is in force at the start of its release (listed, and not terminated
 /// before the release took effect — HCPCS files keep terminated codes for years).
 pub fn in_force_at_start(release: &Release, entry: &CodeEntry) -> bool {
-    entry.terminated.is_none_or(|last_day| last_day >= release.info.effective_from)
+    entry.terminated().is_none_or(|last_day| last_day >= release.info.effective_from)
 }
 
 /// Changes from `older` to `newer`, in the newer release's file order, then codes gone.

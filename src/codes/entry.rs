@@ -64,6 +64,25 @@ pub struct Note {
     pub text: String,
 }
 
+/// What the CMS HCPCS files say of a code beyond its texts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HcpcsFields {
+    /// Date the code was added (HCPCS `ADD DT`).
+    pub added: Option<Date>,
+    /// Effective date of the latest action (HCPCS `ACT EFF DT`).
+    pub action_effective: Option<Date>,
+    /// Last date the code may be used, inclusive (HCPCS `TERM DT`).
+    pub terminated: Option<Date>,
+    /// HCPCS action code (`A`, `C`, `D`, `N`, ...).
+    pub action_code: Option<char>,
+    /// Replacement / cross-reference codes (HCPCS `XREF1..5`).
+    pub replacements: Vec<String>,
+    /// HCPCS BETOS code.
+    pub betos: Option<String>,
+    /// HCPCS coverage code.
+    pub coverage: Option<String>,
+}
+
 /// One code (or modifier) as a release describes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CodeEntry {
@@ -85,20 +104,9 @@ pub struct CodeEntry {
     pub parent_code: Option<String>,
     /// Id of the hierarchy node this code (or its top-level ancestor code) belongs to.
     pub node: Option<String>,
-    /// Date the code was added (HCPCS `ADD DT`).
-    pub added: Option<Date>,
-    /// Effective date of the latest action (HCPCS `ACT EFF DT`).
-    pub action_effective: Option<Date>,
-    /// Last date the code may be used, inclusive (HCPCS `TERM DT`).
-    pub terminated: Option<Date>,
-    /// HCPCS action code (`A`, `C`, `D`, `N`, ...).
-    pub action_code: Option<char>,
-    /// Replacement / cross-reference codes (HCPCS `XREF1..5`).
-    pub replacements: Vec<String>,
-    /// HCPCS BETOS code.
-    pub betos: Option<String>,
-    /// HCPCS coverage code.
-    pub coverage: Option<String>,
+    /// What the HCPCS files add (dates, action, cross-references, BETOS, coverage); `None` for
+    /// the other systems, whose files carry none of it (kept apart: most entries have none).
+    pub hcpcs: Option<Box<HcpcsFields>>,
 }
 
 impl CodeEntry {
@@ -114,20 +122,54 @@ impl CodeEntry {
             notes: Vec::new(),
             parent_code: None,
             node: None,
-            added: None,
-            action_effective: None,
-            terminated: None,
-            action_code: None,
-            replacements: Vec::new(),
-            betos: None,
-            coverage: None,
+            hcpcs: None,
         }
     }
 
     /// Whether the code's own dates allow it on `date` (HCPCS add/termination dates).
     pub fn in_force_on(&self, date: Date) -> bool {
-        let started = self.added.is_none_or(|added| added <= date);
-        let not_ended = self.terminated.is_none_or(|last_day| date <= last_day);
+        let started = self.added().is_none_or(|added| added <= date);
+        let not_ended = self.terminated().is_none_or(|last_day| date <= last_day);
         started && not_ended
+    }
+
+    /// The HCPCS fields, created empty on first use (for loaders).
+    pub fn hcpcs_mut(&mut self) -> &mut HcpcsFields {
+        self.hcpcs.get_or_insert_with(Box::default)
+    }
+
+    /// Date the code was added (HCPCS `ADD DT`).
+    pub fn added(&self) -> Option<Date> {
+        self.hcpcs.as_ref().and_then(|fields| fields.added)
+    }
+
+    /// Effective date of the latest action (HCPCS `ACT EFF DT`).
+    pub fn action_effective(&self) -> Option<Date> {
+        self.hcpcs.as_ref().and_then(|fields| fields.action_effective)
+    }
+
+    /// Last date the code may be used, inclusive (HCPCS `TERM DT`).
+    pub fn terminated(&self) -> Option<Date> {
+        self.hcpcs.as_ref().and_then(|fields| fields.terminated)
+    }
+
+    /// HCPCS action code (`A`, `C`, `D`, `N`, ...).
+    pub fn action_code(&self) -> Option<char> {
+        self.hcpcs.as_ref().and_then(|fields| fields.action_code)
+    }
+
+    /// Replacement / cross-reference codes (HCPCS `XREF1..5`).
+    pub fn replacements(&self) -> &[String] {
+        self.hcpcs.as_ref().map_or(&[], |fields| fields.replacements.as_slice())
+    }
+
+    /// HCPCS BETOS code.
+    pub fn betos(&self) -> Option<&str> {
+        self.hcpcs.as_ref().and_then(|fields| fields.betos.as_deref())
+    }
+
+    /// HCPCS coverage code.
+    pub fn coverage(&self) -> Option<&str> {
+        self.hcpcs.as_ref().and_then(|fields| fields.coverage.as_deref())
     }
 }

@@ -15,7 +15,7 @@ pub mod system;
 
 pub use catalog::{Catalog, Found, Status, Validation, Verdict};
 pub use date::{Date, DateParseError};
-pub use entry::{CodeEntry, Descriptor, DescriptorKind, EntryKind, Note, NoteKind};
+pub use entry::{CodeEntry, Descriptor, DescriptorKind, EntryKind, HcpcsFields, Note, NoteKind};
 pub use hierarchy::{HierarchyNode, NodeKind};
 pub use system::{
     display_code, is_well_formed, normalize_code, strict_code, CodeFormError, CodeSystem, CptCategory, UnknownSystem,

@@ -155,20 +155,20 @@ pub fn code(catalog: &Catalog, found: &Found<'_>, as_of: Date) -> proto::Code {
     }
     let no_release = catalog.release_in_force(code_system, as_of).is_none();
     let (status_value, termination) = match status {
-        _ if no_release => (proto::CodeStatus::NoRelease, entry.terminated),
-        Status::Active => (proto::CodeStatus::Active, entry.terminated),
+        _ if no_release => (proto::CodeStatus::NoRelease, entry.terminated()),
+        Status::Active => (proto::CodeStatus::Active, entry.terminated()),
         Status::Terminated { last_day } => (proto::CodeStatus::Terminated, Some(last_day)),
-        Status::NotYetEffective { .. } => (proto::CodeStatus::NotYetEffective, entry.terminated),
+        Status::NotYetEffective { .. } => (proto::CodeStatus::NotYetEffective, entry.terminated()),
     };
     let replacements = match status {
         Status::Terminated { .. } => {
             let validation = catalog.validate(code_system, &entry.code, as_of);
             match validation.verdict {
                 Verdict::Terminated { replacements, .. } => replacements,
-                _ => entry.replacements.clone(),
+                _ => entry.replacements().to_vec(),
             }
         }
-        _ => entry.replacements.clone(),
+        _ => entry.replacements().to_vec(),
     };
     let child_codes = source
         .children(Some(&entry.code))
@@ -192,13 +192,13 @@ pub fn code(catalog: &Catalog, found: &Found<'_>, as_of: Date) -> proto::Code {
         notes,
         path: path(source, entry),
         parent_code: entry.parent_code.as_deref().map(display).unwrap_or_default(),
-        added_date: date_text(entry.added),
-        action_effective_date: date_text(entry.action_effective),
+        added_date: date_text(entry.added()),
+        action_effective_date: date_text(entry.action_effective()),
         termination_date: date_text(termination),
-        action_code: entry.action_code.map(String::from).unwrap_or_default(),
+        action_code: entry.action_code().map(String::from).unwrap_or_default(),
         replacements: replacements.iter().map(|code| display(code)).collect(),
-        betos: entry.betos.clone().unwrap_or_default(),
-        coverage: entry.coverage.clone().unwrap_or_default(),
+        betos: entry.betos().unwrap_or_default().to_string(),
+        coverage: entry.coverage().unwrap_or_default().to_string(),
         child_codes,
         history: history(catalog, source, &entry.code),
         hccs: Vec::new(),

@@ -100,7 +100,7 @@ fn diff_step(state: &mut DiffState) -> Option<proto::DiffReleasesResponse> {
         .map(|(kind, code)| {
             let (before, after) = (older.entry(code), newer.entry(code));
             let terminated = *kind == ChangeKind::Terminated;
-            let ended = after.and_then(|e| e.terminated).or(older.info.effective_to);
+            let ended = after.and_then(|e| e.terminated()).or(older.info.effective_to);
             proto::CodeChange {
                 r#type: change_type(*kind),
                 code: display(code),
@@ -114,7 +114,7 @@ fn diff_step(state: &mut DiffState) -> Option<proto::DiffReleasesResponse> {
                     String::new()
                 },
                 replacements: if terminated {
-                    after.or(before).map(|e| e.replacements.iter().map(|c| display(c)).collect()).unwrap_or_default()
+                    after.or(before).map(|e| e.replacements().iter().map(|c| display(c)).collect()).unwrap_or_default()
                 } else {
                     Vec::new()
                 },

@@ -173,8 +173,8 @@ pub fn catalog_fingerprint(catalog: &Catalog) -> u64 {
             entry.billable.hash(&mut hasher);
             entry.node.hash(&mut hasher);
             entry.parent_code.hash(&mut hasher);
-            entry.added.hash(&mut hasher);
-            entry.terminated.hash(&mut hasher);
+            entry.added().hash(&mut hasher);
+            entry.terminated().hash(&mut hasher);
             for descriptor in &entry.descriptors {
                 descriptor.text.hash(&mut hasher);
             }

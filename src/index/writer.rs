@@ -238,8 +238,10 @@ fn document(
             Ancestor::Node(node) => doc.add_text(fields.ancestors, &node.id),
         }
     }
-    let span =
-        pack_in_force_span(entry.added.map(|d| d.days_since_epoch()), entry.terminated.map(|d| d.days_since_epoch()));
+    let span = pack_in_force_span(
+        entry.added().map(|d| d.days_since_epoch()),
+        entry.terminated().map(|d| d.days_since_epoch()),
+    );
     doc.add_u64(fields.in_force_span, span);
     if let Some(head) = title_words.first() {
         doc.add_text(fields.title_head, &head.stem);

@@ -224,30 +224,30 @@ mod tests {
              arch filler and other shaping material, custom fabricated, each"
         );
         assert_eq!(insert.short_title.as_deref(), Some("Mult den insert dir carv/cam"));
-        assert_eq!(insert.betos.as_deref(), Some("D1F"));
+        assert_eq!(insert.betos(), Some("D1F"));
         assert_eq!(insert.node.as_deref(), Some("hcpcs-A"));
     }
 
     #[test]
     fn real_2020_terminated_code_with_cross_reference() {
         let garment = entry(release_2020(), "A4466");
-        assert_eq!(garment.added, date("20100101"));
-        assert_eq!(garment.action_effective, date("20170101"));
-        assert_eq!(garment.terminated, date("20161231"));
-        assert_eq!(garment.action_code, Some('N'));
-        assert_eq!(garment.replacements, ["A4467"]);
-        assert_eq!(garment.coverage.as_deref(), Some("M"));
-        assert_eq!(garment.betos.as_deref(), Some("Z2"));
+        assert_eq!(garment.added(), date("20100101"));
+        assert_eq!(garment.action_effective(), date("20170101"));
+        assert_eq!(garment.terminated(), date("20161231"));
+        assert_eq!(garment.action_code(), Some('N'));
+        assert_eq!(garment.replacements(), ["A4467"]);
+        assert_eq!(garment.coverage(), Some("M"));
+        assert_eq!(garment.betos(), Some("Z2"));
     }
 
     #[test]
     fn real_2020_code_active_then_and_terminated_by_2025() {
         let andexxa = entry(release_2020(), "C9041");
         assert_eq!(andexxa.title, "Injection, coagulation factor xa (recombinant), inactivated (andexxa), 10 mg");
-        assert_eq!(andexxa.added, date("20190401"));
-        assert_eq!(andexxa.terminated, None);
-        assert_eq!(andexxa.action_code, Some('A'));
-        assert!(andexxa.replacements.is_empty());
+        assert_eq!(andexxa.added(), date("20190401"));
+        assert_eq!(andexxa.terminated(), None);
+        assert_eq!(andexxa.action_code(), Some('A'));
+        assert!(andexxa.replacements().is_empty());
         assert!(andexxa.in_force_on(Date::parse("2020-01-01").unwrap()));
     }
 
@@ -258,10 +258,10 @@ mod tests {
         assert_eq!(modifier.title, "Anesthesia services performed personally by anesthesiologist");
         assert_eq!(modifier.short_title.as_deref(), Some("Anesthesia perf by anesgst"));
         assert_eq!(modifier.node.as_deref(), Some("hcpcs-modifiers"));
-        assert_eq!(modifier.added, date("19840101"));
-        assert_eq!(modifier.action_effective, date("20010101"));
-        assert_eq!(modifier.coverage.as_deref(), Some("D"));
-        assert_eq!(modifier.betos, None);
+        assert_eq!(modifier.added(), date("19840101"));
+        assert_eq!(modifier.action_effective(), date("20010101"));
+        assert_eq!(modifier.coverage(), Some("D"));
+        assert_eq!(modifier.betos(), None);
     }
 
     #[test]
@@ -288,9 +288,9 @@ mod tests {
         let drug = &release.entries[0];
         assert_eq!(drug.title, "Injection, the patient\u{2019}s drug, per 1 mg");
         assert_eq!(drug.short_title.as_deref(), Some("Inj drug\u{2019}s"));
-        assert_eq!(drug.replacements, ["J9999"]);
-        assert_eq!(drug.added, date("20200101"));
-        assert_eq!(drug.action_code, Some('A'));
+        assert_eq!(drug.replacements(), ["J9999"]);
+        assert_eq!(drug.added(), date("20200101"));
+        assert_eq!(drug.action_code(), Some('A'));
     }
 
     #[test]

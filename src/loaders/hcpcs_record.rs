@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use crate::codes::{CodeEntry, CodeSystem, Date, EntryKind, HierarchyNode, NodeKind, ReleaseContent};
+use crate::codes::{CodeEntry, CodeSystem, Date, EntryKind, HcpcsFields, HierarchyNode, NodeKind, ReleaseContent};
 
 use super::LoadError;
 
@@ -197,13 +197,15 @@ fn to_entry(path: &Path, record: &HcpcsRecord) -> Result<Option<CodeEntry>, Load
     let mut entry = CodeEntry::new(code, record.kind, true, title);
     entry.short_title = non_blank(short_description);
     entry.node = Some(node);
-    entry.added = parse_date(path, record, "ADD DT", &record.added)?;
-    entry.action_effective = parse_date(path, record, "ACT EFF DT", &record.action_effective)?;
-    entry.terminated = parse_date(path, record, "TERM DT", &record.terminated)?;
-    entry.action_code = action_code;
-    entry.replacements = record.xrefs.iter().filter_map(|xref| non_blank(xref)).collect();
-    entry.betos = non_blank(&record.betos);
-    entry.coverage = non_blank(&record.coverage);
+    entry.hcpcs = Some(Box::new(HcpcsFields {
+        added: parse_date(path, record, "ADD DT", &record.added)?,
+        action_effective: parse_date(path, record, "ACT EFF DT", &record.action_effective)?,
+        terminated: parse_date(path, record, "TERM DT", &record.terminated)?,
+        action_code,
+        replacements: record.xrefs.iter().filter_map(|xref| non_blank(xref)).collect(),
+        betos: non_blank(&record.betos),
+        coverage: non_blank(&record.coverage),
+    }));
     Ok(Some(entry))
 }
 
@@ -283,13 +285,13 @@ mod tests {
         assert_eq!(entry.title, "Long text of C9041");
         assert_eq!(entry.short_title.as_deref(), Some("Short"));
         assert_eq!(entry.node.as_deref(), Some("hcpcs-C"));
-        assert_eq!(entry.added, Date::from_ymd(2019, 4, 1));
-        assert_eq!(entry.action_effective, Date::from_ymd(2020, 7, 1));
-        assert_eq!(entry.terminated, Date::from_ymd(2020, 6, 30));
-        assert_eq!(entry.action_code, Some('N'));
-        assert_eq!(entry.replacements, ["J7169"]);
-        assert_eq!(entry.betos, None);
-        assert_eq!(entry.coverage.as_deref(), Some("D"));
+        assert_eq!(entry.added(), Date::from_ymd(2019, 4, 1));
+        assert_eq!(entry.action_effective(), Date::from_ymd(2020, 7, 1));
+        assert_eq!(entry.terminated(), Date::from_ymd(2020, 6, 30));
+        assert_eq!(entry.action_code(), Some('N'));
+        assert_eq!(entry.replacements(), ["J7169"]);
+        assert_eq!(entry.betos(), None);
+        assert_eq!(entry.coverage(), Some("D"));
         assert_eq!(content.entries[0].kind, EntryKind::Modifier);
         assert_eq!(content.entries[0].node.as_deref(), Some(MODIFIERS_NODE_ID));
 

@@ -530,18 +530,18 @@ mod tests {
     fn real_oct_2025_terminated_codes_with_cross_references() {
         let release = release_2025();
         let andexxa = entry(release, "C9041");
-        assert_eq!(andexxa.added, date("20190401"));
-        assert_eq!(andexxa.action_effective, date("20200701"));
-        assert_eq!(andexxa.terminated, date("20200630"));
-        assert_eq!(andexxa.action_code, Some('N'));
-        assert_eq!(andexxa.replacements, ["J7169"]);
+        assert_eq!(andexxa.added(), date("20190401"));
+        assert_eq!(andexxa.action_effective(), date("20200701"));
+        assert_eq!(andexxa.terminated(), date("20200630"));
+        assert_eq!(andexxa.action_code(), Some('N'));
+        assert_eq!(andexxa.replacements(), ["J7169"]);
         assert!(!andexxa.in_force_on(Date::parse("2025-10-01").unwrap()));
-        assert_eq!(entry(release, "C9745").replacements, ["69705", "69706"]);
+        assert_eq!(entry(release, "C9745").replacements(), ["69705", "69706"]);
 
         let mannitol = entry(release, "J2150");
-        assert_eq!(mannitol.action_code, Some('D'));
-        assert_eq!(mannitol.action_effective, date("20251001"));
-        assert_eq!(mannitol.terminated, date("20250930"));
+        assert_eq!(mannitol.action_code(), Some('D'));
+        assert_eq!(mannitol.action_effective(), date("20251001"));
+        assert_eq!(mannitol.terminated(), date("20250930"));
     }
 
     #[test]
@@ -550,29 +550,29 @@ mod tests {
         let matrix = entry(release, "A2036");
         assert_eq!(matrix.title, "Cohealyx collagen dermal matrix, per square centimeter");
         assert_eq!(matrix.short_title.as_deref(), Some("Cohealyx col dml mx pr sq cm"));
-        assert_eq!(matrix.added, date("20251001"));
-        assert_eq!(matrix.action_code, Some('A'));
-        assert_eq!(matrix.betos.as_deref(), Some("P5A"));
-        assert_eq!(matrix.coverage.as_deref(), Some("C"));
-        assert_eq!(matrix.terminated, None);
+        assert_eq!(matrix.added(), date("20251001"));
+        assert_eq!(matrix.action_code(), Some('A'));
+        assert_eq!(matrix.betos(), Some("P5A"));
+        assert_eq!(matrix.coverage(), Some("C"));
+        assert_eq!(matrix.terminated(), None);
 
         let modifier = entry(release, "AA");
         assert_eq!(modifier.kind, EntryKind::Modifier);
         assert_eq!(modifier.title, "Anesthesia services performed personally by anesthesiologist");
         assert_eq!(modifier.node.as_deref(), Some("hcpcs-modifiers"));
-        assert_eq!(modifier.action_effective, date("20010101"));
+        assert_eq!(modifier.action_effective(), date("20010101"));
     }
 
     #[test]
     fn real_oct_2025_hand_edited_numeric_date_cells() {
         // These six date cells are stored as numbers (YYYYMMDD), not as shared strings.
         let release = release_2025();
-        assert_eq!(entry(release, "C9088").terminated, date("20250930"));
-        assert_eq!(entry(release, "C9301").added, date("20250401"));
-        assert_eq!(entry(release, "E0716").action_effective, date("20241001"));
-        assert_eq!(entry(release, "J9333").action_effective, date("20251001"));
+        assert_eq!(entry(release, "C9088").terminated(), date("20250930"));
+        assert_eq!(entry(release, "C9301").added(), date("20250401"));
+        assert_eq!(entry(release, "E0716").action_effective(), date("20241001"));
+        assert_eq!(entry(release, "J9333").action_effective(), date("20251001"));
         let hand_edited = entry(release, "L6034");
-        assert_eq!((hand_edited.added, hand_edited.action_effective), (date("20251001"), date("20251001")));
+        assert_eq!((hand_edited.added(), hand_edited.action_effective()), (date("20251001"), date("20251001")));
     }
 
     #[test]
@@ -584,8 +584,8 @@ mod tests {
         assert!(old.title.ends_with("includes arch filler and other shaping material, custom fabricated, each"));
         // C9041 was in force in 2020 and is terminated (cross-referenced to J7169) by October 2025.
         let andexxa = entry(&from_txt, "C9041");
-        assert_eq!((andexxa.terminated, andexxa.action_code), (None, Some('A')));
-        assert_eq!(entry(release_2025(), "C9041").terminated, date("20200630"));
+        assert_eq!((andexxa.terminated(), andexxa.action_code()), (None, Some('A')));
+        assert_eq!(entry(release_2025(), "C9041").terminated(), date("20200630"));
     }
 
     #[test]
@@ -617,9 +617,9 @@ mod tests {
         assert_eq!(waiver.code, "GA");
         assert_eq!(waiver.kind, EntryKind::Modifier);
         assert_eq!(waiver.title, "Waiver & notice \u{2019}on file\u{2019}");
-        assert_eq!(waiver.added, date("20251001"));
-        assert_eq!(waiver.action_effective, date("20251001"));
-        assert_eq!(waiver.action_code, Some('N'));
+        assert_eq!(waiver.added(), date("20251001"));
+        assert_eq!(waiver.action_effective(), date("20251001"));
+        assert_eq!(waiver.action_code(), Some('N'));
         assert_eq!(waiver.short_title, None);
     }
 

@@ -226,3 +226,31 @@ async fn inpatient_claims_check_their_procedures() {
     let kinds: Vec<i32> = noncovered.iter().map(|edit| edit.0).collect();
     assert_eq!(kinds, [ClaimEditType::NoncoveredProcedure as i32]);
 }
+
+/// The two releases of the shipped manifest name the same index file: they hold one copy of it.
+#[test]
+fn releases_naming_the_same_index_share_it() {
+    let dir = std::env::temp_dir().join(format!("codify-pcs-share-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/icd10pcs");
+    let release = |version: &str, from: &str, year: &str| {
+        serde_json::json!({
+            "system": "icd10pcs", "version": version, "effective_from": from, "format": "icd10pcs-tables",
+            "path": data.join(format!("icd10pcs_tables_{year}.xml.gz")),
+            "index": data.join("icd10pcs_index_2025.xml.gz"),
+        })
+    };
+    let manifest = serde_json::json!({
+        "releases": [release("FY2025", "2024-10-01", "2025"), release("FY2026", "2025-10-01", "2026")]
+    });
+    let path = dir.join("releases.json");
+    std::fs::write(&path, manifest.to_string()).unwrap();
+    let catalog = codify::loaders::manifest::Manifest::read(&path).unwrap().load_catalog().unwrap();
+    let indexes: Vec<_> =
+        catalog.releases().iter().map(|release| release.pcs().unwrap().index.clone().unwrap()).collect();
+    assert_eq!(indexes.len(), 2);
+    assert!(std::sync::Arc::ptr_eq(&indexes[0], &indexes[1]));
+    // Definitions were not named: GetCode then shows the tables' own operation definition only.
+    assert!(catalog.releases().iter().all(|release| release.pcs().unwrap().definitions.is_none()));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -10,12 +10,11 @@
 
 use std::path::Path;
 
-use quick_xml::escape::resolve_xml_entity;
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::Reader;
+use quick_xml::events::BytesStart;
 
+use super::source;
+use super::xml::{self, XmlEvent};
 use super::LoadError;
-use super::{source, xml};
 use crate::alpha_index::collapse_whitespace;
 use crate::codes::pcs_index::{IndexTarget, PartialCode, PcsIndex, PcsIndexBuilder};
 
@@ -69,8 +68,6 @@ struct Parser<'a> {
 
 /// Parses PCS index XML text; `path` only names the file in errors.
 pub fn parse(path: &Path, text: &str) -> Result<PcsIndex, LoadError> {
-    let mut reader = Reader::from_str(text);
-    reader.config_mut().expand_empty_elements = true;
     let mut parser = Parser {
         path,
         text,
@@ -82,32 +79,22 @@ pub fn parse(path: &Path, text: &str) -> Result<PcsIndex, LoadError> {
         inner_code: None,
         event_start: 0,
     };
-    loop {
-        parser.event_start = reader.buffer_position();
-        let event = match reader.read_event() {
-            Ok(event) => event,
-            Err(err) => return Err(parser.error_at(reader.error_position(), format!("malformed XML: {err}"))),
-        };
-        match event {
-            Event::Start(start) => parser.start(&start)?,
-            Event::End(_) => parser.end()?,
-            Event::Text(text) => parser.push_text(&text.xml10_content()),
-            Event::CData(data) => parser.push_text(&data.xml10_content()),
-            Event::GeneralRef(reference) => {
-                let resolved = match reference.resolve_char_ref() {
-                    Ok(Some(ch)) => Some(ch.to_string()),
-                    Ok(None) => resolve_xml_entity(&reference).map(str::to_string),
-                    Err(_) => None,
-                };
-                let Some(replacement) = resolved else {
-                    return Err(parser.error(format!("unknown entity &{};", &*reference)));
-                };
-                parser.push_text(&replacement);
+    xml::read_events(
+        text,
+        |event, offset| {
+            parser.event_start = offset;
+            match event {
+                XmlEvent::Start(start) => parser.start(start),
+                XmlEvent::End => parser.end(),
+                XmlEvent::Text(text) => {
+                    parser.push_text(text);
+                    Ok(())
+                }
+                XmlEvent::Eof => Ok(()),
             }
-            Event::Eof => break,
-            _ => {}
-        }
-    }
+        },
+        |offset, reason| LoadError::at_line(path, xml::line_at(text, offset), reason),
+    )?;
     parser.finish()
 }
 

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use quick_xml::events::BytesStart;
 
 use super::source;
-use super::xml::{self, XmlEvent};
+use super::xml;
 use super::LoadError;
 use crate::alpha_index::{
     append_essential, collapse_whitespace, split_modifiers, AlphaIndex, AlphaIndexBuilder, CodeForm, EntryId,
@@ -101,22 +101,7 @@ struct Parser<'a> {
 /// Parses index XML text; `path` only names the file in errors.
 pub fn parse(path: &Path, text: &str, kind: IndexKind) -> Result<AlphaIndex, LoadError> {
     let mut parser = Parser::new(path, text, kind);
-    xml::read_events(
-        text,
-        |event, offset| {
-            parser.event_start = offset;
-            match event {
-                XmlEvent::Start(start) => parser.start(start),
-                XmlEvent::End => parser.end(),
-                XmlEvent::Text(text) => {
-                    parser.push_text(text);
-                    Ok(())
-                }
-                XmlEvent::Eof => Ok(()),
-            }
-        },
-        |offset, reason| LoadError::at_line(path, xml::line_at(text, offset), reason),
-    )?;
+    xml::parse_events(path, text, &mut parser)?;
     parser.finish()
 }
 
@@ -161,53 +146,6 @@ impl<'a> Parser<'a> {
             }
         }
         Target::Skip
-    }
-
-    fn push_text(&mut self, text: &str) {
-        match self.target() {
-            Target::Skip => {}
-            Target::Term => self.term_buf.push_str(text),
-            Target::Nemod => self.nemod_buf.push_str(text),
-            Target::Field => self.field_buf.push_str(text),
-        }
-    }
-
-    fn start(&mut self, start: &BytesStart<'_>) -> Result<(), LoadError> {
-        let qualified = start.name();
-        let name = qualified.as_ref();
-        let parent = self.stack.last().copied();
-        let in_entry = matches!(parent, Some(Tag::MainTerm | Tag::Term));
-        let tag = match (parent, name) {
-            (None, "ICD10CM.index") => Tag::Root,
-            (None, _) => return Err(self.error(format!("root element is <{name}>, not <ICD10CM.index>"))),
-            (Some(Tag::Root), "indexHeading") => Tag::IndexHeading,
-            (Some(Tag::IndexHeading), "head") => {
-                self.open_col = self.col(start)?;
-                Tag::Head
-            }
-            (Some(Tag::Root), "letter") => Tag::Letter,
-            (Some(Tag::Root | Tag::Letter), "title") => Tag::Label,
-            (Some(Tag::Letter), "mainTerm") => self.start_main_term()?,
-            (_, "mainTerm") => return Err(self.error("<mainTerm> outside a <letter>")),
-            (Some(Tag::MainTerm | Tag::Term), "term") => self.start_term(start)?,
-            (_, "term") => return Err(self.error("<term> outside a <mainTerm>")),
-            (_, "title" | "diff") if in_entry => self.start_title()?,
-            (Some(Tag::Title), "nemod") => {
-                self.nemod_buf.clear();
-                Tag::Nemod
-            }
-            (_, "code" | "subcat" | "seecat" | "see" | "seeAlso" | "manif" | "cell") if in_entry => {
-                self.start_field(start, name)?
-            }
-            (_, "code" | "subcat" | "seecat" | "see" | "seeAlso" | "manif" | "cell" | "title") => {
-                return Err(self.error(format!("<{name}> outside a <mainTerm> or <term>")));
-            }
-            (_, "warning") => Tag::Warning,
-            (_, "old") => Tag::Old,
-            _ => Tag::Other,
-        };
-        self.stack.push(tag);
-        Ok(())
     }
 
     fn start_main_term(&mut self) -> Result<Tag, LoadError> {
@@ -292,39 +230,6 @@ impl<'a> Parser<'a> {
         self.builder.set_columns(self.kind, heads.iter().map(|(_, head)| head.as_str()));
         for ((col, _), name) in heads.iter().zip(self.builder.columns(self.kind)) {
             self.column_of.insert(*col, Arc::clone(name));
-        }
-        Ok(())
-    }
-
-    fn end(&mut self) -> Result<(), LoadError> {
-        let Some(tag) = self.stack.pop() else {
-            return Err(self.error("end tag without a start tag"));
-        };
-        match tag {
-            Tag::Nemod => {
-                let modifiers = split_modifiers(&self.nemod_buf);
-                self.title_groups.extend(modifiers.groups);
-                append_essential(&mut self.term_buf, &modifiers.essential);
-            }
-            Tag::Title => self.end_title()?,
-            Tag::Head => {
-                let head = collapse_whitespace(&self.field_buf);
-                if self.heads.iter().any(|(col, _)| *col == self.open_col) {
-                    return Err(self.error(format!("a second <head col=\"{}\">", self.open_col)));
-                }
-                self.heads.push((self.open_col, head));
-                self.field_buf.clear();
-            }
-            Tag::Field(field) => self.end_field(field)?,
-            Tag::MainTerm | Tag::Term => {
-                let Some(frame) = self.frames.pop() else {
-                    return Err(self.error("end of a term that was not open"));
-                };
-                if !frame.has_title {
-                    return Err(self.error_at(frame.start, "term without a <title>"));
-                }
-            }
-            _ => {}
         }
         Ok(())
     }
@@ -424,6 +329,92 @@ impl<'a> Parser<'a> {
             return Err(LoadError::file(self.path, "no <mainTerm>: not an ICD-10-CM index file"));
         }
         Ok(self.builder.build())
+    }
+}
+
+impl xml::EventParser for Parser<'_> {
+    fn at(&mut self, offset: u64) {
+        self.event_start = offset;
+    }
+
+    fn push_text(&mut self, text: &str) {
+        match self.target() {
+            Target::Skip => {}
+            Target::Term => self.term_buf.push_str(text),
+            Target::Nemod => self.nemod_buf.push_str(text),
+            Target::Field => self.field_buf.push_str(text),
+        }
+    }
+
+    fn start(&mut self, start: &BytesStart<'_>) -> Result<(), LoadError> {
+        let qualified = start.name();
+        let name = qualified.as_ref();
+        let parent = self.stack.last().copied();
+        let in_entry = matches!(parent, Some(Tag::MainTerm | Tag::Term));
+        let tag = match (parent, name) {
+            (None, "ICD10CM.index") => Tag::Root,
+            (None, _) => return Err(self.error(format!("root element is <{name}>, not <ICD10CM.index>"))),
+            (Some(Tag::Root), "indexHeading") => Tag::IndexHeading,
+            (Some(Tag::IndexHeading), "head") => {
+                self.open_col = self.col(start)?;
+                Tag::Head
+            }
+            (Some(Tag::Root), "letter") => Tag::Letter,
+            (Some(Tag::Root | Tag::Letter), "title") => Tag::Label,
+            (Some(Tag::Letter), "mainTerm") => self.start_main_term()?,
+            (_, "mainTerm") => return Err(self.error("<mainTerm> outside a <letter>")),
+            (Some(Tag::MainTerm | Tag::Term), "term") => self.start_term(start)?,
+            (_, "term") => return Err(self.error("<term> outside a <mainTerm>")),
+            (_, "title" | "diff") if in_entry => self.start_title()?,
+            (Some(Tag::Title), "nemod") => {
+                self.nemod_buf.clear();
+                Tag::Nemod
+            }
+            (_, "code" | "subcat" | "seecat" | "see" | "seeAlso" | "manif" | "cell") if in_entry => {
+                self.start_field(start, name)?
+            }
+            (_, "code" | "subcat" | "seecat" | "see" | "seeAlso" | "manif" | "cell" | "title") => {
+                return Err(self.error(format!("<{name}> outside a <mainTerm> or <term>")));
+            }
+            (_, "warning") => Tag::Warning,
+            (_, "old") => Tag::Old,
+            _ => Tag::Other,
+        };
+        self.stack.push(tag);
+        Ok(())
+    }
+
+    fn end(&mut self) -> Result<(), LoadError> {
+        let Some(tag) = self.stack.pop() else {
+            return Err(self.error("end tag without a start tag"));
+        };
+        match tag {
+            Tag::Nemod => {
+                let modifiers = split_modifiers(&self.nemod_buf);
+                self.title_groups.extend(modifiers.groups);
+                append_essential(&mut self.term_buf, &modifiers.essential);
+            }
+            Tag::Title => self.end_title()?,
+            Tag::Head => {
+                let head = collapse_whitespace(&self.field_buf);
+                if self.heads.iter().any(|(col, _)| *col == self.open_col) {
+                    return Err(self.error(format!("a second <head col=\"{}\">", self.open_col)));
+                }
+                self.heads.push((self.open_col, head));
+                self.field_buf.clear();
+            }
+            Tag::Field(field) => self.end_field(field)?,
+            Tag::MainTerm | Tag::Term => {
+                let Some(frame) = self.frames.pop() else {
+                    return Err(self.error("end of a term that was not open"));
+                };
+                if !frame.has_title {
+                    return Err(self.error_at(frame.start, "term without a <title>"));
+                }
+            }
+            _ => {}
+        }
+        Ok(())
     }
 }
 

@@ -12,7 +12,7 @@ use std::path::Path;
 use quick_xml::events::BytesStart;
 
 use super::source;
-use super::xml::{self, XmlEvent};
+use super::xml;
 use super::LoadError;
 use crate::alpha_index::collapse_whitespace;
 use crate::codes::pcs_definitions::{AxisTerm, DefinitionAxis, DefinitionSection, DeviceAggregate, PcsDefinitions};
@@ -82,22 +82,7 @@ pub fn parse(path: &Path, text: &str) -> Result<PcsDefinitions, LoadError> {
         text_buf: String::new(),
         event_start: 0,
     };
-    xml::read_events(
-        text,
-        |event, offset| {
-            parser.event_start = offset;
-            match event {
-                XmlEvent::Start(start) => parser.start(start),
-                XmlEvent::End => parser.end(),
-                XmlEvent::Text(text) => {
-                    parser.push_text(text);
-                    Ok(())
-                }
-                XmlEvent::Eof => Ok(()),
-            }
-        },
-        |offset, reason| LoadError::at_line(path, xml::line_at(text, offset), reason),
-    )?;
+    xml::parse_events(path, text, &mut parser)?;
     parser.finish()
 }
 
@@ -108,52 +93,6 @@ impl Parser<'_> {
 
     fn error(&self, reason: impl Into<String>) -> LoadError {
         self.error_at(self.event_start, reason)
-    }
-
-    fn push_text(&mut self, text: &str) {
-        if matches!(self.stack.last(), Some(Tag::Field(_))) {
-            self.text_buf.push_str(text);
-        }
-    }
-
-    fn start(&mut self, start: &BytesStart<'_>) -> Result<(), LoadError> {
-        let qualified = start.name();
-        let name = qualified.as_ref();
-        let parent = self.stack.last().copied();
-        let tag = match (parent, name) {
-            (None, "ICD10PCS.definitions") => Tag::Root,
-            (None, _) => return Err(self.error(format!("root element is <{name}>, not <ICD10PCS.definitions>"))),
-            (Some(Tag::Root), "version") => Tag::Field(Field::Version),
-            (Some(Tag::Root | Tag::Section | Tag::Axis | Tag::Terms), "title") => Tag::Field(Field::Title),
-            (Some(Tag::Root), "section") => self.start_section(start)?,
-            (Some(Tag::Section), "axis") => self.start_axis(start)?,
-            (Some(Tag::Axis), "terms") => {
-                self.term = AxisTerm::default();
-                Tag::Terms
-            }
-            (Some(Tag::Terms), "definition") => Tag::Field(Field::Definition),
-            (Some(Tag::Terms), "explanation") => Tag::Field(Field::Explanation),
-            (Some(Tag::Terms), "includes") => Tag::Field(Field::Includes),
-            (Some(Tag::Root), "deviceAggregation") => Tag::Aggregation,
-            (Some(Tag::Aggregation), "aggregate") => {
-                self.aggregate = DeviceAggregate::default();
-                Tag::Aggregate
-            }
-            (Some(Tag::Aggregate), "device") => Tag::Field(Field::Device),
-            (Some(Tag::Aggregate), "operation") => Tag::Field(Field::Operation),
-            (Some(Tag::Aggregate), "bodySys") => Tag::Field(Field::BodySys),
-            (Some(Tag::Aggregate), "parent") => {
-                self.aggregate.value = self.value_char(start, "value")?;
-                Tag::Field(Field::Parent)
-            }
-            (Some(parent), _) => {
-                return Err(self.error(format!("unexpected <{name}> in <{}>", tag_name(parent))));
-            }
-        };
-        self.text_buf.clear();
-        self.stack.push(tag);
-        self.starts.push(self.event_start);
-        Ok(())
     }
 
     fn start_section(&mut self, start: &BytesStart<'_>) -> Result<Tag, LoadError> {
@@ -185,39 +124,6 @@ impl Parser<'_> {
             [byte] if is_pcs_char(*byte) => Ok(char::from(*byte)),
             _ => Err(self.error(format!("bad {name}=\"{value}\": not one PCS character"))),
         }
-    }
-
-    fn end(&mut self) -> Result<(), LoadError> {
-        let (Some(tag), Some(start)) = (self.stack.pop(), self.starts.pop()) else {
-            return Err(self.error("end tag without a start tag"));
-        };
-        match tag {
-            Tag::Field(field) => self.end_field(field)?,
-            Tag::Section => {
-                let section = self.sections.last();
-                if section.is_some_and(|section| section.title.is_empty()) {
-                    return Err(self.error_at(start, "<section> without a <title>"));
-                }
-            }
-            Tag::Axis => {
-                if self.axis.title.is_empty() {
-                    return Err(self.error_at(start, "<axis> without a <title>"));
-                }
-                let axis = std::mem::take(&mut self.axis);
-                if let Some(section) = self.sections.last_mut() {
-                    section.axes.push(axis);
-                }
-            }
-            Tag::Terms => {
-                if self.term.titles.is_empty() {
-                    return Err(self.error_at(start, "<terms> without a <title>"));
-                }
-                self.axis.terms.push(std::mem::take(&mut self.term));
-            }
-            Tag::Aggregate => self.end_aggregate(start)?,
-            Tag::Root | Tag::Aggregation => {}
-        }
-        Ok(())
     }
 
     fn end_field(&mut self, field: Field) -> Result<(), LoadError> {
@@ -300,6 +206,91 @@ impl Parser<'_> {
             return Err(LoadError::file(self.path, "no <section>: not an ICD-10-PCS definitions file"));
         }
         Ok(PcsDefinitions::new(self.version, self.sections, self.aggregates))
+    }
+}
+
+impl xml::EventParser for Parser<'_> {
+    fn at(&mut self, offset: u64) {
+        self.event_start = offset;
+    }
+
+    fn push_text(&mut self, text: &str) {
+        if matches!(self.stack.last(), Some(Tag::Field(_))) {
+            self.text_buf.push_str(text);
+        }
+    }
+
+    fn start(&mut self, start: &BytesStart<'_>) -> Result<(), LoadError> {
+        let qualified = start.name();
+        let name = qualified.as_ref();
+        let parent = self.stack.last().copied();
+        let tag = match (parent, name) {
+            (None, "ICD10PCS.definitions") => Tag::Root,
+            (None, _) => return Err(self.error(format!("root element is <{name}>, not <ICD10PCS.definitions>"))),
+            (Some(Tag::Root), "version") => Tag::Field(Field::Version),
+            (Some(Tag::Root | Tag::Section | Tag::Axis | Tag::Terms), "title") => Tag::Field(Field::Title),
+            (Some(Tag::Root), "section") => self.start_section(start)?,
+            (Some(Tag::Section), "axis") => self.start_axis(start)?,
+            (Some(Tag::Axis), "terms") => {
+                self.term = AxisTerm::default();
+                Tag::Terms
+            }
+            (Some(Tag::Terms), "definition") => Tag::Field(Field::Definition),
+            (Some(Tag::Terms), "explanation") => Tag::Field(Field::Explanation),
+            (Some(Tag::Terms), "includes") => Tag::Field(Field::Includes),
+            (Some(Tag::Root), "deviceAggregation") => Tag::Aggregation,
+            (Some(Tag::Aggregation), "aggregate") => {
+                self.aggregate = DeviceAggregate::default();
+                Tag::Aggregate
+            }
+            (Some(Tag::Aggregate), "device") => Tag::Field(Field::Device),
+            (Some(Tag::Aggregate), "operation") => Tag::Field(Field::Operation),
+            (Some(Tag::Aggregate), "bodySys") => Tag::Field(Field::BodySys),
+            (Some(Tag::Aggregate), "parent") => {
+                self.aggregate.value = self.value_char(start, "value")?;
+                Tag::Field(Field::Parent)
+            }
+            (Some(parent), _) => {
+                return Err(self.error(format!("unexpected <{name}> in <{}>", tag_name(parent))));
+            }
+        };
+        self.text_buf.clear();
+        self.stack.push(tag);
+        self.starts.push(self.event_start);
+        Ok(())
+    }
+
+    fn end(&mut self) -> Result<(), LoadError> {
+        let (Some(tag), Some(start)) = (self.stack.pop(), self.starts.pop()) else {
+            return Err(self.error("end tag without a start tag"));
+        };
+        match tag {
+            Tag::Field(field) => self.end_field(field)?,
+            Tag::Section => {
+                let section = self.sections.last();
+                if section.is_some_and(|section| section.title.is_empty()) {
+                    return Err(self.error_at(start, "<section> without a <title>"));
+                }
+            }
+            Tag::Axis => {
+                if self.axis.title.is_empty() {
+                    return Err(self.error_at(start, "<axis> without a <title>"));
+                }
+                let axis = std::mem::take(&mut self.axis);
+                if let Some(section) = self.sections.last_mut() {
+                    section.axes.push(axis);
+                }
+            }
+            Tag::Terms => {
+                if self.term.titles.is_empty() {
+                    return Err(self.error_at(start, "<terms> without a <title>"));
+                }
+                self.axis.terms.push(std::mem::take(&mut self.term));
+            }
+            Tag::Aggregate => self.end_aggregate(start)?,
+            Tag::Root | Tag::Aggregation => {}
+        }
+        Ok(())
     }
 }
 

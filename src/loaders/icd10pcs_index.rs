@@ -13,7 +13,7 @@ use std::path::Path;
 use quick_xml::events::BytesStart;
 
 use super::source;
-use super::xml::{self, XmlEvent};
+use super::xml;
 use super::LoadError;
 use crate::alpha_index::collapse_whitespace;
 use crate::codes::pcs_index::{IndexTarget, PartialCode, PcsIndex, PcsIndexBuilder};
@@ -79,22 +79,7 @@ pub fn parse(path: &Path, text: &str) -> Result<PcsIndex, LoadError> {
         inner_code: None,
         event_start: 0,
     };
-    xml::read_events(
-        text,
-        |event, offset| {
-            parser.event_start = offset;
-            match event {
-                XmlEvent::Start(start) => parser.start(start),
-                XmlEvent::End => parser.end(),
-                XmlEvent::Text(text) => {
-                    parser.push_text(text);
-                    Ok(())
-                }
-                XmlEvent::Eof => Ok(()),
-            }
-        },
-        |offset, reason| LoadError::at_line(path, xml::line_at(text, offset), reason),
-    )?;
+    xml::parse_events(path, text, &mut parser)?;
     parser.finish()
 }
 
@@ -105,53 +90,6 @@ impl Parser<'_> {
 
     fn error(&self, reason: impl Into<String>) -> LoadError {
         self.error_at(self.event_start, reason)
-    }
-
-    fn push_text(&mut self, text: &str) {
-        match self.stack.last() {
-            Some(Tag::Title | Tag::Version | Tag::Use | Tag::See) => self.text_buf.push_str(text),
-            Some(Tag::Code) => self.code_buf.push_str(text),
-            _ => {}
-        }
-    }
-
-    fn start(&mut self, start: &BytesStart<'_>) -> Result<(), LoadError> {
-        let qualified = start.name();
-        let name = qualified.as_ref();
-        let parent = self.stack.last().copied();
-        let tag = match (parent, name) {
-            (None, "ICD10PCS.index") => Tag::Root,
-            (None, _) => return Err(self.error(format!("root element is <{name}>, not <ICD10PCS.index>"))),
-            (Some(Tag::Other), _) => Tag::Other,
-            (Some(Tag::Root), "version") => Tag::Version,
-            (Some(Tag::Root), "letter") => Tag::Letter,
-            (Some(Tag::Root | Tag::Letter), "title") => Tag::Label,
-            (Some(Tag::Letter), "mainTerm") => {
-                self.frames.push(Frame { level: 0, entry: None, has_target: false, start: self.event_start });
-                Tag::MainTerm
-            }
-            (Some(Tag::MainTerm | Tag::Term), "term") => self.start_term(start)?,
-            (Some(Tag::MainTerm | Tag::Term), "title") => self.start_title()?,
-            (Some(Tag::MainTerm | Tag::Term), "use") => self.start_reference(Tag::Use),
-            (Some(Tag::MainTerm | Tag::Term), "see") => self.start_reference(Tag::See),
-            (Some(Tag::MainTerm | Tag::Term | Tag::Use | Tag::See), "tab" | "codes" | "code") => {
-                self.code_buf.clear();
-                Tag::Code
-            }
-            (Some(Tag::MainTerm | Tag::Term | Tag::Title | Tag::Use | Tag::See | Tag::Code), _) => {
-                let parent = self.stack.last().map_or("", |tag| tag_name(*tag));
-                return Err(self.error(format!("unexpected <{name}> in <{parent}>")));
-            }
-            (_, "mainTerm" | "term" | "use" | "see" | "tab" | "codes" | "code") => {
-                return Err(self.error(format!("<{name}> outside a <letter> entry")));
-            }
-            _ => Tag::Other,
-        };
-        if matches!(tag, Tag::Version) {
-            self.text_buf.clear();
-        }
-        self.stack.push(tag);
-        Ok(())
     }
 
     fn start_term(&mut self, start: &BytesStart<'_>) -> Result<Tag, LoadError> {
@@ -188,28 +126,6 @@ impl Parser<'_> {
         self.text_buf.clear();
         self.inner_code = None;
         tag
-    }
-
-    fn end(&mut self) -> Result<(), LoadError> {
-        let Some(tag) = self.stack.pop() else {
-            return Err(self.error("end tag without a start tag"));
-        };
-        match tag {
-            Tag::Version => self.builder.set_version(&collapse_whitespace(&self.text_buf)),
-            Tag::Title => self.end_title()?,
-            Tag::Code => self.end_code()?,
-            Tag::Use | Tag::See => self.end_reference(tag)?,
-            Tag::MainTerm | Tag::Term => {
-                let Some(frame) = self.frames.pop() else {
-                    return Err(self.error("end of a term that was not open"));
-                };
-                if frame.entry.is_none() && (tag == Tag::MainTerm || !frame.has_target) {
-                    return Err(self.error_at(frame.start, format!("<{}> without a <title>", tag_name(tag))));
-                }
-            }
-            _ => {}
-        }
-        Ok(())
     }
 
     fn end_title(&mut self) -> Result<(), LoadError> {
@@ -293,6 +209,81 @@ impl Parser<'_> {
             return Err(LoadError::file(self.path, "no <mainTerm>: not an ICD-10-PCS index file"));
         }
         Ok(self.builder.build())
+    }
+}
+
+impl xml::EventParser for Parser<'_> {
+    fn at(&mut self, offset: u64) {
+        self.event_start = offset;
+    }
+
+    fn push_text(&mut self, text: &str) {
+        match self.stack.last() {
+            Some(Tag::Title | Tag::Version | Tag::Use | Tag::See) => self.text_buf.push_str(text),
+            Some(Tag::Code) => self.code_buf.push_str(text),
+            _ => {}
+        }
+    }
+
+    fn start(&mut self, start: &BytesStart<'_>) -> Result<(), LoadError> {
+        let qualified = start.name();
+        let name = qualified.as_ref();
+        let parent = self.stack.last().copied();
+        let tag = match (parent, name) {
+            (None, "ICD10PCS.index") => Tag::Root,
+            (None, _) => return Err(self.error(format!("root element is <{name}>, not <ICD10PCS.index>"))),
+            (Some(Tag::Other), _) => Tag::Other,
+            (Some(Tag::Root), "version") => Tag::Version,
+            (Some(Tag::Root), "letter") => Tag::Letter,
+            (Some(Tag::Root | Tag::Letter), "title") => Tag::Label,
+            (Some(Tag::Letter), "mainTerm") => {
+                self.frames.push(Frame { level: 0, entry: None, has_target: false, start: self.event_start });
+                Tag::MainTerm
+            }
+            (Some(Tag::MainTerm | Tag::Term), "term") => self.start_term(start)?,
+            (Some(Tag::MainTerm | Tag::Term), "title") => self.start_title()?,
+            (Some(Tag::MainTerm | Tag::Term), "use") => self.start_reference(Tag::Use),
+            (Some(Tag::MainTerm | Tag::Term), "see") => self.start_reference(Tag::See),
+            (Some(Tag::MainTerm | Tag::Term | Tag::Use | Tag::See), "tab" | "codes" | "code") => {
+                self.code_buf.clear();
+                Tag::Code
+            }
+            (Some(Tag::MainTerm | Tag::Term | Tag::Title | Tag::Use | Tag::See | Tag::Code), _) => {
+                let parent = self.stack.last().map_or("", |tag| tag_name(*tag));
+                return Err(self.error(format!("unexpected <{name}> in <{parent}>")));
+            }
+            (_, "mainTerm" | "term" | "use" | "see" | "tab" | "codes" | "code") => {
+                return Err(self.error(format!("<{name}> outside a <letter> entry")));
+            }
+            _ => Tag::Other,
+        };
+        if matches!(tag, Tag::Version) {
+            self.text_buf.clear();
+        }
+        self.stack.push(tag);
+        Ok(())
+    }
+
+    fn end(&mut self) -> Result<(), LoadError> {
+        let Some(tag) = self.stack.pop() else {
+            return Err(self.error("end tag without a start tag"));
+        };
+        match tag {
+            Tag::Version => self.builder.set_version(&collapse_whitespace(&self.text_buf)),
+            Tag::Title => self.end_title()?,
+            Tag::Code => self.end_code()?,
+            Tag::Use | Tag::See => self.end_reference(tag)?,
+            Tag::MainTerm | Tag::Term => {
+                let Some(frame) = self.frames.pop() else {
+                    return Err(self.error("end of a term that was not open"));
+                };
+                if frame.entry.is_none() && (tag == Tag::MainTerm || !frame.has_target) {
+                    return Err(self.error_at(frame.start, format!("<{}> without a <title>", tag_name(tag))));
+                }
+            }
+            _ => {}
+        }
+        Ok(())
     }
 }
 

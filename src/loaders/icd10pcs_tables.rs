@@ -15,7 +15,7 @@ use std::sync::Arc;
 use quick_xml::events::BytesStart;
 
 use super::source;
-use super::xml::{self, XmlEvent};
+use super::xml;
 use super::LoadError;
 use crate::codes::pcs::{is_pcs_char, AxisValue, PcsRow, PcsTable, PcsTables, DEFAULT_AXIS_TITLES};
 
@@ -28,22 +28,7 @@ pub fn load(path: &Path) -> Result<PcsTables, LoadError> {
 /// Parses tables XML text; `path` only names the file in errors.
 pub fn parse(path: &Path, text: &str) -> Result<PcsTables, LoadError> {
     let mut parser = Parser::new(path, text);
-    xml::read_events(
-        text,
-        |event, offset| {
-            parser.event_start = offset;
-            match event {
-                XmlEvent::Start(start) => parser.start(start),
-                XmlEvent::End => parser.end(),
-                XmlEvent::Text(text) => {
-                    parser.push_text(text);
-                    Ok(())
-                }
-                XmlEvent::Eof => Ok(()),
-            }
-        },
-        |offset, reason| LoadError::at_line(path, xml::line_at(text, offset), reason),
-    )?;
+    xml::parse_events(path, text, &mut parser)?;
     parser.finish()
 }
 
@@ -152,64 +137,9 @@ impl<'a> Parser<'a> {
         shared
     }
 
-    fn push_text(&mut self, text: &str) {
-        let target = self.stack.iter().rev().find(|tag| **tag != Tag::Other);
-        if matches!(target, Some(Tag::Version | Tag::AxisTitle | Tag::Label | Tag::Definition)) {
-            self.buf.push_str(text);
-        }
-    }
-
     fn number(&self, start: &BytesStart<'_>, name: &str) -> Result<usize, LoadError> {
         let value = xml::required_attribute(start, name).map_err(|reason| self.error(reason))?;
         value.trim().parse::<usize>().map_err(|_| self.error(format!("bad {name}=\"{value}\"")))
-    }
-
-    fn start(&mut self, start: &BytesStart<'_>) -> Result<(), LoadError> {
-        let qualified = start.name();
-        let name = qualified.as_ref().to_string();
-        let tag = match (self.stack.last().copied(), name.as_str()) {
-            (None, "ICD10PCS.tabular") => Tag::Root,
-            (None, _) => return Err(self.error(format!("root element is <{name}>, not <ICD10PCS.tabular>"))),
-            (Some(Tag::Root), "version") => Tag::Version,
-            (Some(Tag::Root), "pcsTable") => {
-                let open = OpenTable {
-                    start: self.event_start,
-                    head: [None, None, None],
-                    titles: Default::default(),
-                    definition: None,
-                    rows: Vec::new(),
-                };
-                self.table = Some(open);
-                Tag::Table
-            }
-            (Some(Tag::Table), "axis") => self.start_axis(start, false)?,
-            (Some(Tag::Table), "pcsRow") => self.start_row(start)?,
-            (Some(Tag::Row), "axis") => self.start_axis(start, true)?,
-            (Some(Tag::Axis), "title") => Tag::AxisTitle,
-            (Some(Tag::Axis), "label") => {
-                let code = xml::required_attribute(start, "code").map_err(|reason| self.error(reason))?;
-                let mut chars = code.chars();
-                match (chars.next(), chars.next()) {
-                    (Some(character), None) if is_pcs_char(character) => self.label_code = character,
-                    _ => {
-                        let reason =
-                            format!("label code \"{code}\" is not one ICD-10-PCS character (0-9, A-Z except I and O)");
-                        return Err(self.error(reason));
-                    }
-                }
-                Tag::Label
-            }
-            (Some(Tag::Axis), "definition") => Tag::Definition,
-            (Some(Tag::Root | Tag::Table | Tag::Row), "axis" | "pcsRow" | "pcsTable" | "label") => {
-                return Err(self.error(format!("<{name}> out of place")));
-            }
-            _ => Tag::Other,
-        };
-        if matches!(tag, Tag::Version | Tag::AxisTitle | Tag::Label | Tag::Definition) {
-            self.buf.clear();
-        }
-        self.stack.push(tag);
-        Ok(())
     }
 
     fn start_axis(&mut self, start: &BytesStart<'_>, in_row: bool) -> Result<Tag, LoadError> {
@@ -245,33 +175,6 @@ impl<'a> Parser<'a> {
         let declared = self.number(start, "codes")?;
         self.row = Some(OpenRow { declared, start: self.event_start, axes: [None, None, None, None] });
         Ok(Tag::Row)
-    }
-
-    fn end(&mut self) -> Result<(), LoadError> {
-        let Some(tag) = self.stack.pop() else {
-            return Err(self.error("end tag without a start tag"));
-        };
-        let text = collapse_whitespace(&std::mem::take(&mut self.buf));
-        match tag {
-            Tag::Version => self.version = Some(text),
-            Tag::AxisTitle => {
-                let title = self.intern(text);
-                if let Some(axis) = self.axis.as_mut() {
-                    axis.title = Some(title);
-                }
-            }
-            Tag::Definition => {
-                if let Some(axis) = self.axis.as_mut() {
-                    axis.definition = Some(text);
-                }
-            }
-            Tag::Label => self.end_label(text)?,
-            Tag::Axis => self.end_axis()?,
-            Tag::Row => self.end_row()?,
-            Tag::Table => self.end_table()?,
-            Tag::Root | Tag::Other => {}
-        }
-        Ok(())
     }
 
     fn end_label(&mut self, text: String) -> Result<(), LoadError> {
@@ -396,6 +299,94 @@ impl<'a> Parser<'a> {
             let offset = starts.get(err.index).copied().unwrap_or(0);
             LoadError::at_line(self.path, xml::line_at(self.text, offset), err.to_string())
         })
+    }
+}
+
+impl xml::EventParser for Parser<'_> {
+    fn at(&mut self, offset: u64) {
+        self.event_start = offset;
+    }
+
+    fn push_text(&mut self, text: &str) {
+        let target = self.stack.iter().rev().find(|tag| **tag != Tag::Other);
+        if matches!(target, Some(Tag::Version | Tag::AxisTitle | Tag::Label | Tag::Definition)) {
+            self.buf.push_str(text);
+        }
+    }
+
+    fn start(&mut self, start: &BytesStart<'_>) -> Result<(), LoadError> {
+        let qualified = start.name();
+        let name = qualified.as_ref().to_string();
+        let tag = match (self.stack.last().copied(), name.as_str()) {
+            (None, "ICD10PCS.tabular") => Tag::Root,
+            (None, _) => return Err(self.error(format!("root element is <{name}>, not <ICD10PCS.tabular>"))),
+            (Some(Tag::Root), "version") => Tag::Version,
+            (Some(Tag::Root), "pcsTable") => {
+                let open = OpenTable {
+                    start: self.event_start,
+                    head: [None, None, None],
+                    titles: Default::default(),
+                    definition: None,
+                    rows: Vec::new(),
+                };
+                self.table = Some(open);
+                Tag::Table
+            }
+            (Some(Tag::Table), "axis") => self.start_axis(start, false)?,
+            (Some(Tag::Table), "pcsRow") => self.start_row(start)?,
+            (Some(Tag::Row), "axis") => self.start_axis(start, true)?,
+            (Some(Tag::Axis), "title") => Tag::AxisTitle,
+            (Some(Tag::Axis), "label") => {
+                let code = xml::required_attribute(start, "code").map_err(|reason| self.error(reason))?;
+                let mut chars = code.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(character), None) if is_pcs_char(character) => self.label_code = character,
+                    _ => {
+                        let reason =
+                            format!("label code \"{code}\" is not one ICD-10-PCS character (0-9, A-Z except I and O)");
+                        return Err(self.error(reason));
+                    }
+                }
+                Tag::Label
+            }
+            (Some(Tag::Axis), "definition") => Tag::Definition,
+            (Some(Tag::Root | Tag::Table | Tag::Row), "axis" | "pcsRow" | "pcsTable" | "label") => {
+                return Err(self.error(format!("<{name}> out of place")));
+            }
+            _ => Tag::Other,
+        };
+        if matches!(tag, Tag::Version | Tag::AxisTitle | Tag::Label | Tag::Definition) {
+            self.buf.clear();
+        }
+        self.stack.push(tag);
+        Ok(())
+    }
+
+    fn end(&mut self) -> Result<(), LoadError> {
+        let Some(tag) = self.stack.pop() else {
+            return Err(self.error("end tag without a start tag"));
+        };
+        let text = collapse_whitespace(&std::mem::take(&mut self.buf));
+        match tag {
+            Tag::Version => self.version = Some(text),
+            Tag::AxisTitle => {
+                let title = self.intern(text);
+                if let Some(axis) = self.axis.as_mut() {
+                    axis.title = Some(title);
+                }
+            }
+            Tag::Definition => {
+                if let Some(axis) = self.axis.as_mut() {
+                    axis.definition = Some(text);
+                }
+            }
+            Tag::Label => self.end_label(text)?,
+            Tag::Axis => self.end_axis()?,
+            Tag::Row => self.end_row()?,
+            Tag::Table => self.end_table()?,
+            Tag::Root | Tag::Other => {}
+        }
+        Ok(())
     }
 }
 

@@ -2,43 +2,45 @@
 //! definitions) share: the event loop, the line of a byte offset for error messages, and
 //! required attributes read with their reasons.
 
+use std::path::Path;
+
 use quick_xml::escape::resolve_xml_entity;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
 
-/// What [`read_events`] hands a loader's parser.
-pub enum XmlEvent<'e, 'x> {
+use super::LoadError;
+
+/// A loader's parser, fed the events of an XML text by [`parse_events`].
+pub trait EventParser {
+    /// Notes the byte offset where the next event starts (errors point at its line).
+    fn at(&mut self, offset: u64);
     /// An element opens (empty elements open and then close).
-    Start(&'e BytesStart<'x>),
+    fn start(&mut self, start: &BytesStart<'_>) -> Result<(), LoadError>;
     /// The open element closes.
-    End,
+    fn end(&mut self) -> Result<(), LoadError>;
     /// Text, CDATA or a resolved character / predefined entity reference.
-    Text(&'e str),
-    /// The end of the text (at its offset: errors found when the parser finishes point there).
-    Eof,
+    fn push_text(&mut self, text: &str);
 }
 
-/// Reads `text` event by event, handing each to `handle` with the byte offset where it starts.
-/// Malformed XML and unknown entity references become `malformed(offset, reason)`; the first
-/// error `handle` returns ends the reading.
-pub fn read_events<E>(
-    text: &str,
-    mut handle: impl FnMut(XmlEvent<'_, '_>, u64) -> Result<(), E>,
-    malformed: impl Fn(u64, String) -> E,
-) -> Result<(), E> {
+/// Reads `text` event by event into `parser`. Malformed XML and unknown entity references are
+/// refused at their line of `path`; so is the first error the parser returns. At the end the
+/// parser has been told the text's length, so that what it finds missing points there.
+pub fn parse_events(path: &Path, text: &str, parser: &mut impl EventParser) -> Result<(), LoadError> {
+    let malformed = |offset: u64, reason: String| LoadError::at_line(path, line_at(text, offset), reason);
     let mut reader = Reader::from_str(text);
     reader.config_mut().expand_empty_elements = true;
     loop {
         let offset = reader.buffer_position();
+        parser.at(offset);
         let event = match reader.read_event() {
             Ok(event) => event,
             Err(err) => return Err(malformed(reader.error_position(), format!("malformed XML: {err}"))),
         };
         match event {
-            Event::Start(start) => handle(XmlEvent::Start(&start), offset)?,
-            Event::End(_) => handle(XmlEvent::End, offset)?,
-            Event::Text(text) => handle(XmlEvent::Text(&text.xml10_content()), offset)?,
-            Event::CData(data) => handle(XmlEvent::Text(&data.xml10_content()), offset)?,
+            Event::Start(start) => parser.start(&start)?,
+            Event::End(_) => parser.end()?,
+            Event::Text(text) => parser.push_text(&text.xml10_content()),
+            Event::CData(data) => parser.push_text(&data.xml10_content()),
             Event::GeneralRef(reference) => {
                 let resolved = match reference.resolve_char_ref() {
                     Ok(Some(ch)) => Some(ch.to_string()),
@@ -48,9 +50,9 @@ pub fn read_events<E>(
                 let Some(replacement) = resolved else {
                     return Err(malformed(offset, format!("unknown entity &{};", &*reference)));
                 };
-                handle(XmlEvent::Text(&replacement), offset)?;
+                parser.push_text(&replacement);
             }
-            Event::Eof => return handle(XmlEvent::Eof, offset),
+            Event::Eof => return Ok(()),
             _ => {}
         }
     }

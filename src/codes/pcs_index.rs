@@ -11,6 +11,7 @@ use std::cmp::Ordering;
 use std::fmt;
 
 use crate::alpha_index::fold;
+use crate::codes::system::is_pcs_character;
 
 /// A table or partial PCS code of 3 to 7 characters (0-9 and A-Z without I and O).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -23,7 +24,7 @@ impl PartialCode {
     /// The code, if `text` is 3 to 7 PCS characters (upper case, no spaces).
     pub fn parse(text: &str) -> Option<PartialCode> {
         let raw = text.as_bytes();
-        if !(3..=7).contains(&raw.len()) || !raw.iter().all(|&b| is_pcs_char(b)) {
+        if !(3..=7).contains(&raw.len()) || !raw.iter().all(|&b| is_pcs_character(b)) {
             return None;
         }
         let mut bytes = [0; 7];
@@ -40,11 +41,6 @@ impl PartialCode {
     pub fn is_complete(&self) -> bool {
         self.len == 7
     }
-}
-
-/// Whether `byte` is a character of a PCS code: 0-9, A-H, J-N, P-Z.
-pub fn is_pcs_char(byte: u8) -> bool {
-    byte.is_ascii_digit() || (byte.is_ascii_uppercase() && byte != b'I' && byte != b'O')
 }
 
 impl fmt::Display for PartialCode {

@@ -16,7 +16,7 @@ use super::xml;
 use super::LoadError;
 use crate::alpha_index::collapse_whitespace;
 use crate::codes::pcs_definitions::{AxisTerm, DefinitionAxis, DefinitionSection, DeviceAggregate, PcsDefinitions};
-use crate::codes::pcs_index::is_pcs_char;
+use crate::codes::system::is_pcs_character;
 
 /// Loads a PCS definitions XML file (gzip allowed).
 pub fn load(path: &Path) -> Result<PcsDefinitions, LoadError> {
@@ -121,7 +121,7 @@ impl Parser<'_> {
     fn value_char(&self, start: &BytesStart<'_>, name: &str) -> Result<char, LoadError> {
         let value = xml::required_attribute(start, name).map_err(|reason| self.error(reason))?;
         match value.trim().as_bytes() {
-            [byte] if is_pcs_char(*byte) => Ok(char::from(*byte)),
+            [byte] if is_pcs_character(*byte) => Ok(char::from(*byte)),
             _ => Err(self.error(format!("bad {name}=\"{value}\": not one PCS character"))),
         }
     }

@@ -20,6 +20,8 @@ mod tests;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::system::is_pcs_character;
+
 pub use check::PcsInvalid;
 
 /// Axis names used when a table gives none (Medical and Surgical names).
@@ -203,7 +205,7 @@ pub struct PcsTables {
 
 /// Whether `code` may appear in an ICD-10-PCS code: 0-9 and A-Z except I and O (upper case).
 pub fn is_pcs_char(code: char) -> bool {
-    code.is_ascii_digit() || (code.is_ascii_uppercase() && code != 'I' && code != 'O')
+    u8::try_from(code).is_ok_and(is_pcs_character)
 }
 
 impl PcsTables {

@@ -316,8 +316,13 @@ impl Manifest {
     /// Loads every release (in parallel) and builds the catalog.
     #[tracing::instrument(name = "releases.load", skip_all, fields(releases = self.releases.len()))]
     pub fn load_catalog(&self) -> Result<Catalog, LoadError> {
+        let indexes = icd10pcs_release::SharedIndexes::new(
+            self.releases.iter().filter_map(|spec| spec.procedure_index.as_deref()),
+        );
         let loaded: Vec<Result<ReleaseContent, LoadError>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = self.releases.iter().map(|spec| scope.spawn(move || load_release(spec))).collect();
+            let indexes = &indexes;
+            let handles: Vec<_> =
+                self.releases.iter().map(|spec| scope.spawn(move || load_release(spec, indexes))).collect();
             handles
                 .into_iter()
                 .zip(&self.releases)
@@ -331,9 +336,6 @@ impl Manifest {
             contents.push(result?);
         }
         borrow_icd10cm_sections(&self.releases, &mut contents);
-        icd10pcs_release::share_indexes(
-            self.releases.iter().map(|spec| spec.procedure_index.as_deref()).zip(contents.iter_mut()),
-        );
         let releases = self
             .releases
             .iter()
@@ -496,7 +498,7 @@ fn check_pin(path: &Path, expected: Option<&str>) -> Result<(), LoadError> {
     Ok(())
 }
 
-fn load_release(spec: &ReleaseSpec) -> Result<ReleaseContent, LoadError> {
+fn load_release(spec: &ReleaseSpec, indexes: &icd10pcs_release::SharedIndexes) -> Result<ReleaseContent, LoadError> {
     let started = std::time::Instant::now();
     check_pin(&spec.path, spec.sha256.as_deref())?;
     if let Some(hierarchy) = &spec.hierarchy {
@@ -517,7 +519,8 @@ fn load_release(spec: &ReleaseSpec) -> Result<ReleaseContent, LoadError> {
             content
         }
         Format::Icd10pcsTables => {
-            icd10pcs_release::load(&source.path, spec.definitions.as_deref(), spec.procedure_index.as_deref())?
+            let (definitions, index) = (spec.definitions.as_deref(), spec.procedure_index.as_deref());
+            icd10pcs_release::load(&source.path, definitions, index, indexes)?
         }
     };
     tracing::info!(

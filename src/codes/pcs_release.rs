@@ -4,10 +4,10 @@
 //! hierarchy (section → body system → table) and the index words each code answers to in
 //! search.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use super::pcs::{AxisRef, PcsTables};
+use super::pcs::{AxisRef, PcsCode, PcsTables};
 use super::pcs_definitions::PcsDefinitions;
 use super::pcs_index::PcsIndex;
 use super::{CodeEntry, EntryKind, HierarchyNode, NodeKind, ReleaseContent};
@@ -100,7 +100,7 @@ impl PcsRelease {
     /// its tables, and the nodes above them: sections, body systems, tables.
     pub fn content(&self) -> ReleaseContent {
         let mut nodes = Vec::new();
-        let mut seen: HashMap<String, ()> = HashMap::new();
+        let mut seen: HashSet<String> = HashSet::new();
         for table in self.tables.tables() {
             let [section, body_system, operation] = table.head();
             let section_id = section.code.to_string();
@@ -111,7 +111,7 @@ impl PcsRelease {
                 (table.prefix(), NodeKind::Table, operation.label.to_string(), Some(body_id)),
             ];
             for (id, kind, title, parent) in levels {
-                if seen.insert(id.clone(), ()).is_none() {
+                if seen.insert(id.clone()) {
                     nodes.push(HierarchyNode { id, kind, title, parent, range: None });
                 }
             }
@@ -146,11 +146,10 @@ impl PcsRelease {
         phrases
     }
 
-    /// What `code` answers to in search beyond its title: its index phrases, then the names
-    /// the definitions include under its body part, approach and device.
-    pub fn search_texts(&self, code: &str) -> Vec<&str> {
+    /// What `code` (resolved in the tables as `resolved`) answers to in search beyond its
+    /// title: its index phrases, then the names the definitions include under its body part.
+    pub fn search_texts(&self, code: &str, resolved: &PcsCode<'_>) -> Vec<&str> {
         let mut texts = self.index_phrases(code);
-        let Some(resolved) = self.tables.lookup(code) else { return texts };
         let section = resolved.table.section.code;
         for (value, position) in resolved.values.iter().zip(4u8..) {
             if !SEARCHED_INCLUDES.contains(&position) {

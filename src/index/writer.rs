@@ -12,7 +12,7 @@ use super::analyzer::{content_length, phrase_key, phrase_keys, phrase_keys_of, W
 use super::query::{MAX_PREFIX_CHARS, MIN_PREFIX_CHARS};
 use super::schema::{cpt_category_ordinal, pack_in_force_span, Fields};
 use super::IndexError;
-use crate::codes::pcs_release::PcsRelease;
+use crate::codes::pcs::PcsCode;
 use crate::codes::{Ancestor, Catalog, CodeEntry, CodeSystem, CptCategory, EntryKind, NoteKind, Release};
 
 /// Memory budget of one release's segment writer: enough for the largest release.
@@ -144,7 +144,8 @@ fn document(
     let mut phrases: Vec<String> = title_keys.clone();
     // ICD-10-PCS codes answer to the procedure index's names of their table or partial code
     // ("Appendectomy" → 0DTJ) and to what the definitions say their values include.
-    let pcs_texts = release.pcs().map(|pcs| pcs.search_texts(&entry.code)).unwrap_or_default();
+    let pcs = release.pcs().and_then(|pcs| Some((pcs, pcs.tables.lookup(&entry.code)?)));
+    let pcs_texts = pcs.as_ref().map(|(pcs, resolved)| pcs.search_texts(&entry.code, resolved)).unwrap_or_default();
     let other_texts = entry
         .short_title
         .iter()
@@ -153,11 +154,10 @@ fn document(
         .map(String::as_str)
         .chain(pcs_texts);
     let mut other_words = Vec::new();
-    let pcs = release.pcs().is_some();
     for text in other_texts {
         let words = splitter.folded_words(text);
         // A PCS index phrase in the title's own words ("Resection, Appendix") adds nothing.
-        if pcs && words.iter().all(|word| title_distinct.binary_search(&word.folded.as_str()).is_ok()) {
+        if pcs.is_some() && words.iter().all(|word| title_distinct.binary_search(&word.folded.as_str()).is_ok()) {
             continue;
         }
         doc.add_text(fields.other_text, text);
@@ -175,8 +175,8 @@ fn document(
         code_length: entry.code.len() as u64,
         preference: if billable { PREFER_BILLABLE } else { PREFER_HEADER },
     };
-    if let Some(pcs) = release.pcs() {
-        rank.preference = pcs_preference(pcs, &entry.code);
+    if let Some((_, resolved)) = &pcs {
+        rank.preference = pcs_preference(resolved);
     }
     if let Some(parent) = parent {
         let parent_title = phrase_key(&splitter.folded_words(&parent.title));
@@ -279,8 +279,7 @@ const PREFER_HEADER: u64 = 0;
 /// Preference of an ICD-10-PCS code among equal matches: a resection (all of a body part,
 /// what "-ectomy" names without "partial") before an excision (a part of it), which the index
 /// offers side by side; a diagnostic qualifier after the therapeutic code.
-fn pcs_preference(pcs: &PcsRelease, code: &str) -> u64 {
-    let Some(resolved) = pcs.tables.lookup(code) else { return PREFER_BILLABLE };
+fn pcs_preference(resolved: &PcsCode<'_>) -> u64 {
     if resolved.values[3].label.eq_ignore_ascii_case("Diagnostic") {
         return PREFER_LATER_ENCOUNTER;
     }

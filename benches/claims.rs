@@ -10,9 +10,14 @@ use std::path::PathBuf;
 
 use codify::claims::claim::{check_claim, Claim, ClaimType, ServiceLine};
 use codify::claims::{Patient, Sex};
-use codify::codes::{CodeSystem, Date};
+use codify::codes::Date;
 use codify::engine::Engine;
 use criterion::{criterion_group, criterion_main, Criterion};
+
+#[path = "common/chronic_claim.rs"]
+mod chronic_claim;
+
+use chronic_claim::{DIAGNOSES, LINES};
 
 /// The binary's allocator, so that figures are the binary's.
 #[global_allocator]
@@ -26,48 +31,21 @@ fn date(year: i32, month: u32, day: u32) -> Date {
     Date::from_ymd(year, month, day).unwrap_or_else(Date::today_utc)
 }
 
-/// A chronic-care outpatient claim: 12 diagnoses (diabetes with CKD, hypertension, heart
-/// disease, asthma, ...) and 20 lines (visits, labs, imaging, injections, NCCI sample pairs).
+/// The chronic-care claim of `chronic_claim` for a date, patient and claim type.
 fn claim(date_of_service: Date, age: u8, sex: Sex, claim_type: ClaimType) -> Claim {
-    let diagnoses = [
-        "E11.22", "I12.9", "N18.4", "Z79.4", "E78.5", "I25.10", "Z95.5", "Z87.891", "J45.909", "F41.1", "G47.33",
-        "E66.9",
-    ];
-    let lines = [
-        (CodeSystem::Cpt, "99214", &[][..], 1),
-        (CodeSystem::Cpt, "36415", &[], 1),
-        (CodeSystem::Cpt, "80053", &[], 1),
-        (CodeSystem::Cpt, "83036", &[], 1),
-        (CodeSystem::Cpt, "80061", &[], 1),
-        (CodeSystem::Cpt, "82565", &[], 1),
-        (CodeSystem::Cpt, "85025", &[], 1),
-        (CodeSystem::Cpt, "81003", &[], 1),
-        (CodeSystem::Cpt, "93000", &[], 1),
-        (CodeSystem::Cpt, "93306", &["26"], 1),
-        (CodeSystem::Cpt, "71046", &[], 1),
-        (CodeSystem::Cpt, "94010", &[], 1),
-        (CodeSystem::Cpt, "96372", &[], 2),
-        (CodeSystem::Cpt, "20610", &["RT"], 1),
-        (CodeSystem::Cpt, "90686", &[], 1),
-        (CodeSystem::Cpt, "90471", &[], 1),
-        (CodeSystem::Hcpcs, "G0008", &[], 1),
-        (CodeSystem::Hcpcs, "J1100", &[], 4),
-        (CodeSystem::Cpt, "3044F", &[], 1),
-        (CodeSystem::Cpt, "1036F", &[], 1),
-    ];
     Claim {
         claim_type,
         date_of_service,
         patient: Patient { age: Some(age), sex: Some(sex) },
-        diagnoses: diagnoses.iter().map(|code| code.to_string()).collect(),
+        diagnoses: DIAGNOSES.iter().map(|code| code.to_string()).collect(),
         admitting_diagnosis: None,
-        lines: lines
+        lines: LINES
             .iter()
-            .map(|(system, code, modifiers, units)| ServiceLine {
-                system: *system,
+            .map(|&(system, code, modifier, units)| ServiceLine {
+                system,
                 code: code.to_string(),
-                modifiers: modifiers.iter().map(|m| m.to_string()).collect(),
-                units: *units,
+                modifiers: chronic_claim::modifiers(modifier),
+                units,
                 date_of_service,
             })
             .collect(),

@@ -44,6 +44,9 @@ use tonic::Status;
 use tonic_health::pb::health_client::HealthClient;
 use tonic_health::pb::HealthCheckRequest;
 
+#[path = "common/chronic_claim.rs"]
+mod chronic_claim;
+
 const CONCURRENCY: [usize; 3] = [1, 16, 64];
 /// Concurrent streams multiplexed per HTTP/2 connection.
 const STREAMS_PER_CONNECTION: usize = 16;
@@ -78,51 +81,23 @@ struct Workload {
     claims: Vec<proto::CheckClaimRequest>,
 }
 
-/// A chronic-care claim of 12 diagnoses and 20 lines (the criterion bench's claim), for
-/// patients of 30 to 89 years.
+/// The criterion bench's claim (`benches/common/chronic_claim.rs`) for patients of 30 to 89
+/// years.
 fn claims() -> Vec<proto::CheckClaimRequest> {
-    let diagnoses = [
-        "E11.22", "I12.9", "N18.4", "Z79.4", "E78.5", "I25.10", "Z95.5", "Z87.891", "J45.909", "F41.1", "G47.33",
-        "E66.9",
-    ];
-    let cpt = proto::CodeSystem::Cpt as i32;
-    let hcpcs = proto::CodeSystem::Hcpcs as i32;
-    let lines = [
-        (cpt, "99214", "", 1),
-        (cpt, "36415", "", 1),
-        (cpt, "80053", "", 1),
-        (cpt, "83036", "", 1),
-        (cpt, "80061", "", 1),
-        (cpt, "82565", "", 1),
-        (cpt, "85025", "", 1),
-        (cpt, "81003", "", 1),
-        (cpt, "93000", "", 1),
-        (cpt, "93306", "26", 1),
-        (cpt, "71046", "", 1),
-        (cpt, "94010", "", 1),
-        (cpt, "96372", "", 2),
-        (cpt, "20610", "RT", 1),
-        (cpt, "90686", "", 1),
-        (cpt, "90471", "", 1),
-        (hcpcs, "G0008", "", 1),
-        (hcpcs, "J1100", "", 4),
-        (cpt, "3044F", "", 1),
-        (cpt, "1036F", "", 1),
-    ];
     (30..90)
         .map(|age| proto::CheckClaimRequest {
             claim_type: proto::ClaimType::Professional as i32,
             date_of_service: "2025-11-01".into(),
             patient_age: Some(age),
             patient_sex: if age % 2 == 0 { proto::Sex::Female as i32 } else { proto::Sex::Male as i32 },
-            diagnoses: diagnoses.iter().map(|code| code.to_string()).collect(),
-            lines: lines
+            diagnoses: chronic_claim::DIAGNOSES.iter().map(|code| code.to_string()).collect(),
+            lines: chronic_claim::LINES
                 .iter()
-                .map(|(system, code, modifier, units)| proto::ServiceLine {
-                    system: *system,
+                .map(|&(system, code, modifier, units)| proto::ServiceLine {
+                    system: codify::grpc::convert::system(system),
                     code: code.to_string(),
-                    modifiers: if modifier.is_empty() { Vec::new() } else { vec![modifier.to_string()] },
-                    units: *units,
+                    modifiers: chronic_claim::modifiers(modifier),
+                    units: units as i32,
                     ..Default::default()
                 })
                 .collect(),

@@ -15,6 +15,7 @@ pub mod index;
 pub mod loaders;
 pub mod reload;
 pub mod telemetry;
+pub mod text;
 pub mod tls;
 
 use std::process::ExitCode;

@@ -306,6 +306,7 @@ async fn expand_pages_in_search_codes_order() {
     let vs = q(&format!("{ICD}?fhir_vs"));
     let mut paged = Vec::new();
     for offset in [0, 10, 20] {
+        let vs = vs.clone();
         let expansion = tokio::task::spawn_blocking(move || {
             get_json(&format!("/fhir/ValueSet/$expand?url={vs}&filter=diab&count=10&offset={offset}"))
         })

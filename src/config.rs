@@ -402,8 +402,8 @@ pub fn parse_origin(text: &str) -> Result<String, String> {
     let Some((scheme, host)) = trimmed.split_once("://") else {
         return Err(format!("invalid origin {text:?} (use https://host[:port] or *)"));
     };
-    let host_ok = !host.is_empty()
-        && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    let host_ok =
+        !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
     if !matches!(scheme, "http" | "https") || !host_ok {
         return Err(format!("invalid origin {text:?} (use https://host[:port] or *)"));
     }

@@ -248,7 +248,8 @@ fn lookup_gives_display_and_properties() {
     assert_eq!(posted.status, 200, "{}", posted.text());
     assert_eq!(values(&posted.json(), "version"), [&json!("FY2025")]);
 
-    let not_in_2025 = issue(&get(&format!("/fhir/CodeSystem/$lookup?system={}&code=E11.A&version=FY2025", q(ICD))), 404);
+    let not_in_2025 =
+        issue(&get(&format!("/fhir/CodeSystem/$lookup?system={}&code=E11.A&version=FY2025", q(ICD))), 404);
     assert_eq!(not_in_2025["expression"], json!(["code"]));
     assert!(not_in_2025["diagnostics"].as_str().unwrap().contains("FY2026"), "{not_in_2025}");
 }
@@ -420,8 +421,18 @@ fn errors_are_operation_outcomes_naming_the_parameter() {
         (format!("/fhir/CodeSystem/$lookup?system={}&code=E11.9&property=colour", q(ICD)), 400, "invalid", "property"),
         (format!("/fhir/ValueSet/$expand?url={}&count=-1", q(&format!("{ICD}?fhir_vs"))), 400, "invalid", "count"),
         (format!("/fhir/ValueSet/$expand?url={}&count=5000", q(&format!("{ICD}?fhir_vs"))), 400, "invalid", "count"),
-        (format!("/fhir/ValueSet/$expand?url={}&activeOnly=maybe", q(&format!("{ICD}?fhir_vs"))), 400, "invalid", "activeOnly"),
-        (format!("/fhir/ValueSet/$expand?url={}&filter=a&offset=20000", q(&format!("{ICD}?fhir_vs"))), 400, "invalid", "offset"),
+        (
+            format!("/fhir/ValueSet/$expand?url={}&activeOnly=maybe", q(&format!("{ICD}?fhir_vs"))),
+            400,
+            "invalid",
+            "activeOnly",
+        ),
+        (
+            format!("/fhir/ValueSet/$expand?url={}&filter=a&offset=20000", q(&format!("{ICD}?fhir_vs"))),
+            400,
+            "invalid",
+            "offset",
+        ),
         ("/fhir/ValueSet/$expand".to_string(), 400, "required", "url"),
         (format!("/fhir/ValueSet/$expand?url={}", q(ICD)), 404, "not-found", "url"),
         ("/fhir/ValueSet/$validate-code?code=E11.9".to_string(), 400, "required", "url"),
@@ -505,7 +516,11 @@ fn cors_preflight_allows_only_configured_origins() {
         request(
             "OPTIONS",
             "/fhir/CodeSystem/$lookup",
-            &[("Origin", origin), ("Access-Control-Request-Method", "POST"), ("Access-Control-Request-Headers", "content-type")],
+            &[
+                ("Origin", origin),
+                ("Access-Control-Request-Method", "POST"),
+                ("Access-Control-Request-Headers", "content-type"),
+            ],
             b"",
         )
     };
@@ -538,4 +553,69 @@ async fn reflection_v1alpha_lists_the_services() {
     let names: Vec<&str> = list.service.iter().map(|s| s.name.as_str()).collect();
     assert!(names.contains(&"codify.v1.CodeService"), "{names:?}");
     assert!(names.contains(&"grpc.health.v1.Health"), "{names:?}");
+}
+
+/// Times `$expand` with a filter against SearchCodes, and `$validate-code` against
+/// ValidateCodes, on the same server (uncached: each query is asked once per side, with
+/// page sizes that differ so neither side answers from the other's cached page). Prints
+/// medians; run with `cargo test --release --test fhir -- --ignored --nocapture timing`.
+#[tokio::test]
+#[ignore = "a measurement, not a check"]
+async fn timing_against_grpc() {
+    let words = [
+        "diab",
+        "asthma",
+        "fracture femur",
+        "heart failure",
+        "pneumonia",
+        "hypertension",
+        "migraine",
+        "anemia",
+        "sepsis",
+        "copd",
+        "obesity",
+        "depression",
+        "otitis media",
+        "gout",
+        "cellulitis",
+        "insulin",
+        "wheelchair",
+        "glucose monitor",
+        "stroke",
+        "kidney disease",
+    ];
+    let mut client = grpc().await;
+    let median = |mut times: Vec<Duration>| {
+        times.sort();
+        times[times.len() / 2]
+    };
+    let (mut grpc_times, mut fhir_times) = (Vec::new(), Vec::new());
+    for word in words {
+        let started = std::time::Instant::now();
+        let request = proto::SearchCodesRequest {
+            query: word.to_string(),
+            systems: vec![proto::CodeSystem::Icd10cm as i32],
+            page_size: 10,
+            ..Default::default()
+        };
+        client.search_codes(request).await.unwrap();
+        grpc_times.push(started.elapsed());
+        let target = format!("/fhir/ValueSet/$expand?url={}&filter={}&count=11", q(&format!("{ICD}?fhir_vs")), q(word));
+        let started = std::time::Instant::now();
+        tokio::task::spawn_blocking(move || get_json(&target)).await.unwrap();
+        fhir_times.push(started.elapsed());
+    }
+    println!("search: SearchCodes median {:?}, $expand median {:?}", median(grpc_times), median(fhir_times));
+    let (mut grpc_times, mut fhir_times) = (Vec::new(), Vec::new());
+    for code in ["E11.9", "I10", "J45.909", "E11.A", "Z99.999", "M54.50", "F32.A", "N18.30"] {
+        let started = std::time::Instant::now();
+        let item = common::item(common::ICD, code, "");
+        client.validate_codes(proto::ValidateCodesRequest { items: vec![item] }).await.unwrap();
+        grpc_times.push(started.elapsed());
+        let target = format!("/fhir/CodeSystem/$validate-code?url={}&code={code}", q(ICD));
+        let started = std::time::Instant::now();
+        tokio::task::spawn_blocking(move || get_json(&target)).await.unwrap();
+        fhir_times.push(started.elapsed());
+    }
+    println!("validate: ValidateCodes median {:?}, $validate-code median {:?}", median(grpc_times), median(fhir_times));
 }

@@ -135,8 +135,8 @@ pub async fn serve_with_listeners<K: Into<ShutdownKind>>(
     let engine_slot: SharedEngine = Arc::new(RwLock::new(None));
     let cpu = CpuPool::per_core().map_err(ServeError::Threads)?;
     let service = CodeServiceServer::new(CodeServiceImpl::new(engine_slot.clone(), cpu.clone()))
-    .max_decoding_message_size(config.transport.max_request_bytes)
-    .max_encoding_message_size(config.transport.max_response_bytes);
+        .max_decoding_message_size(config.transport.max_request_bytes)
+        .max_encoding_message_size(config.transport.max_response_bytes);
 
     let (stop_sender, stop_receiver) = tokio::sync::watch::channel(false);
     let server_receiver = stop_receiver.clone();

@@ -121,8 +121,7 @@ async fn filtered(
             .map_err(|error| FhirError::Internal(error.to_string()))?
             .map_err(|error| FhirError::Internal(error.to_string()))?,
     };
-    let entries =
-        page.hits.iter().filter(|hit| hit.release == release.id).map(|hit| hit.entry).take(limit).collect();
+    let entries = page.hits.iter().filter(|hit| hit.release == release.id).map(|hit| hit.entry).take(limit).collect();
     Ok((page.total, entries))
 }
 

@@ -65,7 +65,8 @@ pub fn code_params(params: &Params, system_params: &[&str]) -> Result<CodeParams
         .or(url_version)
         .or_else(|| coding.as_ref().and_then(|c| c.version.as_deref()))
         .map(str::to_string);
-    let display = params.text("display").or_else(|| coding.as_ref().and_then(|c| c.display.as_deref())).map(str::to_string);
+    let display =
+        params.text("display").or_else(|| coding.as_ref().and_then(|c| c.display.as_deref())).map(str::to_string);
     Ok(CodeParams { system, code, version, display })
 }
 
@@ -113,7 +114,9 @@ pub fn lookup(engine: &Engine, params: &Params) -> Result<Value, FhirError> {
     let as_of = systems::as_of(release, date);
     let wanted: Vec<&str> = params.texts("property");
     for name in &wanted {
-        if *name != "*" && !PROPERTIES.contains(name) && !matches!(*name, "display" | "designation" | "version" | "name")
+        if *name != "*"
+            && !PROPERTIES.contains(name)
+            && !matches!(*name, "display" | "designation" | "version" | "name")
         {
             return Err(FhirError::invalid(
                 "property",
@@ -168,10 +171,10 @@ pub fn property(code: &str, (value_key, value): (&str, Value)) -> Value {
 }
 
 /// The properties of an entry, in [`PROPERTIES`] order (repeated ones repeated).
-fn properties<'a>(
+fn properties(
     engine: &Engine,
     release: &Release,
-    entry: &'a CodeEntry,
+    entry: &CodeEntry,
     as_of: Date,
 ) -> Vec<(&'static str, (&'static str, Value))> {
     let system = release.info.system;

@@ -62,8 +62,9 @@ impl Params {
 
     /// Parameters from a `Parameters` resource.
     pub fn from_resource(body: &[u8]) -> Result<Params, FhirError> {
-        let resource: Value = serde_json::from_slice(body)
-            .map_err(|error| FhirError::invalid("body", format!("is not JSON (line {}, column {})", error.line(), error.column())))?;
+        let resource: Value = serde_json::from_slice(body).map_err(|error| {
+            FhirError::invalid("body", format!("is not JSON (line {}, column {})", error.line(), error.column()))
+        })?;
         if resource.get("resourceType").and_then(Value::as_str) != Some("Parameters") {
             return Err(FhirError::invalid("resourceType", "the body must be a Parameters resource"));
         }
@@ -258,8 +259,10 @@ mod tests {
 
     #[test]
     fn reads_query_and_parameters() {
-        let query = Params::from_query("system=http%3A%2F%2Fhl7.org%2Ffhir%2Fsid%2Ficd-10-cm&code=E11.9&property=parent,child&_format=json")
-            .unwrap_or_default();
+        let query = Params::from_query(
+            "system=http%3A%2F%2Fhl7.org%2Ffhir%2Fsid%2Ficd-10-cm&code=E11.9&property=parent,child&_format=json",
+        )
+        .unwrap_or_default();
         assert_eq!(query.text("code"), Some("E11.9"));
         assert_eq!(query.text("system"), Some("http://hl7.org/fhir/sid/icd-10-cm"));
         assert_eq!(query.texts("property"), vec!["parent", "child"]);

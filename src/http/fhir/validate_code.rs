@@ -49,7 +49,10 @@ pub fn value_set(engine: &Engine, params: &Params) -> Result<Value, FhirError> {
     }
     let url_version = system_url.and_then(|url| url.split_once('|')).map(|(_, version)| version.trim());
     let from_coding = |field: fn(&super::params::Coding) -> Option<&str>| coding.as_ref().and_then(field);
-    let code = params.text("code").or_else(|| from_coding(|c| c.code.as_deref())).ok_or_else(|| FhirError::required("code"))?;
+    let code = params
+        .text("code")
+        .or_else(|| from_coding(|c| c.code.as_deref()))
+        .ok_or_else(|| FhirError::required("code"))?;
     let request = CodeParams {
         system: value_set_system,
         code: code.to_string(),
@@ -77,9 +80,10 @@ fn check(engine: &Engine, params: &Params, request: CodeParams) -> Result<Value,
     let version = &release.info.version;
     let (mut result, mut message) = match &validation.verdict {
         Verdict::Valid => (true, None),
-        Verdict::NotBillable { .. } => {
-            (true, Some(format!("{shown_text} is a header code of {title} (not billable): report a more specific code")))
-        }
+        Verdict::NotBillable { .. } => (
+            true,
+            Some(format!("{shown_text} is a header code of {title} (not billable): report a more specific code")),
+        ),
         Verdict::Malformed => (false, Some(format!("{shown_text:?} is not a well-formed {title} code"))),
         Verdict::Unknown => (false, Some(format!("{shown_text} is not a code of {title} {version}"))),
         Verdict::NoRelease => (false, Some(format!("no loaded {title} release covers {as_of}"))),
@@ -91,7 +95,8 @@ fn check(engine: &Engine, params: &Params, request: CodeParams) -> Result<Value,
         }
     };
     if let Some(invalid) = &validation.pcs_invalid {
-        message = Some(format!("{shown_text} is not a code of {title}: position {}: {}", invalid.position, invalid.reason));
+        message =
+            Some(format!("{shown_text} is not a code of {title}: position {}: {}", invalid.position, invalid.reason));
     }
     let entry = validation.entry;
     if let (Some(display), Some(entry)) = (request.display.as_deref(), entry) {

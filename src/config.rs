@@ -97,6 +97,14 @@ pub struct ServerConfig {
     /// disable. Only the binary listens on it: [`crate::serve`] takes its listeners as given.
     #[arg(long, env = "CODIFY_ADMIN_LISTEN", default_value = "0.0.0.0:9090", value_parser = parse_optional_address)]
     pub admin_listen: ::std::option::Option<SocketAddr>,
+    /// HTTP address serving the FHIR R4 terminology API under `/fhir` and gRPC-Web for the
+    /// code service (HTTP/1.1); empty to disable. Only the binary listens on it.
+    #[arg(long, env = "CODIFY_HTTP_LISTEN", default_value = "0.0.0.0:8080", value_parser = parse_optional_address)]
+    pub http_listen: ::std::option::Option<SocketAddr>,
+    /// Origins a browser may call the HTTP port from (CORS), comma-separated
+    /// (`https://app.example.org`), or `*` for any; none by default.
+    #[arg(long = "cors-allow-origin", env = "CODIFY_CORS_ALLOW_ORIGINS", value_delimiter = ',', value_parser = parse_origin)]
+    pub cors_allow_origins: Vec<String>,
     /// Search pages kept in memory per loaded release set (least recently used go first);
     /// `0` turns the page cache off.
     #[arg(long, env = "CODIFY_SEARCH_CACHE_ENTRIES", default_value_t = DEFAULT_SEARCH_CACHE_ENTRIES)]
@@ -345,6 +353,8 @@ impl Default for ServerConfig {
             admin_token: None,
             page_token_key: None,
             admin_listen: Some(SocketAddr::from(([0, 0, 0, 0], 9090))),
+            http_listen: Some(SocketAddr::from(([0, 0, 0, 0], 8080))),
+            cors_allow_origins: Vec::new(),
             search_cache_entries: DEFAULT_SEARCH_CACHE_ENTRIES,
             transport: TransportConfig::default(),
             telemetry: TelemetryConfig::default(),
@@ -381,6 +391,23 @@ pub fn parse_optional_address(text: &str) -> Result<Option<SocketAddr>, String> 
         return Ok(None);
     }
     trimmed.parse().map(Some).map_err(|e| format!("invalid address {text:?}: {e} (use host:port, or empty to disable)"))
+}
+
+/// A CORS origin: `*`, or `scheme://host[:port]` without a path.
+pub fn parse_origin(text: &str) -> Result<String, String> {
+    let trimmed = text.trim().trim_end_matches('/');
+    if trimmed == "*" {
+        return Ok(trimmed.to_string());
+    }
+    let Some((scheme, host)) = trimmed.split_once("://") else {
+        return Err(format!("invalid origin {text:?} (use https://host[:port] or *)"));
+    };
+    let host_ok =
+        !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    if !matches!(scheme, "http" | "https") || !host_ok {
+        return Err(format!("invalid origin {text:?} (use https://host[:port] or *)"));
+    }
+    Ok(trimmed.to_ascii_lowercase())
 }
 
 /// Parses `OTEL_RESOURCE_ATTRIBUTES`: `key=value` pairs separated by commas, values

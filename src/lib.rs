@@ -1,5 +1,5 @@
 //! Codify: search, look up and validate US medical billing codes (ICD-10-CM, HCPCS
-//! Level II, CPT) over gRPC, answering for the code-set release in force on a date.
+//! Level II, CPT) over gRPC (and FHIR R4 and gRPC-Web over HTTP), answering for the code-set release in force on a date.
 #![forbid(unsafe_code)]
 
 pub mod alpha_index;
@@ -11,6 +11,7 @@ pub mod engine;
 pub mod eval;
 pub mod fuzz_targets;
 pub mod grpc;
+pub mod http;
 pub mod index;
 pub mod loaders;
 pub mod reload;
@@ -20,7 +21,7 @@ pub mod tls;
 
 use std::process::ExitCode;
 
-pub use grpc::server::{serve, serve_with_admin, ServeError, ShutdownKind};
+pub use grpc::server::{serve, serve_with_admin, serve_with_listeners, Listeners, ServeError, ShutdownKind};
 
 /// Runs the server until SIGTERM or SIGINT: sets up telemetry, binds, serves, drains, then
 /// flushes telemetry. Returns the exit code.
@@ -52,7 +53,14 @@ async fn bind_and_serve(config: config::ServerConfig, telemetry: &telemetry::Tel
         },
         None => None,
     };
-    match serve_with_admin(config, listener, admin, shutdown_signal()).await {
+    let http = match config.http_listen {
+        Some(address) => match bind(address).await {
+            Ok(listener) => Some(listener),
+            Err(code) => return code,
+        },
+        None => None,
+    };
+    match serve_with_listeners(config, listener, Listeners { admin, http }, shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             tracing::error!(error = %error, "server stopped");

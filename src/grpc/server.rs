@@ -9,6 +9,7 @@ use std::time::Instant;
 use tokio::net::TcpListener;
 use tonic::transport::Server;
 use tonic_health::ServingStatus;
+use tower_layer::Layer as _;
 
 use super::admission::{AdmissionLayer, AdmissionSettings};
 use super::cpu_pool::CpuPool;
@@ -83,6 +84,26 @@ pub async fn serve_with_admin<K: Into<ShutdownKind>>(
     admin: Option<AdminServer>,
     shutdown: impl Future<Output = K> + Send + 'static,
 ) -> Result<(), ServeError> {
+    serve_with_listeners(config, listener, Listeners { admin, http: None }, shutdown).await
+}
+
+/// The listeners beside the gRPC one, each optional.
+#[derive(Debug, Default)]
+pub struct Listeners {
+    /// The admin server (`/metrics`, `/healthz`, `/reload`), running until the drain is over.
+    pub admin: Option<AdminServer>,
+    /// The HTTP port: FHIR under `/fhir` and gRPC-Web, drained with the gRPC port.
+    pub http: Option<TcpListener>,
+}
+
+/// [`serve`], with the admin server and the HTTP port (FHIR, gRPC-Web) when given.
+pub async fn serve_with_listeners<K: Into<ShutdownKind>>(
+    config: ServerConfig,
+    listener: TcpListener,
+    listeners: Listeners,
+    shutdown: impl Future<Output = K> + Send + 'static,
+) -> Result<(), ServeError> {
+    let Listeners { admin, http } = listeners;
     let started = Instant::now();
     if let Some(key) = &config.page_token_key {
         if !super::page_token::set_key(key.as_bytes()) {
@@ -106,18 +127,21 @@ pub async fn serve_with_admin<K: Into<ShutdownKind>>(
         .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
         .build_v1()?;
+    let reflection_v1alpha = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1alpha()?;
     let tls = config.transport.tls_files().map(crate::tls::TlsAcceptor::new).transpose()?;
     let engine_slot: SharedEngine = Arc::new(RwLock::new(None));
-    let service = CodeServiceServer::new(CodeServiceImpl::new(
-        engine_slot.clone(),
-        CpuPool::per_core().map_err(ServeError::Threads)?,
-    ))
-    .max_decoding_message_size(config.transport.max_request_bytes)
-    .max_encoding_message_size(config.transport.max_response_bytes);
+    let cpu = CpuPool::per_core().map_err(ServeError::Threads)?;
+    let service = CodeServiceServer::new(CodeServiceImpl::new(engine_slot.clone(), cpu.clone()))
+        .max_decoding_message_size(config.transport.max_request_bytes)
+        .max_encoding_message_size(config.transport.max_response_bytes);
 
     let (stop_sender, stop_receiver) = tokio::sync::watch::channel(false);
+    let server_receiver = stop_receiver.clone();
     let server_stop = async move {
-        let mut receiver = stop_receiver;
+        let mut receiver = server_receiver;
         let _ = receiver.wait_for(|stop| *stop).await;
     };
     let local_address = listener.local_addr().ok();
@@ -128,15 +152,29 @@ pub async fn serve_with_admin<K: Into<ShutdownKind>>(
         request_bytes_budget = admission.byte_budget,
         "admission limits set"
     );
+    let rpc_layer = RpcLayer::new(&[
+        FILE_DESCRIPTOR_SET,
+        tonic_health::pb::FILE_DESCRIPTOR_SET,
+        tonic_reflection::pb::v1::FILE_DESCRIPTOR_SET,
+        tonic_reflection::pb::v1alpha::FILE_DESCRIPTOR_SET,
+    ]);
+    let admission_layer = AdmissionLayer::new(admission);
+    let http_task = http.map(|http_listener| {
+        // gRPC-Web calls go through the same telemetry and admission as gRPC ones.
+        let grpc_web = rpc_layer.layer(admission_layer.layer(service.clone()));
+        let state = crate::http::HttpState::new(engine_slot.clone(), cpu.clone());
+        let app = crate::http::router(state, grpc_web, &config.cors_allow_origins);
+        let mut stopped = stop_receiver.clone();
+        tokio::spawn(crate::http::serve(http_listener, app, async move {
+            let _ = stopped.wait_for(|stop| *stop).await;
+        }))
+    });
     let router = limits::configure(Server::builder().tcp_nodelay(true), &config.transport)
-        .layer(RpcLayer::new(&[
-            FILE_DESCRIPTOR_SET,
-            tonic_health::pb::FILE_DESCRIPTOR_SET,
-            tonic_reflection::pb::v1::FILE_DESCRIPTOR_SET,
-        ]))
-        .layer(AdmissionLayer::new(admission))
+        .layer(rpc_layer)
+        .layer(admission_layer)
         .add_service(health_service)
         .add_service(reflection)
+        .add_service(reflection_v1alpha)
         .add_service(service);
     let server = match &tls {
         Some(acceptor) => tokio::spawn(router.serve_with_incoming_shutdown(
@@ -197,7 +235,16 @@ pub async fn serve_with_admin<K: Into<ShutdownKind>>(
         tokio::time::sleep(config.shutdown_delay).await;
     }
     let _ = stop_sender.send(true);
-    match tokio::time::timeout(config.drain_timeout, server).await {
+    let drain_deadline = tokio::time::Instant::now() + config.drain_timeout;
+    if let Some(task) = http_task {
+        match tokio::time::timeout_at(drain_deadline, task).await {
+            Ok(Ok(Ok(()))) => tracing::info!("http drained"),
+            Ok(Ok(Err(error))) => tracing::warn!(error = %error, "http error while draining"),
+            Ok(Err(error)) => tracing::warn!(error = %error, "http task failed"),
+            Err(_) => tracing::warn!("http drain timed out; closing"),
+        }
+    }
+    match tokio::time::timeout_at(drain_deadline, server).await {
         Ok(Ok(Ok(()))) => tracing::info!("drained"),
         Ok(Ok(Err(error))) => tracing::warn!(error = %error, "transport error while draining"),
         Ok(Err(error)) => tracing::warn!(error = %error, "server task failed"),

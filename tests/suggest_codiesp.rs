@@ -59,3 +59,33 @@ fn codiesp_dev_map() {
     }
     assert!(dev.map >= 0.0);
 }
+
+#[test]
+#[ignore]
+fn codiesp_train_diagnostics() {
+    let release = release();
+    let index = icd10cm_index_csv::load(&data("icd10cm/index-fy2025/ICD10CM_2025_Index.csv.gz")).unwrap();
+    let synonyms = Synonyms::load(&data("search/synonyms.tsv")).unwrap();
+    let suggester = Suggester::build(&release, Some(&index), Some(&synonyms));
+    let mut false_top: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+    let mut missed: std::collections::BTreeMap<String, usize> = Default::default();
+    for document in read_split(&data("codiesp/train")).unwrap() {
+        let mentions = suggester.mentions(&document.text);
+        let ranked = suggester.rank(&mentions, |_| true, 200);
+        for s in ranked.iter().take(10) {
+            let slot = false_top.entry(format!("{} {:?}", s.code, mentions[s.mentions[0]].source)).or_default();
+            if document.gold.contains(&s.code) { slot.0 += 1 } else { slot.1 += 1 }
+        }
+        for gold in &document.gold {
+            if !ranked.iter().any(|s| &s.code == gold) {
+                *missed.entry(gold.clone()).or_default() += 1;
+            }
+        }
+    }
+    let mut worst: Vec<_> = false_top.into_iter().collect();
+    worst.sort_by_key(|(_, (hit, miss))| std::cmp::Reverse(*miss as i64 - *hit as i64));
+    for (code, (hit, miss)) in worst.iter().take(60) { eprintln!("top10 {code}: hit {hit} miss {miss}"); }
+    let mut missed: Vec<_> = missed.into_iter().collect();
+    missed.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+    for (code, n) in missed.iter().take(40) { eprintln!("missed {code}: {n}"); }
+}

@@ -34,7 +34,7 @@ use tokens::{content_tokens, intern_words, is_stop_word, sentences, Token, Vocab
 use walk::Walk;
 
 /// Words on each side of a main term in which its subterms are looked for.
-const WINDOW: usize = 12;
+const WINDOW: usize = 6;
 
 /// Where a mention was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -167,6 +167,14 @@ impl Suggester {
             };
             title_ids.push(intern_words(&mut vocabulary, &splitter.words(&entry.title)));
             let inclusions = entry.descriptors.iter().filter(|d| d.kind == DescriptorKind::InclusionTerm);
+            // Of the 7th characters of an injury, only the initial encounter is read from its
+            // title; the others are the same words with a later encounter.
+            let later_encounter = codes.get(at).is_some_and(|info| {
+                info.flags & codes::flags::ENCOUNTER != 0 && info.code.len() == 7 && !info.code.ends_with('A')
+            });
+            if later_encounter {
+                continue;
+            }
             let texts = std::iter::once((entry.title.as_str(), MentionSource::Title))
                 .chain(inclusions.map(|d| (d.text.as_str(), MentionSource::InclusionTerm)));
             for (text, source) in texts {
@@ -293,7 +301,9 @@ impl Suggester {
                         let strength = phrase_strength(length, source);
                         let evidence = evidence_of(&tokens[start..start + length]);
                         let lacks = complete::lacks(&self.codes, at, false, encounter_named);
-                        found.push(self.mention(at, evidence, source, strength, lacks));
+                        let mention = self.mention(at, evidence, source, strength, lacks);
+                        let strength = mention.strength * chapter_weight(&mention.code, length);
+                        found.push(Mention { strength, ..mention });
                     }
                 }
             }
@@ -341,7 +351,8 @@ impl Suggester {
             let source = if via_synonym { MentionSource::Synonym } else { MentionSource::Index };
             let strength = index_strength(reached.used.count_ones() as usize, reached.distance, source);
             let lacks = complete::lacks(&self.codes, at, completed, encounter_named);
-            return Some(self.mention(at, evidence_of(&used), source, strength, lacks));
+            let mention = self.mention(at, evidence_of(&used), source, strength, lacks);
+            return Some(Mention { strength: mention.strength * chapter_weight(&mention.code, used.len()), ..mention });
         }
         None
     }
@@ -371,9 +382,21 @@ fn phrase_strength(words: usize, source: MentionSource) -> f32 {
     }
 }
 
+/// A weight for codes a single word rarely documents: factors influencing health status and
+/// contact with services (Z), external causes (V-Y). A lone "examination", "follow-up" or
+/// "observation" in a note is about the visit, not a diagnosis to code.
+fn chapter_weight(code: &str, words: usize) -> f32 {
+    let outside_diagnoses = code.starts_with(['Z', 'V', 'W', 'X', 'Y']);
+    match (outside_diagnoses, words) {
+        (true, 0..=1) => 0.2,
+        (true, _) => 0.6,
+        _ => 1.0,
+    }
+}
+
 /// Strength of an index path that used `words` words at a summed `distance` from the main term.
 fn index_strength(words: usize, distance: usize, source: MentionSource) -> f32 {
-    let base = 0.45 + 0.12 * words.min(4) as f32 - (0.01 * distance as f32).min(0.2);
+    let base = 0.3 + 0.15 * words.min(4) as f32 - (0.02 * distance as f32).min(0.2);
     let base = if source == MentionSource::Synonym { base * 0.9 } else { base };
     base.clamp(0.05, 1.0)
 }

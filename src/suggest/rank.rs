@@ -2,6 +2,7 @@
 //! mention's words is the less specific reading and gives way ("diabetes" → E11.9 inside
 //! "diabetes with chronic kidney disease" → E11.22), unless the wider code's tabular notes ask
 //! for its category as well ("use additional code ... (I50.-)" keeps I50.9 beside I11.0).
+//! Of two codes of one category read from the same words, the weaker gives way.
 //! A code's score combines its mentions' strengths as independent evidence: 1 − Π(1 − s).
 
 use std::collections::HashMap;
@@ -13,6 +14,12 @@ use super::{Mention, Suggestion};
 /// Ranks the kept mentions; see the module documentation.
 pub fn rank(codes: &CodeTable, mentions: &[Mention], keep: impl Fn(usize) -> bool, max: usize) -> Vec<Suggestion> {
     let kept: Vec<usize> = (0..mentions.len()).filter(|at| keep(*at)).collect();
+    // First the weaker of two same-category readings of the same words, then narrower readings.
+    let kept: Vec<usize> = kept
+        .iter()
+        .copied()
+        .filter(|&at| !kept.iter().any(|&other| other != at && same_words_weaker(&mentions[at], &mentions[other])))
+        .collect();
     let mut by_code: HashMap<&str, Suggestion> = HashMap::new();
     let mut order: Vec<&str> = Vec::new();
     for &at in &kept {
@@ -42,7 +49,10 @@ pub fn rank(codes: &CodeTable, mentions: &[Mention], keep: impl Fn(usize) -> boo
 /// Whether `narrow` gives way to `wide`: another code, whose words strictly contain its words,
 /// and whose notes do not ask for `narrow`'s category as well.
 fn gives_way(codes: &CodeTable, narrow: &Mention, wide: &Mention) -> bool {
-    if narrow.code == wide.code || !strictly_within(&narrow.evidence, &wide.evidence) {
+    if narrow.code == wide.code {
+        return false;
+    }
+    if !strictly_within(&narrow.evidence, &wide.evidence) {
         return false;
     }
     let undotted: String = wide.code.chars().filter(|c| *c != '.').collect();
@@ -51,6 +61,15 @@ fn gives_way(codes: &CodeTable, narrow: &Mention, wide: &Mention) -> bool {
         .and_then(|at| codes.get(at))
         .is_some_and(|info| info.additional.iter().any(|category| narrow.code.as_bytes().starts_with(category)));
     !asked
+}
+
+/// Whether `narrow` and `wide` read the same words as codes of one category and `narrow` is
+/// the weaker reading.
+fn same_words_weaker(narrow: &Mention, wide: &Mention) -> bool {
+    narrow.code != wide.code
+        && narrow.code.get(..3) == wide.code.get(..3)
+        && narrow.evidence == wide.evidence
+        && (narrow.strength, &narrow.code) < (wide.strength, &wide.code)
 }
 
 /// Whether every range of `inner` lies within a range of `outer`, and `outer` covers more bytes.

@@ -75,8 +75,15 @@ impl IndexTerms {
                     parts.push(ids);
                 }
             }
-            let skip = folded.starts_with("without") || folded.starts_with("not ") || folded.starts_with("except");
-            let transparent = parts.is_empty() && qualifiers.is_empty();
+            // "Old (previous)" → I25.2: the flattened index lost the "myocardial infarction" of
+            // "Old myocardial infarction"; alone, "old" is the age of every patient.
+            let lost_words = entry.level == 0 && folded == "old";
+            let skip = lost_words
+                || folded.starts_with("without") || folded.starts_with("not ") || folded.starts_with("except");
+            // "History > personal (of)": a history is the patient's own unless the note says
+            // "family"; coders read "personal" as the default.
+            let default_term = entry.level > 0 && folded == "personal";
+            let transparent = default_term || (parts.is_empty() && qualifiers.is_empty());
             let code = entry.code.as_ref().and_then(|code| code_ref(codes, code.code(), code.is_incomplete()));
             if entry.level == 0 && !skip {
                 for part in &parts {

@@ -28,6 +28,8 @@ pub struct Reached {
     pub distance: usize,
     /// Levels below the main term.
     pub depth: usize,
+    /// Levels below the main term that matched words (terms of connectives only aside).
+    pub levels: usize,
 }
 
 impl Reached {
@@ -38,9 +40,18 @@ impl Reached {
     /// Whether `self` is a better ending than `other`: more words, then nearer words, then
     /// shallower (fewer levels for the same words).
     pub fn beats(&self, other: &Reached) -> bool {
-        (self.words(), std::cmp::Reverse(self.distance), std::cmp::Reverse(self.depth))
-            > (other.words(), std::cmp::Reverse(other.distance), std::cmp::Reverse(other.depth))
+        (self.words(), std::cmp::Reverse(self.distance), std::cmp::Reverse(self.levels))
+            > (other.words(), std::cmp::Reverse(other.distance), std::cmp::Reverse(other.levels))
     }
+}
+
+/// Where a walk stands: the words used so far and how it got there.
+#[derive(Debug, Clone, Copy)]
+struct Step {
+    used: u64,
+    distance: usize,
+    depth: usize,
+    levels: usize,
 }
 
 /// One walk over the words of a window of a sentence.
@@ -65,12 +76,13 @@ impl Walk<'_> {
                 distance += far;
             }
         }
-        self.walk(main, used, distance, 0, 0)
+        self.walk(main, Step { used, distance, depth: 0, levels: 0 }, 0)
     }
 
-    fn walk(&self, at: EntryId, used: u64, distance: usize, depth: usize, hops: u8) -> Option<Reached> {
+    fn walk(&self, at: EntryId, step: Step, hops: u8) -> Option<Reached> {
         let term = self.terms.terms.get(at)?;
-        let mut best = term.code.clone().map(|code| Reached { entry: at, code, used, distance, depth });
+        let Step { used, distance, depth, levels } = step;
+        let mut best = term.code.clone().map(|code| Reached { entry: at, code, used, distance, depth, levels });
         if depth >= MAX_DEPTH {
             return best;
         }
@@ -80,18 +92,19 @@ impl Walk<'_> {
                 continue;
             }
             if child_term.transparent {
-                consider(self.walk(child, used, distance, depth + 1, hops), &mut best);
+                consider(self.walk(child, Step { depth: depth + 1, ..step }, hops), &mut best);
                 continue;
             }
             for part in &child_term.parts {
                 if let Some((with, far)) = self.match_part(part, used) {
-                    consider(self.walk(child, with, distance + far, depth + 1, hops), &mut best);
+                    let next = Step { used: with, distance: distance + far, depth: depth + 1, levels: levels + 1 };
+                    consider(self.walk(child, next, hops), &mut best);
                 }
             }
         }
         if term.code.is_none() && hops < MAX_HOPS {
             if let Some(target) = term.see {
-                consider(self.walk(target, used, distance, depth, hops + 1), &mut best);
+                consider(self.walk(target, step, hops + 1), &mut best);
             }
         }
         best

@@ -57,7 +57,10 @@ fn codiesp_dev_map() {
             eprintln!("{name}: dev MAP {:.3}", report.map);
         }
     }
-    assert!(dev.map >= 0.0);
+    // Measured: below the 0.35 target; see the suggest module's report for what is left.
+    assert_eq!(format!("{:.3}", dev.map), "0.233");
+    assert_eq!(dev.documents, 250);
+    assert_eq!(dev.gold_codes, 2677);
 }
 
 #[test]
@@ -74,7 +77,11 @@ fn codiesp_train_diagnostics() {
         let ranked = suggester.rank(&mentions, |_| true, 200);
         for s in ranked.iter().take(10) {
             let slot = false_top.entry(format!("{} {:?}", s.code, mentions[s.mentions[0]].source)).or_default();
-            if document.gold.contains(&s.code) { slot.0 += 1 } else { slot.1 += 1 }
+            if document.gold.contains(&s.code) {
+                slot.0 += 1
+            } else {
+                slot.1 += 1
+            }
         }
         for gold in &document.gold {
             if !ranked.iter().any(|s| &s.code == gold) {
@@ -84,8 +91,12 @@ fn codiesp_train_diagnostics() {
     }
     let mut worst: Vec<_> = false_top.into_iter().collect();
     worst.sort_by_key(|(_, (hit, miss))| std::cmp::Reverse(*miss as i64 - *hit as i64));
-    for (code, (hit, miss)) in worst.iter().take(60) { eprintln!("top10 {code}: hit {hit} miss {miss}"); }
+    for (code, (hit, miss)) in worst.iter().take(60) {
+        eprintln!("top10 {code}: hit {hit} miss {miss}");
+    }
     let mut missed: Vec<_> = missed.into_iter().collect();
     missed.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
-    for (code, n) in missed.iter().take(40) { eprintln!("missed {code}: {n}"); }
+    for (code, n) in missed.iter().take(40) {
+        eprintln!("missed {code}: {n}");
+    }
 }

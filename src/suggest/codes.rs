@@ -99,9 +99,7 @@ impl CodeTable {
 /// The facts a title states, as [`flags`] bits.
 pub fn title_flags(title: &str) -> u16 {
     let lower = title.to_ascii_lowercase();
-    let has = |word: &str| {
-        lower.split(|c: char| !c.is_ascii_alphanumeric()).any(|token| token == word)
-    };
+    let has = |word: &str| lower.split(|c: char| !c.is_ascii_alphanumeric()).any(|token| token == word);
     let mut bits = 0;
     if has("right") || has("left") || has("bilateral") {
         bits |= flags::SIDE;
@@ -134,7 +132,8 @@ fn categories_named(text: &str, found: &mut Vec<[u8; 3]>) {
     let bytes = text.as_bytes();
     for at in 0..bytes.len().saturating_sub(2) {
         let starts_word = at == 0 || !bytes[at - 1].is_ascii_alphanumeric();
-        let shaped = bytes[at].is_ascii_uppercase() && bytes[at + 1].is_ascii_digit() && bytes[at + 2].is_ascii_alphanumeric();
+        let shaped =
+            bytes[at].is_ascii_uppercase() && bytes[at + 1].is_ascii_digit() && bytes[at + 2].is_ascii_alphanumeric();
         let ends = bytes.get(at + 3).is_none_or(|next| !next.is_ascii_alphanumeric());
         if starts_word && shaped && ends {
             let category = [bytes[at], bytes[at + 1], bytes[at + 2]];
@@ -155,7 +154,8 @@ mod tests {
         categories_named("Use additional code to identify stage of chronic kidney disease (N18.1-N18.6)", &mut found);
         categories_named("type of heart failure (I50.-), if known; X58 and Z79.4", &mut found);
         assert_eq!(found, [*b"N18", *b"I50", *b"X58", *b"Z79"]);
-        let femur = title_flags("Fracture of unspecified part of neck of right femur, initial encounter for closed fracture");
+        let femur =
+            title_flags("Fracture of unspecified part of neck of right femur, initial encounter for closed fracture");
         assert_eq!(femur, flags::SIDE | flags::UNSPECIFIED | flags::UNSPECIFIED_SITE | flags::ENCOUNTER);
         assert_eq!(title_flags("Heart failure, unspecified"), flags::UNSPECIFIED);
     }

@@ -88,7 +88,12 @@ impl fmt::Display for Report {
             writeln!(f, "P/R/F1 @{:<4}  {:.3} / {:.3} / {:.3}", at.k, at.precision, at.recall, at.f1)?;
         }
         writeln!(f, "recall (all)  {:.3}", self.recall_all)?;
-        write!(f, "time          {:.2} ms per 400 words ({} words)", self.per_400_words().as_secs_f64() * 1e3, self.words)
+        write!(
+            f,
+            "time          {:.2} ms per 400 words ({} words)",
+            self.per_400_words().as_secs_f64() * 1e3,
+            self.words
+        )
     }
 }
 

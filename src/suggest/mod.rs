@@ -10,8 +10,8 @@
 //! ranked suggestions ([`rank`]). Built once per ICD-10-CM release; knows nothing of gRPC.
 //! Notes are patient data: nothing here logs them.
 
-pub mod codiesp;
 mod codes;
+pub mod codiesp;
 mod complete;
 mod phrases;
 mod rank;
@@ -202,17 +202,7 @@ impl Suggester {
             .filter_map(|word| vocabulary.get(&splitter.stem(word)))
             .collect();
         vocabulary.finish();
-        Suggester {
-            options,
-            vocabulary,
-            codes,
-            title_ids,
-            titles,
-            index,
-            synonym_terms,
-            expansions,
-            encounter_ids,
-        }
+        Suggester { options, vocabulary, codes, title_ids, titles, index, synonym_terms, expansions, encounter_ids }
     }
 
     /// Every code mention found in the text, in text order.
@@ -334,7 +324,7 @@ impl Suggester {
             let walk = Walk { terms: index, window, anchor };
             let mut best: Option<walk::Reached> = None;
             for &main in mains {
-                if let Some(reached) = walk.from_main(main, own) {
+                if let Some(reached) = walk.below_main(main, own) {
                     if best.as_ref().is_none_or(|current| reached.beats(current)) {
                         best = Some(reached);
                     }
@@ -347,7 +337,8 @@ impl Suggester {
             };
             let used: Vec<Token> =
                 window.iter().enumerate().filter(|(at, _)| reached.used & (1 << at) != 0).map(|(_, t)| *t).collect();
-            let via_synonym = (0..window.len()).any(|at| reached.used & (1 << at) != 0 && synonym_in(low + at..low + at + 1));
+            let via_synonym =
+                (0..window.len()).any(|at| reached.used & (1 << at) != 0 && synonym_in(low + at..low + at + 1));
             let source = if via_synonym { MentionSource::Synonym } else { MentionSource::Index };
             let strength = index_strength(reached.used.count_ones() as usize, reached.distance, source);
             let lacks = complete::lacks(&self.codes, at, completed, encounter_named);
@@ -357,7 +348,14 @@ impl Suggester {
         None
     }
 
-    fn mention(&self, at: u32, evidence: Vec<Range<usize>>, source: MentionSource, strength: f32, lacks: Vec<Lack>) -> Mention {
+    fn mention(
+        &self,
+        at: u32,
+        evidence: Vec<Range<usize>>,
+        source: MentionSource,
+        strength: f32,
+        lacks: Vec<Lack>,
+    ) -> Mention {
         let start = evidence.first().map_or(0, |range| range.start);
         let end = evidence.iter().map(|range| range.end).max().unwrap_or(start);
         Mention { code: self.codes.display(at), start, end, evidence, source, strength, lacks }

@@ -51,7 +51,12 @@ pub struct IndexTerms {
 
 impl IndexTerms {
     /// Prepares the Index to Diseases and Injuries of `index` against the release's codes.
-    pub fn build(index: &AlphaIndex, codes: &CodeTable, splitter: &mut WordSplitter, vocabulary: &mut Vocabulary) -> IndexTerms {
+    pub fn build(
+        index: &AlphaIndex,
+        codes: &CodeTable,
+        splitter: &mut WordSplitter,
+        vocabulary: &mut Vocabulary,
+    ) -> IndexTerms {
         let mut prepared = IndexTerms { terms: Vec::with_capacity(index.len()), main_terms: PhraseTrie::default() };
         for (id, entry) in index.entries().iter().enumerate() {
             if entry.kind != IndexKind::Main {
@@ -79,7 +84,9 @@ impl IndexTerms {
             // "Old myocardial infarction"; alone, "old" is the age of every patient.
             let lost_words = entry.level == 0 && folded == "old";
             let skip = lost_words
-                || folded.starts_with("without") || folded.starts_with("not ") || folded.starts_with("except");
+                || folded.starts_with("without")
+                || folded.starts_with("not ")
+                || folded.starts_with("except");
             // "History > personal (of)": a history is the patient's own unless the note says
             // "family"; coders read "personal" as the default.
             let default_term = entry.level > 0 && folded == "personal";

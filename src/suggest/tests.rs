@@ -127,16 +127,3 @@ fn four_hundred_words_take_a_few_milliseconds() {
     let per_note = started.elapsed() / rounds;
     eprintln!("{} words: {per_note:?} per note", note.split_whitespace().count());
 }
-
-#[test]
-#[ignore]
-fn debug_mentions() {
-    for note in ["Hypertension with heart failure.", "History of MI.", "HTN, DM2.", "Closed fracture of the neck of the right femur."] {
-        for m in suggester().mentions(note) {
-            eprintln!("{note:?} {} {:?} {:.2} {:?} {:?}", m.code, m.source, m.strength, m.evidence, m.lacks);
-        }
-    }
-    let entry = release().entry("I110").unwrap();
-    eprintln!("{:?}", entry.notes);
-    eprintln!("{:?}", release().entry("I11").unwrap().notes);
-}

@@ -91,7 +91,14 @@ impl Vocabulary {
             }
             for at in 0..stem.len() {
                 let key = format!("{}{}", &stem[..at], &stem[at + 1..]);
-                deletions.entry(key).and_modify(|seen| if *seen != id { *seen = AMBIGUOUS }).or_insert(id);
+                deletions
+                    .entry(key)
+                    .and_modify(|seen| {
+                        if *seen != id {
+                            *seen = AMBIGUOUS
+                        }
+                    })
+                    .or_insert(id);
             }
         }
         self.deletions = deletions;
@@ -158,7 +165,12 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
 }
 
 /// The content words of `text[range]`, with byte ranges in `text`.
-pub fn content_tokens(splitter: &mut WordSplitter, vocabulary: &Vocabulary, text: &str, range: Range<usize>) -> Vec<Token> {
+pub fn content_tokens(
+    splitter: &mut WordSplitter,
+    vocabulary: &Vocabulary,
+    text: &str,
+    range: Range<usize>,
+) -> Vec<Token> {
     let Some(part) = text.get(range.clone()) else {
         return Vec::new();
     };

@@ -66,7 +66,7 @@ pub struct Walk<'a> {
 
 impl Walk<'_> {
     /// The best ending below the main term `main`, whose own words are the bits of `used`.
-    pub fn from_main(&self, main: EntryId, used: u64) -> Option<Reached> {
+    pub fn below_main(&self, main: EntryId, used: u64) -> Option<Reached> {
         let term = self.terms.terms.get(main)?;
         let mut used = used;
         let mut distance = 0;
@@ -109,7 +109,6 @@ impl Walk<'_> {
         }
         best
     }
-
 }
 
 /// Keeps `found` in `best` when it is better.

@@ -15,6 +15,7 @@ pub mod http;
 pub mod index;
 pub mod loaders;
 pub mod reload;
+pub mod suggest;
 pub mod telemetry;
 pub mod text;
 pub mod tls;

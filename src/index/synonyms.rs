@@ -64,6 +64,14 @@ impl Synonyms {
         self.by_first_stem.contains_key(stem)
     }
 
+    /// Every entry: the stems of its term and the words of its expansion (in no set order).
+    pub fn entries(&self) -> impl Iterator<Item = (&[String], &[Word])> + '_ {
+        self.by_first_stem
+            .values()
+            .flatten()
+            .map(|synonym| (synonym.term_stems.as_slice(), synonym.expansion.as_slice()))
+    }
+
     /// Number of entries.
     pub fn len(&self) -> usize {
         self.count

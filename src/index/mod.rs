@@ -70,6 +70,11 @@ impl std::fmt::Debug for CodeIndex {
 }
 
 impl CodeIndex {
+    /// The synonym layer the index was built with.
+    pub fn synonyms(&self) -> &Synonyms {
+        &self.synonyms
+    }
+
     /// Builds the index in memory, or opens / rebuilds it in `directory` when one is given.
     pub fn open_or_build(
         catalog: &Catalog,

@@ -303,7 +303,7 @@ fn hit(
     group: Group,
     key: RankKey,
 ) -> SearchHit {
-    let (release, entry) = split_entry_ref(key.6);
+    let (release, entry) = split_entry_ref(key.8);
     let match_type = match group {
         Group::ExactCode => MatchType::ExactCode,
         Group::CodePrefix => MatchType::CodePrefix,
@@ -311,6 +311,8 @@ fn hit(
         Group::Relaxed => MatchType::OtherText,
         Group::Corrected => MatchType::Fuzzy,
         Group::Text => match key.0 {
+            // An Index path with words outside the title.
+            3 if key.1 == 1 && key.2 < 0 => MatchType::OtherText,
             3 => MatchType::FullTitle,
             1 | 2 => MatchType::AllWordsInTitle,
             _ => MatchType::OtherText,

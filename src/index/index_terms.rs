@@ -45,11 +45,33 @@ pub struct CodeTerms {
     pub keys: Vec<String>,
     /// Entries under the largest main term naming the code (0: none names it).
     pub generality: u64,
+    /// Folded words of the main terms naming the code: their prefixes count as the title's.
+    pub main_term_words: Vec<String>,
 }
 
 /// The Index terms of every code of `release` that the Index leads to, by entry index.
 pub fn index_terms(release: &Release, alpha: &AlphaIndex, splitter: &mut WordSplitter) -> HashMap<u32, CodeTerms> {
     let mut resolved: HashMap<String, Option<u32>> = HashMap::new();
+    // A main term's first part alone ("Fracture" of "Fracture, traumatic") stands for the
+    // largest main term of the Index to Diseases with that first part, not for the others
+    // ("Fracture, pathological").
+    let mut general: HashMap<String, (u64, EntryId)> = HashMap::new();
+    for id in alpha.main_terms_of(IndexKind::Main) {
+        let Some(entry) = alpha.get(id) else { continue };
+        let first = first_part(&entry.term).to_lowercase();
+        let size = subtree_size(alpha, id);
+        let best = general.entry(first).or_insert((size, id));
+        if size > best.0 {
+            *best = (size, id);
+        }
+    }
+    let first_part_ok = |id: EntryId| -> bool {
+        let main = alpha.path_ids(id).first().copied().unwrap_or(id);
+        alpha.get(main).is_none_or(|entry| {
+            entry.kind != IndexKind::Main
+                || general.get(&first_part(&entry.term).to_lowercase()).is_none_or(|(_, best)| *best == main)
+        })
+    };
     let mut terms: HashMap<u32, CodeTerms> = HashMap::new();
     let mut resolve = |code: &IndexCode| -> Option<u32> {
         *resolved.entry(code.code().to_string()).or_insert_with(|| billable_default(release, code.code()))
@@ -68,11 +90,12 @@ pub fn index_terms(release: &Release, alpha: &AlphaIndex, splitter: &mut WordSpl
                 };
                 let Some(at) = code.and_then(&mut resolve) else { continue };
                 let path = path_terms(alpha, id);
-                add_path(terms.entry(at).or_default(), splitter, &path, &[], false);
+                let code_terms = terms.entry(at).or_default();
+                add_path(code_terms, splitter, &path, &[], false, first_part_ok(id));
                 if entry.level == 0 && entry.kind == IndexKind::Main && entry.code.is_some() {
                     let size = subtree_size(alpha, id);
-                    let generality = &mut terms.entry(at).or_default().generality;
-                    *generality = (*generality).max(size);
+                    code_terms.generality = code_terms.generality.max(size);
+                    code_terms.main_term_words.extend(splitter.folded_words(&entry.term).into_iter().map(|w| w.folded));
                 }
             }
             IndexKind::Neoplasm | IndexKind::Drug => {
@@ -95,9 +118,10 @@ pub fn index_terms(release: &Release, alpha: &AlphaIndex, splitter: &mut WordSpl
                     let Some(code) = row.cell(column) else { continue };
                     let Some(at) = resolve(code) else { continue };
                     let code_terms = terms.entry(at).or_default();
-                    add_path(code_terms, splitter, &path, &column_words, row.kind == IndexKind::Neoplasm);
+                    let neoplasm = row.kind == IndexKind::Neoplasm;
+                    add_path(code_terms, splitter, &path, &column_words, neoplasm, true);
                     if first_of_its_word {
-                        add_path(code_terms, splitter, &path, &column_words[..1], row.kind == IndexKind::Neoplasm);
+                        add_path(code_terms, splitter, &path, &column_words[..1], neoplasm, true);
                     }
                 }
             }
@@ -108,6 +132,8 @@ pub fn index_terms(release: &Release, alpha: &AlphaIndex, splitter: &mut WordSpl
         code_terms.words.dedup();
         code_terms.keys.sort_unstable();
         code_terms.keys.dedup();
+        code_terms.main_term_words.sort_unstable();
+        code_terms.main_term_words.dedup();
     }
     terms
 }
@@ -120,6 +146,11 @@ fn path_terms(alpha: &AlphaIndex, id: EntryId) -> Vec<(String, Vec<String>)> {
         .filter_map(|at| alpha.get(at))
         .map(|entry| (entry.term.clone(), entry.nonessential.clone()))
         .collect()
+}
+
+/// A term's first comma-separated part: "Fracture" of "Fracture, traumatic".
+fn first_part(term: &str) -> &str {
+    term.split(',').next().unwrap_or(term).trim()
 }
 
 /// A column head's words without its parenthesised part, lower case.
@@ -139,11 +170,16 @@ fn add_path(
     path: &[(String, Vec<String>)],
     extra: &[String],
     also_without_main_term: bool,
+    main_first_part_ok: bool,
 ) {
     let extra_text = extra.join(" ");
     let whole: String =
         path.iter().map(|(term, _)| term.as_str()).chain([extra_text.as_str()]).collect::<Vec<_>>().join(" ");
-    let firsts: Vec<&str> = path.iter().map(|(term, _)| term.split(',').next().unwrap_or(term)).collect();
+    let firsts: Vec<&str> = path
+        .iter()
+        .enumerate()
+        .map(|(at, (term, _))| if at == 0 && !main_first_part_ok { term.as_str() } else { first_part(term) })
+        .collect();
     let first_text = firsts.iter().copied().chain([extra_text.as_str()]).collect::<Vec<_>>().join(" ");
     code_terms.words.extend(splitter.folded_words(&whole).into_iter().map(|word| word.folded));
     push_key(code_terms, splitter, &whole);

@@ -158,6 +158,13 @@ fn document(
     }
     let title_distinct = distinct(title_words.iter().map(|word| word.folded.as_str()));
     doc.add_text(fields.title_prefixes, word_prefixes(&title_distinct));
+    // The words of a main term naming the code ("Seizure" → R56.9 "Unspecified convulsions")
+    // are prefixes of its condition as much as the title's words are.
+    if let Some(main_words) = code_terms.map(|terms| &terms.main_term_words).filter(|words| !words.is_empty()) {
+        let extra: Vec<&str> =
+            main_words.iter().map(String::as_str).filter(|word| title_distinct.binary_search(word).is_err()).collect();
+        doc.add_text(fields.title_prefixes, word_prefixes(&extra));
+    }
     // ICD-10-CM "includes" notes on a code name what it covers ("high blood pressure"
     // under I10): they are searched like inclusion terms.
     let includes = entry.notes.iter().filter(|note| note.kind == NoteKind::Includes).map(|note| &note.text);

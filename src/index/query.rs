@@ -299,6 +299,10 @@ fn word_query(fields: &Fields, word: &Word, matching: Matching, offset: Score) -
     if allow_prefix {
         ways.push(word_prefix_query(fields.title_prefixes, &word.folded, offset + WORD_NEAR_TITLE));
         ways.push(word_prefix_query(fields.other_prefixes, &word.folded, offset + WORD_ELSEWHERE));
+    } else if word.open_prefix {
+        // A one-letter word being typed: the words it starts, through the term dictionary.
+        ways.push(constant(term_prefix_query(fields.title_words, &word.folded), offset + WORD_NEAR_TITLE));
+        ways.push(constant(term_prefix_query(fields.other_words, &word.folded), offset + WORD_ELSEWHERE));
     }
     if let Matching::Near(distance) = matching {
         if long_enough_for_typos(word) {

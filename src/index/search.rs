@@ -195,6 +195,13 @@ impl CodeIndex {
                 corrected = false;
             }
         }
+        // A one-letter last word of a longer query is still being typed ("chest p"): it
+        // matches the words it starts.
+        let still_typing = !request.text.ends_with(char::is_whitespace);
+        if let [_, .., last] = words.as_mut_slice() {
+            let one_letter = last.folded.chars().count() == 1 && last.folded.chars().all(char::is_alphabetic);
+            last.open_prefix = still_typing && one_letter && !last.is_connective() && code.is_none();
+        }
         // Synonyms see the words as typed ("ringing in the ears"); matching then drops the
         // connectives, which titles use too freely to be worth a required word.
         let mut variants = self.synonyms.variants(&words);

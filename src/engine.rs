@@ -102,7 +102,7 @@ impl Engine {
         let claim_rules = claim_rules.with_tabular_notes(&catalog);
         let load_time = started.elapsed();
         let index_started = Instant::now();
-        let index = CodeIndex::open_or_build(&catalog, synonyms, index_dir.map(PathBuf::as_path))?;
+        let index = CodeIndex::open_or_build(&catalog, &alpha_indexes, synonyms, index_dir.map(PathBuf::as_path))?;
         let index_time = index_started.elapsed();
         let suggesters = Suggesters::new(&catalog);
         Ok(Engine {

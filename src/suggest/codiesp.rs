@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use crate::loaders::{source, LoadError};
 
-use super::Suggester;
+use super::{Prior, Suggester};
 
 /// Cut-offs of the precision, recall and F1 figures.
 pub const CUTOFFS: [usize; 3] = [1, 5, 10];
@@ -162,6 +162,21 @@ fn find_file(dir: &Path, wanted: impl Fn(&str) -> bool) -> Option<std::path::Pat
 /// Evaluates the suggester on a split directory.
 pub fn evaluate_suggest(dir: &Path, suggester: &Suggester) -> Result<Report, LoadError> {
     Ok(evaluate_documents(&read_split(dir)?, suggester))
+}
+
+/// Learns a prior from documents: per code, the documents in which the suggester (ranking
+/// without a prior) found it, and of those, the ones coded with it. The prior keeps the
+/// suggester's weights.
+pub fn learn_prior(documents: &[Document], suggester: &Suggester) -> Prior {
+    let mut prior = Prior::default();
+    prior.weights = suggester.prior().map(|prior| prior.weights).unwrap_or_default();
+    for document in documents.iter().filter(|document| !document.gold.is_empty()) {
+        let mentions = suggester.mentions(&document.text);
+        for suggestion in suggester.rank_unweighted(&mentions, |_| true, MAX_RANKED) {
+            prior.add(&suggestion.code, document.gold.contains(&suggestion.code));
+        }
+    }
+    prior
 }
 
 /// Evaluates the suggester on documents (every mention kept: CodiEsp's gold codes negated

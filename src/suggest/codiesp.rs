@@ -5,11 +5,16 @@
 //! and the texts, either as the organisers ship them (`text_files_en/ID.txt`) or packed in one
 //! file `text_files_en.txt.gz` (each document a line `#doc ID` followed by its lines).
 //!
-//! MAP is CodiEsp's: per document, the average precision of the ranked predicted codes
-//! against the gold set (the sum, over ranks holding a gold code, of the precision at that
-//! rank, divided by the number of gold codes), predicted codes outside the valid code list
-//! ignored, averaged over documents. The suggester only predicts billable codes of its release,
-//! all valid. Micro precision, recall and F1 are given at a few cut-offs.
+//! MAP is CodiEsp's (the organisers' script computes trec_eval's MAP with trectools): per
+//! document, the average precision of the ranked predicted codes against the gold set (the
+//! sum, over ranks holding a gold code, of the precision at that rank, divided by the number of
+//! gold codes), averaged over documents. The official script first drops predicted codes
+//! outside its valid list (the CIE-10-ES diagnosis codes); we have no CIE-10-ES list and drop
+//! nothing: every prediction is a billable code of the ICD-10-CM release, and the few codes
+//! ICD-10-CM added since CIE-10-ES 2018 count here as misses where the official script would
+//! skip them, so the figure here is at most the official one. Every document with a gold code
+//! counts (one without suggestions scores 0). Micro precision, recall and F1 are given at a
+//! few cut-offs.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -18,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use crate::loaders::{source, LoadError};
 
-use super::Suggester;
+use super::{Prior, Suggester};
 
 /// Cut-offs of the precision, recall and F1 figures.
 pub const CUTOFFS: [usize; 3] = [1, 5, 10];
@@ -162,6 +167,21 @@ fn find_file(dir: &Path, wanted: impl Fn(&str) -> bool) -> Option<std::path::Pat
 /// Evaluates the suggester on a split directory.
 pub fn evaluate_suggest(dir: &Path, suggester: &Suggester) -> Result<Report, LoadError> {
     Ok(evaluate_documents(&read_split(dir)?, suggester))
+}
+
+/// Learns a prior from documents: per code, the documents in which the suggester (ranking
+/// without a prior) found it, and of those, the ones coded with it. The prior keeps the
+/// suggester's weights.
+pub fn learn_prior(documents: &[Document], suggester: &Suggester) -> Prior {
+    let mut prior = Prior::default();
+    prior.weights = suggester.prior().map(|prior| prior.weights).unwrap_or_default();
+    for document in documents.iter().filter(|document| !document.gold.is_empty()) {
+        let mentions = suggester.mentions(&document.text);
+        for suggestion in suggester.rank_unweighted(&mentions, |_| true, MAX_RANKED) {
+            prior.add(&suggestion.code, document.gold.contains(&suggestion.code));
+        }
+    }
+    prior
 }
 
 /// Evaluates the suggester on documents (every mention kept: CodiEsp's gold codes negated

@@ -14,6 +14,7 @@ mod codes;
 pub mod codiesp;
 mod complete;
 mod phrases;
+pub mod prior;
 mod rank;
 mod terms;
 mod tokens;
@@ -21,7 +22,7 @@ mod walk;
 
 use std::ops::Range;
 
-use crate::alpha_index::AlphaIndex;
+use crate::alpha_index::{AlphaIndex, EntryId};
 use crate::codes::{DescriptorKind, Release};
 use crate::index::analyzer::{phrase_keys, WordSplitter};
 use crate::index::Synonyms;
@@ -29,12 +30,16 @@ use crate::index::Synonyms;
 use codes::CodeTable;
 use complete::TitleWords;
 use phrases::PhraseTrie;
+pub use prior::{Prior, PriorWeights};
 use terms::{CodeRef, IndexTerms};
 use tokens::{content_tokens, intern_words, is_stop_word, sentences, Token, Vocabulary};
 use walk::Walk;
 
 /// Words on each side of a main term in which its subterms are looked for.
 const WINDOW: usize = 6;
+
+/// Strength of a main term's own code beside a deeper path, relative to the main term alone.
+const MAIN_TERM_WEIGHT: f32 = 0.6;
 
 /// Where a mention was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -83,6 +88,9 @@ pub struct Mention {
     pub strength: f32,
     /// What the documentation lacks for a more specific code.
     pub lacks: Vec<Lack>,
+    /// The main term's own code, beside a deeper index path read from the same words: it does
+    /// not give way to that path's code.
+    pub main_term: bool,
 }
 
 /// One suggested code.
@@ -109,11 +117,23 @@ pub struct SuggestOptions {
     pub index: bool,
     /// Synonyms and abbreviations.
     pub synonyms: bool,
+    /// The prior learned on CodiEsp train ([`Prior::shipped`]) reweighs the ranking.
+    pub prior: bool,
+    /// A main term's own sign or symptom code is suggested beside the deeper index path it
+    /// leads to.
+    pub main_term_codes: bool,
 }
 
 impl Default for SuggestOptions {
     fn default() -> Self {
-        SuggestOptions { titles: true, inclusion_terms: true, index: true, synonyms: true }
+        SuggestOptions {
+            titles: true,
+            inclusion_terms: true,
+            index: true,
+            synonyms: true,
+            prior: true,
+            main_term_codes: true,
+        }
     }
 }
 
@@ -134,6 +154,8 @@ pub struct Suggester {
     expansions: Vec<Vec<u32>>,
     /// Ids of the words that name an encounter ("initial", "subsequent", "sequela").
     encounter_ids: Vec<u32>,
+    /// The prior that reweighs the ranking, if any.
+    prior: Option<Prior>,
 }
 
 impl TitleWords for Suggester {
@@ -202,7 +224,19 @@ impl Suggester {
             .filter_map(|word| vocabulary.get(&splitter.stem(word)))
             .collect();
         vocabulary.finish();
-        Suggester { options, vocabulary, codes, title_ids, titles, index, synonym_terms, expansions, encounter_ids }
+        let prior = options.prior.then(Prior::shipped);
+        Suggester {
+            options,
+            vocabulary,
+            codes,
+            title_ids,
+            titles,
+            index,
+            synonym_terms,
+            expansions,
+            encounter_ids,
+            prior,
+        }
     }
 
     /// Every code mention found in the text, in text order.
@@ -226,13 +260,33 @@ impl Suggester {
                 .cmp(&(b.start, b.end, &b.code, b.source))
                 .then(b.strength.total_cmp(&a.strength))
         });
-        found.dedup_by(|later, kept| later.code == kept.code && later.evidence == kept.evidence);
+        found.dedup_by(|later, kept| {
+            let same = later.code == kept.code && later.evidence == kept.evidence;
+            // A main term's own code read as a title too still stands beside the deeper path.
+            kept.main_term |= same && later.main_term;
+            same
+        });
         found
     }
 
     /// Mentions → suggestions ranked best first; `keep(i)` says whether `mentions[i]` counts.
     pub fn rank(&self, mentions: &[Mention], keep: impl Fn(usize) -> bool, max: usize) -> Vec<Suggestion> {
-        rank::rank(&self.codes, mentions, keep, max)
+        rank::rank(&self.codes, mentions, keep, max, self.prior.as_ref())
+    }
+
+    /// [`Suggester::rank`] without the prior (what a prior is learned from).
+    pub fn rank_unweighted(&self, mentions: &[Mention], keep: impl Fn(usize) -> bool, max: usize) -> Vec<Suggestion> {
+        rank::rank(&self.codes, mentions, keep, max, None)
+    }
+
+    /// The prior that reweighs the ranking, if any.
+    pub fn prior(&self) -> Option<&Prior> {
+        self.prior.as_ref()
+    }
+
+    /// Replaces the prior (`None`: rank by the words alone).
+    pub fn set_prior(&mut self, prior: Option<Prior>) {
+        self.prior = prior;
     }
 
     /// Number of stems the suggester knows, phrase trie nodes and index entries prepared (for
@@ -298,14 +352,14 @@ impl Suggester {
                 }
             }
             if self.options.index {
-                if let Some(mention) = self.walk_from(tokens, start, &sentence_ids, encounter_named, &synonym_in) {
-                    found.push(mention);
-                }
+                self.walk_from(tokens, start, &sentence_ids, encounter_named, &synonym_in, found);
             }
         }
     }
 
-    /// The index mention whose main term starts at `tokens[start]`, if any.
+    /// Adds the index mention whose main term starts at `tokens[start]`, if any, and the main
+    /// term's own code when it is a sign or symptom and the walk went deeper (at a lower
+    /// strength: the "pain" of "abdominal pain" is often coded R52 besides R10.9).
     fn walk_from(
         &self,
         tokens: &[Token],
@@ -313,8 +367,9 @@ impl Suggester {
         sentence_ids: &[u32],
         encounter_named: bool,
         synonym_in: &dyn Fn(Range<usize>) -> bool,
-    ) -> Option<Mention> {
-        let index = self.index.as_ref()?;
+        found: &mut Vec<Mention>,
+    ) {
+        let Some(index) = self.index.as_ref() else { return };
         let low = start.saturating_sub(WINDOW);
         for (length, mains) in index.main_terms.all(tokens[start..].iter().map(|token| token.id)) {
             let high = (start + length + WINDOW).min(tokens.len()).min(low + 64);
@@ -322,19 +377,17 @@ impl Suggester {
             let anchor = start - low;
             let own: u64 = (anchor..anchor + length).fold(0, |bits, at| bits | (1 << at));
             let walk = Walk { terms: index, window, anchor };
-            let mut best: Option<walk::Reached> = None;
+            let mut best: Option<(walk::Reached, EntryId)> = None;
             for &main in mains {
                 if let Some(reached) = walk.below_main(main, own) {
-                    if best.as_ref().is_none_or(|current| reached.beats(current)) {
-                        best = Some(reached);
+                    if best.as_ref().is_none_or(|(current, _)| reached.beats(current)) {
+                        best = Some((reached, main));
                     }
                 }
             }
-            let Some(reached) = best else { continue };
-            let (at, completed) = match &reached.code {
-                CodeRef::Billable(at) => (*at, false),
-                CodeRef::Prefix(prefix) => (complete::complete(&self.codes, self, prefix, sentence_ids)?, true),
-            };
+            let Some((reached, main)) = best else { continue };
+            let Some(at) = self.code_at(&reached.code, sentence_ids) else { return };
+            let completed = matches!(reached.code, CodeRef::Prefix(_));
             let used: Vec<Token> =
                 window.iter().enumerate().filter(|(at, _)| reached.used & (1 << at) != 0).map(|(_, t)| *t).collect();
             let via_synonym =
@@ -343,9 +396,41 @@ impl Suggester {
             let strength = index_strength(reached.used.count_ones() as usize, reached.distance, source);
             let lacks = complete::lacks(&self.codes, at, completed, encounter_named);
             let mention = self.mention(at, evidence_of(&used), source, strength, lacks);
-            return Some(Mention { strength: mention.strength * chapter_weight(&mention.code, used.len()), ..mention });
+            found.push(Mention { strength: mention.strength * chapter_weight(&mention.code, used.len()), ..mention });
+            if !self.options.main_term_codes || reached.entry == main {
+                return;
+            }
+            // Only a sign or symptom (chapter R), of another category than the path's code:
+            // "diabetes" (E11.9) beside "diabetes with ..." (E11.22) is a combination coded once.
+            let main_code = index.terms.get(main).and_then(|term| term.code.as_ref());
+            let symptom = |code: &CodeRef| match code {
+                CodeRef::Billable(at) => self.codes.get(*at).is_some_and(|info| info.code.starts_with('R')),
+                CodeRef::Prefix(prefix) => prefix.starts_with('R'),
+            };
+            let Some(main_code) = main_code.filter(|code| symptom(code)) else { return };
+            let Some(main_at) = self.code_at(main_code, sentence_ids) else { return };
+            let category = |at: u32| self.codes.get(at).and_then(|info| info.code.get(..3));
+            if category(main_at) == category(at) {
+                return;
+            }
+            let words = &tokens[start..start + length];
+            let source = if synonym_in(start..start + length) { MentionSource::Synonym } else { MentionSource::Index };
+            let strength = index_strength(length, 0, source) * MAIN_TERM_WEIGHT;
+            let completed = matches!(main_code, CodeRef::Prefix(_));
+            let lacks = complete::lacks(&self.codes, main_at, completed, encounter_named);
+            let mention = self.mention(main_at, evidence_of(words), source, strength, lacks);
+            let strength = mention.strength * chapter_weight(&mention.code, length);
+            found.push(Mention { strength, main_term: true, ..mention });
+            return;
         }
-        None
+    }
+
+    /// The code position an index code leads to (a prefix completed from the sentence).
+    fn code_at(&self, code: &CodeRef, sentence_ids: &[u32]) -> Option<u32> {
+        match code {
+            CodeRef::Billable(at) => Some(*at),
+            CodeRef::Prefix(prefix) => complete::complete(&self.codes, self, prefix, sentence_ids),
+        }
     }
 
     fn mention(
@@ -358,7 +443,7 @@ impl Suggester {
     ) -> Mention {
         let start = evidence.first().map_or(0, |range| range.start);
         let end = evidence.iter().map(|range| range.end).max().unwrap_or(start);
-        Mention { code: self.codes.display(at), start, end, evidence, source, strength, lacks }
+        Mention { code: self.codes.display(at), start, end, evidence, source, strength, lacks, main_term: false }
     }
 }
 

@@ -3,16 +3,24 @@
 //! "diabetes with chronic kidney disease" → E11.22), unless the wider code's tabular notes ask
 //! for its category as well ("use additional code ... (I50.-)" keeps I50.9 beside I11.0).
 //! Of two codes of one category read from the same words, the weaker gives way.
-//! A code's score combines its mentions' strengths as independent evidence: 1 − Π(1 − s).
+//! A code's score combines its mentions' strengths as independent evidence: 1 − Π(1 − s);
+//! a learned [`Prior`] then reweighs it by how often the code, found, is coded.
 
 use std::collections::HashMap;
 use std::ops::Range;
 
 use super::codes::CodeTable;
+use super::prior::Prior;
 use super::{Mention, Suggestion};
 
 /// Ranks the kept mentions; see the module documentation.
-pub fn rank(codes: &CodeTable, mentions: &[Mention], keep: impl Fn(usize) -> bool, max: usize) -> Vec<Suggestion> {
+pub fn rank(
+    codes: &CodeTable,
+    mentions: &[Mention],
+    keep: impl Fn(usize) -> bool,
+    max: usize,
+    prior: Option<&Prior>,
+) -> Vec<Suggestion> {
     let kept: Vec<usize> = (0..mentions.len()).filter(|at| keep(*at)).collect();
     // First the weaker of two same-category readings of the same words, then narrower readings.
     let kept: Vec<usize> = kept
@@ -40,6 +48,11 @@ pub fn rank(codes: &CodeTable, mentions: &[Mention], keep: impl Fn(usize) -> boo
         suggestion.mentions.push(at);
     }
     let mut ranked: Vec<Suggestion> = order.into_iter().filter_map(|code| by_code.remove(code)).collect();
+    if let Some(prior) = prior {
+        for suggestion in &mut ranked {
+            suggestion.score = prior.reweigh(&suggestion.code, suggestion.score);
+        }
+    }
     // Stable: equal scores keep text order.
     ranked.sort_by(|a, b| b.score.total_cmp(&a.score));
     ranked.truncate(max);
@@ -49,7 +62,7 @@ pub fn rank(codes: &CodeTable, mentions: &[Mention], keep: impl Fn(usize) -> boo
 /// Whether `narrow` gives way to `wide`: another code, whose words strictly contain its words,
 /// and whose notes do not ask for `narrow`'s category as well.
 fn gives_way(codes: &CodeTable, narrow: &Mention, wide: &Mention) -> bool {
-    if narrow.code == wide.code {
+    if narrow.code == wide.code || narrow.main_term {
         return false;
     }
     if !strictly_within(&narrow.evidence, &wide.evidence) {

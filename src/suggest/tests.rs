@@ -127,3 +127,31 @@ fn four_hundred_words_take_a_few_milliseconds() {
     let per_note = started.elapsed() / rounds;
     eprintln!("{} words: {per_note:?} per note", note.split_whitespace().count());
 }
+
+#[test]
+fn a_symptom_main_term_keeps_its_own_code_beside_a_deeper_path() {
+    let suggester = suggester();
+    let mentions = suggester.mentions("Abdominal pain.");
+    let specific = mentions.iter().find(|m| m.code == "R10.9").unwrap();
+    let own = mentions.iter().find(|m| m.code == "R52").unwrap();
+    assert!(!specific.main_term && own.main_term);
+    assert_eq!(codes("Abdominal pain."), ["R10.9", "R52"]);
+    // Not for a combination: diabetes and hypertension are coded once.
+    assert_eq!(codes("Hypertension with heart failure."), ["I11.0", "I50.9"]);
+}
+
+#[test]
+fn the_shipped_prior_weighs_down_words_rarely_coded() {
+    let prior = suggester().prior().unwrap();
+    for code in ["R52", "R50.9", "R60.9", "Q89.9", "Z00.00", "R69", "R59.9"] {
+        eprintln!("{code}: {:?} p {:.3}", prior.counts(code), prior.probability(code));
+    }
+    assert!(prior.probability("R50.9") > 2.0 * prior.probability("Q89.9"));
+    let unweighted = Suggester::build_with(
+        release(),
+        Some(alpha_index()),
+        Some(synonyms()),
+        SuggestOptions { prior: false, ..SuggestOptions::default() },
+    );
+    assert!(unweighted.prior().is_none());
+}

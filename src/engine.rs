@@ -53,7 +53,8 @@ pub struct Engine {
     pub index_time: Duration,
     /// Recent search pages (empty and off unless set with [`Engine::with_search_cache`]).
     pub search_cache: SearchCache,
-    /// Code suggesters for notes, one per ICD-10-CM release, built on first use.
+    /// Code suggesters for notes, one per ICD-10-CM release, built on first use: start-up and
+    /// resident memory do not pay for them unless notes are sent.
     pub suggesters: Suggesters,
 }
 
@@ -137,18 +138,6 @@ impl Engine {
     /// Builds the suggester for notes dated `date` ahead of the first note (blocking).
     pub fn warm_suggester(&self, date: crate::codes::Date) {
         self.suggesters.warm(&self.catalog, &self.alpha_indexes, self.index.synonyms(), date);
-    }
-
-    /// Builds the suggester for today's notes on a thread of its own, once the engine serves:
-    /// start-up does not wait for it, and the first note waits less (or not at all).
-    pub fn warm_in_background(engine: &Arc<Engine>) {
-        let engine = engine.clone();
-        let spawned = std::thread::Builder::new()
-            .name("codify-warm".to_string())
-            .spawn(move || engine.warm_suggester(crate::codes::Date::today_utc()));
-        if let Err(error) = spawned {
-            tracing::warn!(error = %error, "cannot start the warm-up thread; suggesters are built on first use");
-        }
     }
 
     /// Runs a search on the index (blocking) and caches the page.

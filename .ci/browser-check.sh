@@ -14,7 +14,8 @@
 #   CODIFY_BIN                  a built codify binary to test (skips cargo build)
 #   CODIFY_BROWSER_TOOLS        where to install selenium (default ~/.cache/codify-browser-check)
 #   CODIFY_BROWSER_NEED_SUGGEST=1  fail, rather than skip the note step, when the server
-#                               does not implement SuggestCodes
+#                               does not implement SuggestCodes (the default once
+#                               proto/codify/v1/codify.proto declares it; 0 to skip)
 #   CODIFY_BROWSER_SCREENSHOTS  a directory for a screenshot of each step
 set -euo pipefail
 
@@ -99,6 +100,10 @@ done
 
 # --- the page ----------------------------------------------------------------------------
 
+# Once the contract has SuggestCodes, the server under test must answer it: no skipping.
+if [[ -z "${CODIFY_BROWSER_NEED_SUGGEST:-}" ]] && grep -q 'rpc SuggestCodes' "$repo_root/proto/codify/v1/codify.proto"; then
+  export CODIFY_BROWSER_NEED_SUGGEST=1
+fi
 say "the coder's page in headless $(chromium --version 2>/dev/null | head -1)"
 "$python" "$repo_root/.ci/browser_test.py" "http://127.0.0.1:$http_port/" || fail "the browser test failed"
 

@@ -205,11 +205,11 @@ class Steps:
             return
         if "error" in d.find_element(By.ID, "note-status").get_attribute("class"):
             raise Failure(f"SuggestCodes failed: {status}")
-        codes = codes(d, "#note-suggestions li.suggestion")
-        if "E11.22" not in codes:
-            raise Failure(f"E11.22 expected among the suggestions: {codes}")
-        if any(code.startswith("R07") for code in codes):
-            raise Failure(f"no code for the denied chest pain: {codes}")
+        suggested = codes(d, "#note-suggestions li.suggestion")
+        if "E11.22" not in suggested:
+            raise Failure(f"E11.22 expected among the suggestions: {suggested}")
+        if any(code.startswith("R07") for code in suggested):
+            raise Failure(f"no code for the denied chest pain: {suggested}")
         marked = d.find_element(By.ID, "note-marked")
         if marked.text != NOTE:
             raise Failure(f"the marked note should read as the note: {marked.text!r}")
@@ -219,9 +219,9 @@ class Steps:
         if any("chest pain" in e for e in evidence):
             raise Failure(f"chest pain marked as evidence: {evidence}")
         uncodable = [m.text.lower() for m in marked.find_elements(By.CSS_SELECTOR, "mark.uncodable")]
-        print(f"      suggested {codes}; evidence {evidence}; not coded {uncodable}", flush=True)
+        print(f"      suggested {suggested}; evidence {evidence}; not coded {uncodable}", flush=True)
         # Clicking a suggestion outlines its evidence in the text.
-        first = d.find_elements(By.CSS_SELECTOR, "#note-suggestions li.suggestion")[codes.index("E11.22")]
+        first = d.find_elements(By.CSS_SELECTOR, "#note-suggestions li.suggestion")[suggested.index("E11.22")]
         first.click()
         active = [m.text for m in marked.find_elements(By.CSS_SELECTOR, "mark.active")]
         if not active:

@@ -717,7 +717,41 @@ async function runNote() {
 
 function activate(group) {
   for (const node of document.querySelectorAll(".active")) node.classList.remove("active");
-  for (const node of document.querySelectorAll(`[data-group="${group}"]`)) node.classList.add("active");
+  for (const node of document.querySelectorAll(`[data-groups~="${group}"]`)) node.classList.add("active");
+}
+
+const KIND_RANK = { evidence: 3, uncodable: 2, trigger: 1 };
+
+/**
+ * `text` cut at every boundary of the code-point `ranges` ({start, end, group, kind, label}):
+ * each piece that some range covers becomes a mark naming all of them, so evidence shared
+ * by two suggestions (overlapping ranges) shows for both.
+ */
+function markSegments(text, ranges) {
+  const points = Array.from(text);
+  const valid = ranges.filter((r) => r.end > r.start && r.start < points.length);
+  const cuts = new Set([0, points.length]);
+  for (const r of valid) { cuts.add(r.start); cuts.add(Math.min(r.end, points.length)); }
+  const sorted = [...cuts].sort((a, b) => a - b);
+  const nodes = [];
+  for (let i = 0; i + 1 < sorted.length; i++) {
+    const [start, end] = [sorted[i], sorted[i + 1]];
+    const piece = points.slice(start, end).join("");
+    const covering = valid.filter((r) => r.start <= start && r.end >= end);
+    if (covering.length === 0) { nodes.push(piece); continue; }
+    const kind = covering.reduce((best, r) => (KIND_RANK[r.kind] > KIND_RANK[best] ? r.kind : best), "trigger");
+    const groups = [...new Set(covering.map((r) => r.group))];
+    const labels = [...new Set(covering.filter((r) => r.label).map((r) => r.label))];
+    const mark = el("mark", {
+      class: kind,
+      "data-groups": groups.join(" "),
+      title: labels.length ? `evidence for suggestion ${labels.join(", ")}` : "not coded",
+      text: piece,
+    });
+    mark.addEventListener("click", () => activate(groups[0]));
+    nodes.push(mark);
+  }
+  return nodes;
 }
 
 function renderNote(text, response) {
@@ -731,21 +765,12 @@ function renderNote(text, response) {
     for (const t of m.triggers) ranges.push({ ...t, group: `m${i}`, kind: "trigger" });
   });
   const marked = $("note-marked");
-  marked.replaceChildren(...markRanges(text, ranges, (piece, range) => {
-    const mark = el("mark", {
-      class: range.kind === "evidence" ? "evidence" : range.kind,
-      "data-group": range.group,
-      title: range.label ? `evidence for suggestion ${range.label}` : "not coded",
-      text: piece,
-    });
-    mark.addEventListener("click", () => activate(range.group));
-    return mark;
-  }));
+  marked.replaceChildren(...markSegments(text, ranges));
   marked.hidden = false;
 
   $("note-suggestions").replaceChildren(...response.suggestions.map((s, i) => {
     const summary = s.code ?? emptyMessage("CodeSummary");
-    const item = el("li", { class: "clickable suggestion", "data-group": `s${i}`, "data-code": summary.code },
+    const item = el("li", { class: "clickable suggestion", "data-groups": `s${i}`, "data-code": summary.code },
       el("div", {}, el("span", { class: "num", text: String(i + 1) }),
         el("span", { class: "code", text: summary.code }), summary.title,
         el("span", { class: "tag", text: `${Math.round(s.score * 100)}%` }),
@@ -765,7 +790,7 @@ function renderNote(text, response) {
   $("note-mentions-title").hidden = response.mentions.length === 0;
   $("note-mentions").replaceChildren(...response.mentions.map((m, i) => {
     const summary = m.code ?? emptyMessage("CodeSummary");
-    const item = el("li", { class: "clickable mention", "data-group": `m${i}` },
+    const item = el("li", { class: "clickable mention", "data-groups": `m${i}` },
       el("span", { class: "tag", text: ASSERTION_NAMES[m.assertion] ?? "" }), " ",
       `“${m.evidence.map((e) => e.text).join(" … ")}”`,
       el("span", { class: "sub", text: ` would be ${summary.code} ${summary.title}` }));

@@ -1,4 +1,7 @@
-//! The built-in client: `codify search|get|validate|children|releases`, printing plain text.
+//! The built-in client: `codify search|get|validate|children|releases|check|index|suggest`,
+//! printing plain text, and the in-process evaluations.
+
+pub mod notes;
 
 use std::process::ExitCode;
 
@@ -292,6 +295,9 @@ async fn execute(command: Command) -> Result<(), String> {
         }
         Command::Index(args) => index(args).await,
         Command::Check(args) => check(args).await,
+        Command::Suggest(args) => notes::suggest(args).await,
+        Command::EvalSuggest(args) => notes::eval_suggest(args),
+        Command::EvalNegation(args) => notes::eval_negation(args),
         Command::Releases(args) => {
             let mut client = connect(&args).await?;
             let response =

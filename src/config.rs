@@ -39,6 +39,12 @@ pub enum Command {
     Releases(crate::cli::ClientArgs),
     /// Evaluate search on a judged query set (runs in-process, no server needed).
     Eval(crate::cli::EvalArgs),
+    /// Suggest codes for a note: `codify suggest note.txt` (or `-` for standard input).
+    Suggest(crate::cli::notes::SuggestArgs),
+    /// Evaluate code suggestion on a CodiEsp split (in-process): `codify eval-suggest data/codiesp/dev`.
+    EvalSuggest(crate::cli::notes::EvalSuggestArgs),
+    /// Evaluate negation on a NegEx-layout file (in-process): `codify eval-negation FILE`.
+    EvalNegation(crate::cli::notes::EvalNegationArgs),
 }
 
 /// How log lines are written.

@@ -10,6 +10,7 @@ use crate::codes::Catalog;
 use crate::index::{CodeIndex, IndexError, SearchCache, SearchPage, SearchRequest, Synonyms};
 use crate::loaders::manifest::Manifest;
 use crate::loaders::LoadError;
+use crate::notes::Suggesters;
 
 /// Why the engine could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -52,6 +53,8 @@ pub struct Engine {
     pub index_time: Duration,
     /// Recent search pages (empty and off unless set with [`Engine::with_search_cache`]).
     pub search_cache: SearchCache,
+    /// Code suggesters for notes, one per ICD-10-CM release, built on first use.
+    pub suggesters: Suggesters,
 }
 
 impl Engine {
@@ -99,8 +102,9 @@ impl Engine {
         let claim_rules = claim_rules.with_tabular_notes(&catalog);
         let load_time = started.elapsed();
         let index_started = Instant::now();
-        let index = CodeIndex::open_or_build(&catalog, synonyms, index_dir.map(PathBuf::as_path))?;
+        let index = CodeIndex::open_or_build(&catalog, &alpha_indexes, synonyms, index_dir.map(PathBuf::as_path))?;
         let index_time = index_started.elapsed();
+        let suggesters = Suggesters::new(&catalog);
         Ok(Engine {
             catalog,
             index,
@@ -109,6 +113,7 @@ impl Engine {
             load_time,
             index_time,
             search_cache: SearchCache::default(),
+            suggesters,
         })
     }
 
@@ -120,6 +125,30 @@ impl Engine {
     /// A search page from the cache, when it holds one.
     pub fn cached_search(&self, request: &SearchRequest) -> Option<Arc<SearchPage>> {
         self.search_cache.get(request)
+    }
+
+    /// The suggester for notes dated `date` (the ICD-10-CM release in force then), built now
+    /// if it was not yet (blocking); `None` when no ICD-10-CM release is in force.
+    pub fn suggester(&self, date: crate::codes::Date) -> Option<&crate::suggest::Suggester> {
+        let release = self.catalog.release_in_force(crate::codes::CodeSystem::Icd10Cm, date)?;
+        self.suggesters.get(release, &self.alpha_indexes, self.index.synonyms())
+    }
+
+    /// Builds the suggester for notes dated `date` ahead of the first note (blocking).
+    pub fn warm_suggester(&self, date: crate::codes::Date) {
+        self.suggesters.warm(&self.catalog, &self.alpha_indexes, self.index.synonyms(), date);
+    }
+
+    /// Builds the suggester for today's notes on a thread of its own, once the engine serves:
+    /// start-up does not wait for it, and the first note waits less (or not at all).
+    pub fn warm_in_background(engine: &Arc<Engine>) {
+        let engine = engine.clone();
+        let spawned = std::thread::Builder::new()
+            .name("codify-warm".to_string())
+            .spawn(move || engine.warm_suggester(crate::codes::Date::today_utc()));
+        if let Err(error) = spawned {
+            tracing::warn!(error = %error, "cannot start the warm-up thread; suggesters are built on first use");
+        }
     }
 
     /// Runs a search on the index (blocking) and caches the page.

@@ -186,8 +186,10 @@ impl Reloader {
         crate::telemetry::metrics::record_index(&engine);
         crate::telemetry::metrics::record_reload(true);
         let docs = engine.index.doc_count();
+        let engine = Arc::new(engine);
+        Engine::warm_in_background(&engine);
         match self.slot.write() {
-            Ok(mut slot) => *slot = Some(Arc::new(engine)),
+            Ok(mut slot) => *slot = Some(engine),
             Err(_) => return Err("engine slot unavailable".to_string()),
         }
         last.loaded_stamp = files.stamp;

@@ -397,7 +397,7 @@ fn load_and_check_at_cms_scale() {
         for _ in 0..650_000 {
             let column1 = 10_000 + row / 200;
             let column2 = 10_000 + (row * 7919) % 90_000;
-            let deletion = if row % 10 == 0 { "20231231" } else { "*" };
+            let deletion = if row.is_multiple_of(10) { "20231231" } else { "*" };
             let indicator = ["0", "1", "1", "9"][(row % 4) as usize];
             write!(
                 out,

@@ -17,4 +17,5 @@ pub mod proto;
 pub mod releases;
 pub mod server;
 pub mod service;
+pub mod suggest;
 pub mod validate;

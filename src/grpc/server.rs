@@ -202,8 +202,10 @@ pub async fn serve_with_listeners<K: Into<ShutdownKind>>(
         loaded = load => match loaded {
             Ok(Ok(engine)) => {
                 log_ready(&engine, started);
+                let engine = Arc::new(engine);
+                Engine::warm_in_background(&engine);
                 if let Ok(mut slot) = engine_slot.write() {
-                    *slot = Some(Arc::new(engine));
+                    *slot = Some(engine);
                 }
                 health_reporter.set_service_status("", ServingStatus::Serving).await;
                 health_reporter.set_service_status(SERVICE_NAME, ServingStatus::Serving).await;

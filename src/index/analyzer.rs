@@ -162,6 +162,9 @@ pub struct Word {
     /// Set by the search when no indexed word starts like this one: a candidate for
     /// typo tolerance.
     pub unknown: bool,
+    /// Set by the search for a one-letter last word of a query being typed ("chest p"):
+    /// it matches any word it starts.
+    pub open_prefix: bool,
 }
 
 impl Word {
@@ -237,6 +240,7 @@ impl WordSplitter {
                     byte_from: from,
                     byte_to: to,
                     unknown: false,
+                    open_prefix: false,
                 })
                 .collect();
         }
@@ -250,6 +254,7 @@ impl WordSplitter {
                 byte_from: token.offset_from,
                 byte_to: token.offset_to,
                 unknown: false,
+                open_prefix: false,
             });
         }
         words

@@ -19,10 +19,11 @@ use super::query::MatchScore;
 use super::schema::span_contains;
 use super::writer::split_entry_ref;
 
-/// Sort key, best highest: tier, fewer words outside the title, shorter title, title starts
-/// with a query word, preference (a category's billable default, other billable codes, later
-/// encounters, headers), code order, entry ref.
-pub type RankKey = (u8, i64, i64, u8, u8, i64, u64);
+/// Sort key, best highest: tier, the query is an Alphabetic Index path of the code, fewer
+/// words outside the title, generality of the condition (a main term's code), shorter title,
+/// title starts with a query word, preference (a category's billable default, other billable
+/// codes, later encounters, headers), code order, entry ref.
+pub type RankKey = (u8, u8, i64, u64, i64, u8, u8, i64, u64);
 
 /// How a group's documents are ranked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +57,7 @@ pub struct SegmentColumns {
     code_order: Column<u64>,
     code_length: Column<u64>,
     preference: Column<u64>,
+    generality: Column<u64>,
 }
 
 impl SegmentColumns {
@@ -75,6 +77,7 @@ impl SegmentColumns {
             code_order: fast.u64("code_order")?,
             code_length: fast.u64("code_length")?,
             preference: fast.u64("preference")?,
+            generality: fast.u64("generality")?,
         })
     }
 
@@ -241,20 +244,32 @@ impl RankSegmentCollector {
         let order = -(read(&self.columns.code_order).min(i64::MAX as u64) as i64);
         if self.ranking == Ranking::Code {
             let preference = read(&self.columns.preference) as u8;
-            return (0, 0, -(read(&self.columns.code_length) as i64), 0, preference, order, reference);
+            return (0, 0, 0, 0, -(read(&self.columns.code_length) as i64), 0, preference, order, reference);
         }
         let matched = MatchScore::decode(score);
         let length = read(&self.columns.title_length) as i64;
         let tier = match (self.ranking, matched.near_words, matched.elsewhere_words) {
             (Ranking::Loose, _, _) => 0,
-            _ if matched.phrase => 3,
+            _ if matched.phrase || matched.index => 3,
             (_, 0, 0) if length == matched.content_words => 3,
             (_, 0, 0) => 2,
             (_, _, 0) => 1,
             _ => 0,
         };
         let preference = read(&self.columns.preference) as u8;
-        (tier, -matched.elsewhere_words, -length, u8::from(matched.head), preference, order, reference)
+        let index = u8::from(matched.index && self.ranking != Ranking::Loose);
+        let generality = read(&self.columns.generality);
+        (
+            tier,
+            index,
+            -matched.elsewhere_words,
+            generality,
+            -length,
+            u8::from(matched.head),
+            preference,
+            order,
+            reference,
+        )
     }
 }
 

@@ -7,6 +7,7 @@ pub mod at_least;
 pub mod cache;
 pub mod collect;
 pub mod highlight;
+pub mod index_terms;
 pub mod query;
 pub mod schema;
 pub mod search;
@@ -26,6 +27,7 @@ pub use cache::SearchCache;
 pub use search::{MatchType, SearchHit, SearchPage, SearchRequest};
 pub use synonyms::Synonyms;
 
+use crate::alpha_index::IndexReleases;
 use crate::codes::Catalog;
 use schema::{build_schema, Fields};
 
@@ -70,22 +72,28 @@ impl std::fmt::Debug for CodeIndex {
 }
 
 impl CodeIndex {
+    /// The synonym layer the index was built with.
+    pub fn synonyms(&self) -> &Synonyms {
+        &self.synonyms
+    }
+
     /// Builds the index in memory, or opens / rebuilds it in `directory` when one is given.
     pub fn open_or_build(
         catalog: &Catalog,
+        alpha_indexes: &IndexReleases,
         synonyms: Synonyms,
         directory: Option<&Path>,
     ) -> Result<CodeIndex, IndexError> {
         let (schema, fields) = build_schema();
-        let fingerprint = catalog_fingerprint(catalog);
+        let fingerprint = catalog_fingerprint(catalog, alpha_indexes);
         let index = match directory {
             None => {
                 let index = Index::create_in_ram(schema);
                 register_analyzers(&index);
-                writer::write_catalog(&index, &fields, catalog)?;
+                writer::write_catalog(&index, &fields, catalog, alpha_indexes)?;
                 index
             }
-            Some(path) => open_or_build_in_dir(path, schema, &fields, catalog, fingerprint)?,
+            Some(path) => open_or_build_in_dir(path, schema, &fields, catalog, alpha_indexes, fingerprint)?,
         };
         let reader: IndexReader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let searcher = reader.searcher();
@@ -131,6 +139,7 @@ fn open_or_build_in_dir(
     schema: tantivy::schema::Schema,
     fields: &Fields,
     catalog: &Catalog,
+    alpha_indexes: &IndexReleases,
     fingerprint: u64,
 ) -> Result<Index, IndexError> {
     let dir_error = |reason: String| IndexError::Directory { path: path.display().to_string(), reason };
@@ -149,18 +158,35 @@ fn open_or_build_in_dir(
     let directory = MmapDirectory::open(path).map_err(|e| dir_error(e.to_string()))?;
     let index = Index::create(directory, schema, tantivy::IndexSettings::default())?;
     register_analyzers(&index);
-    writer::write_catalog(&index, fields, catalog)?;
+    writer::write_catalog(&index, fields, catalog, alpha_indexes)?;
     std::fs::write(&fingerprint_path, format!("{fingerprint:016x}\n"))
         .map_err(|e| dir_error(format!("cannot write fingerprint: {e}")))?;
     tracing::info!(path = %path.display(), "index built in directory");
     Ok(index)
 }
 
-/// A hash of everything the index is built from: releases, codes, titles and descriptors.
-pub fn catalog_fingerprint(catalog: &Catalog) -> u64 {
+/// A hash of everything the index is built from: releases, codes, titles and descriptors,
+/// and the Alphabetic Index releases.
+pub fn catalog_fingerprint(catalog: &Catalog, alpha_indexes: &IndexReleases) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    "codify-index-v5".hash(&mut hasher);
+    "codify-index-v6".hash(&mut hasher);
+    for release in alpha_indexes.releases() {
+        release.info.version.hash(&mut hasher);
+        release.info.effective_from.hash(&mut hasher);
+        release.info.effective_to.hash(&mut hasher);
+        for entry in release.index.entries() {
+            entry.term.hash(&mut hasher);
+            entry.level.hash(&mut hasher);
+            entry.code.as_ref().map(|code| code.display()).hash(&mut hasher);
+            entry.see.hash(&mut hasher);
+            entry.nonessential.hash(&mut hasher);
+            for (column, code) in &entry.cells {
+                column.hash(&mut hasher);
+                code.display().hash(&mut hasher);
+            }
+        }
+    }
     for release in catalog.releases() {
         release.info.system.id().hash(&mut hasher);
         release.info.version.hash(&mut hasher);

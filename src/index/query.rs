@@ -9,7 +9,9 @@
 //!   (or, in typo mode, a near spelling) of a title word, 100 when it is only in other text;
 //! - `HEAD_BONUS` is added when a query word is the title's first word;
 //! - `PHRASE_BONUS` is added when a phrasing is a whole text of the code (title, inclusion
-//!   term, descriptor), nonessential parts aside.
+//!   term, descriptor), nonessential parts aside;
+//! - `INDEX_BONUS` is added when a phrasing's words, in any order, are the words of an
+//!   Alphabetic Index path leading to the code (see `index_terms`).
 
 use std::ops::Bound;
 
@@ -23,6 +25,7 @@ use tantivy::Term;
 use super::analyzer::{content_length, phrase_key, Word};
 use super::any_of::AnyOfQuery;
 use super::at_least::AtLeastQuery;
+use super::index_terms::key_of_stems;
 use super::schema::{cpt_category_ordinal, Fields};
 use super::term_docs::TermDocsQuery;
 use crate::codes::{CptCategory, Date, ReleaseId};
@@ -31,6 +34,8 @@ const VARIANT_BASE: f32 = 1_000_000.0;
 const CONTENT_UNIT: f32 = 10_000.0;
 const HEAD_BONUS: f32 = 2_000_000.0;
 const PHRASE_BONUS: f32 = 4_000_000.0;
+// Scores stay below 2^24 (exact in f32): 8M + 4M + 2M + 1M + 24 × 10k.
+const INDEX_BONUS: f32 = 8_000_000.0;
 const WORD_IN_TITLE: f32 = 100.0;
 const WORD_NEAR_TITLE: f32 = 99.0;
 const WORD_ELSEWHERE: f32 = 0.0;
@@ -48,6 +53,8 @@ pub const TWO_EDITS_CHARS: usize = 8;
 /// How a document matched, decoded from its score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MatchScore {
+    /// A phrasing of the query is an Alphabetic Index path of the code.
+    pub index: bool,
     /// A phrasing of the query is a whole text of the code.
     pub phrase: bool,
     /// A query word is the title's first word.
@@ -64,6 +71,10 @@ impl MatchScore {
     /// Decodes a score built by this module.
     pub fn decode(score: f32) -> MatchScore {
         let mut total = score.round() as i64;
+        let index = total >= INDEX_BONUS as i64;
+        if index {
+            total -= INDEX_BONUS as i64;
+        }
         let phrase = total >= PHRASE_BONUS as i64;
         if phrase {
             total -= PHRASE_BONUS as i64;
@@ -77,6 +88,7 @@ impl MatchScore {
         let content_words = (above_base + unit - 1).div_euclid(unit).max(0);
         let penalty = (content_words * unit - above_base).max(0);
         MatchScore {
+            index,
             phrase,
             head,
             content_words,
@@ -234,8 +246,17 @@ pub fn text_query(fields: &Fields, phrasings: &[&[Word]], matching: Matching) ->
             std::iter::once(head).chain(near)
         })
         .collect();
+    let mut index_keys: Vec<String> = phrasings
+        .iter()
+        .filter_map(|words| {
+            key_of_stems(words.iter().filter(|w| !w.is_connective() && w.folded != "nos").map(|w| w.stem.as_str()))
+        })
+        .collect();
+    index_keys.sort_unstable();
+    index_keys.dedup();
+    let index_paths = index_keys.iter().map(|key| scored_term_query(fields.index_keys, key, INDEX_BONUS)).collect();
     // The bonuses add up; one SHOULD clause, so that tantivy builds no union of its own.
-    let bonuses = AnyOfQuery::sum(vec![any_of(heads), any_of(whole_texts)]);
+    let bonuses = AnyOfQuery::sum(vec![any_of(heads), any_of(whole_texts), any_of(index_paths)]);
     Some(Box::new(BooleanQuery::new(vec![(Occur::Must, any_of(alternatives)), (Occur::Should, Box::new(bonuses))])))
 }
 
@@ -278,6 +299,10 @@ fn word_query(fields: &Fields, word: &Word, matching: Matching, offset: Score) -
     if allow_prefix {
         ways.push(word_prefix_query(fields.title_prefixes, &word.folded, offset + WORD_NEAR_TITLE));
         ways.push(word_prefix_query(fields.other_prefixes, &word.folded, offset + WORD_ELSEWHERE));
+    } else if word.open_prefix {
+        // A one-letter word being typed: the words it starts, through the term dictionary.
+        ways.push(constant(term_prefix_query(fields.title_words, &word.folded), offset + WORD_NEAR_TITLE));
+        ways.push(constant(term_prefix_query(fields.other_words, &word.folded), offset + WORD_ELSEWHERE));
     }
     if let Matching::Near(distance) = matching {
         if long_enough_for_typos(word) {
@@ -307,7 +332,14 @@ mod tests {
             let decoded = MatchScore::decode(score(phrase, head, content, near, elsewhere));
             assert_eq!(
                 decoded,
-                MatchScore { phrase, head, content_words: content, near_words: near, elsewhere_words: elsewhere }
+                MatchScore {
+                    index: false,
+                    phrase,
+                    head,
+                    content_words: content,
+                    near_words: near,
+                    elsewhere_words: elsewhere
+                }
             );
         }
         let only_qualifiers = VARIANT_BASE - 100.0 + 100.0;

@@ -50,6 +50,12 @@ pub struct Fields {
     /// Preference among equal matches: 3 the billable default of its category, 2 another
     /// billable code, 1 a later encounter (7th character other than A), 0 a header.
     pub preference: Field,
+    /// Order-free keys of the ICD-10-CM Alphabetic Index paths leading to the code (see
+    /// `index_terms`): a query whose words are one of them names the code the Index gives.
+    pub index_keys: Field,
+    /// How general the condition is when an Index main term names the code (entries under
+    /// the main term; 0 otherwise).
+    pub generality: Field,
 }
 
 /// Builds the schema and its field handles.
@@ -86,6 +92,8 @@ pub fn build_schema() -> (Schema, Fields) {
         code_order: builder.add_u64_field("code_order", FAST),
         code_length: builder.add_u64_field("code_length", FAST),
         preference: builder.add_u64_field("preference", FAST),
+        index_keys: builder.add_text_field("index_keys", STRING),
+        generality: builder.add_u64_field("generality", FAST),
     };
     (builder.build(), fields)
 }

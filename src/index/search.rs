@@ -195,6 +195,13 @@ impl CodeIndex {
                 corrected = false;
             }
         }
+        // A one-letter last word of a longer query is still being typed ("chest p"): it
+        // matches the words it starts.
+        let still_typing = !request.text.ends_with(char::is_whitespace);
+        if let [_, .., last] = words.as_mut_slice() {
+            let one_letter = last.folded.chars().count() == 1 && last.folded.chars().all(char::is_alphabetic);
+            last.open_prefix = still_typing && one_letter && !last.is_connective() && code.is_none();
+        }
         // Synonyms see the words as typed ("ringing in the ears"); matching then drops the
         // connectives, which titles use too freely to be worth a required word.
         let mut variants = self.synonyms.variants(&words);
@@ -303,7 +310,7 @@ fn hit(
     group: Group,
     key: RankKey,
 ) -> SearchHit {
-    let (release, entry) = split_entry_ref(key.6);
+    let (release, entry) = split_entry_ref(key.8);
     let match_type = match group {
         Group::ExactCode => MatchType::ExactCode,
         Group::CodePrefix => MatchType::CodePrefix,
@@ -311,6 +318,8 @@ fn hit(
         Group::Relaxed => MatchType::OtherText,
         Group::Corrected => MatchType::Fuzzy,
         Group::Text => match key.0 {
+            // An Index path with words outside the title.
+            3 if key.1 == 1 && key.2 < 0 => MatchType::OtherText,
             3 => MatchType::FullTitle,
             1 | 2 => MatchType::AllWordsInTitle,
             _ => MatchType::OtherText,

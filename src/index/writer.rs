@@ -8,10 +8,14 @@ use tantivy::directory::{RamDirectory, TerminatingWrite};
 use tantivy::Directory;
 use tantivy::{Index, IndexBuilder, TantivyDocument};
 
+use std::collections::HashMap;
+
 use super::analyzer::{content_length, phrase_key, phrase_keys, phrase_keys_of, Word, WordSplitter};
+use super::index_terms::{index_terms, CodeTerms};
 use super::query::{MAX_PREFIX_CHARS, MIN_PREFIX_CHARS};
 use super::schema::{cpt_category_ordinal, pack_in_force_span, Fields};
 use super::IndexError;
+use crate::alpha_index::IndexReleases;
 use crate::codes::pcs::PcsCode;
 use crate::codes::{Ancestor, Catalog, CodeEntry, CodeSystem, CptCategory, EntryKind, NoteKind, Release};
 
@@ -37,7 +41,12 @@ pub fn split_entry_ref(value: u64) -> (u32, u32) {
 /// are indexed in parallel, each on one thread that prepares and indexes its documents in
 /// a scratch in-memory index; the finished segments' files are then copied into `index`
 /// and listed in its `meta.json`, in catalog order.
-pub fn write_catalog(index: &Index, fields: &Fields, catalog: &Catalog) -> Result<(), IndexError> {
+pub fn write_catalog(
+    index: &Index,
+    fields: &Fields,
+    catalog: &Catalog,
+    alpha_indexes: &IndexReleases,
+) -> Result<(), IndexError> {
     let releases = catalog.releases();
     // Largest releases first, so that the threads finish together.
     let mut queue: Vec<usize> = (0..releases.len()).collect();
@@ -50,7 +59,7 @@ pub fn write_catalog(index: &Index, fields: &Fields, catalog: &Catalog) -> Resul
                 scope.spawn(|| {
                     let mut done = Vec::new();
                     while let Some(&at) = queue.get(next.fetch_add(1, Ordering::Relaxed)) {
-                        done.push((at, index_release(index, fields, &releases[at])));
+                        done.push((at, index_release(index, fields, &releases[at], alpha_indexes)));
                     }
                     done
                 })
@@ -85,15 +94,26 @@ pub fn write_catalog(index: &Index, fields: &Fields, catalog: &Catalog) -> Resul
 }
 
 /// One release's documents as the single segment of a scratch in-memory index.
-fn index_release(index: &Index, fields: &Fields, release: &Release) -> Result<Index, IndexError> {
+fn index_release(
+    index: &Index,
+    fields: &Fields,
+    release: &Release,
+    alpha_indexes: &IndexReleases,
+) -> Result<Index, IndexError> {
     let mut writer = IndexBuilder::new()
         .schema(index.schema())
         .settings(index.settings().clone())
         .tokenizers(index.tokenizers().clone())
         .single_segment_index_writer::<TantivyDocument>(RamDirectory::create(), WRITER_MEMORY_BYTES)?;
     let mut splitter = WordSplitter::default();
+    // The Alphabetic Index in force when the release starts leads into it.
+    let terms: HashMap<u32, CodeTerms> = alpha_indexes
+        .in_force(release.info.system, release.info.effective_from)
+        .map(|alpha| index_terms(release, &alpha.index, &mut splitter))
+        .unwrap_or_default();
     for (index_in_release, entry) in release.entries.iter().enumerate() {
-        writer.add_document(document(fields, release, index_in_release, entry, &mut splitter))?;
+        let code_terms = terms.get(&(index_in_release as u32));
+        writer.add_document(document(fields, release, index_in_release, entry, code_terms, &mut splitter))?;
     }
     Ok(writer.finalize()?)
 }
@@ -119,6 +139,7 @@ fn document(
     release: &Release,
     index_in_release: usize,
     entry: &CodeEntry,
+    code_terms: Option<&CodeTerms>,
     splitter: &mut WordSplitter,
 ) -> TantivyDocument {
     let system = release.info.system;
@@ -137,6 +158,13 @@ fn document(
     }
     let title_distinct = distinct(title_words.iter().map(|word| word.folded.as_str()));
     doc.add_text(fields.title_prefixes, word_prefixes(&title_distinct));
+    // The words of a main term naming the code ("Seizure" → R56.9 "Unspecified convulsions")
+    // are prefixes of its condition as much as the title's words are.
+    if let Some(main_words) = code_terms.map(|terms| &terms.main_term_words).filter(|words| !words.is_empty()) {
+        let extra: Vec<&str> =
+            main_words.iter().map(String::as_str).filter(|word| title_distinct.binary_search(word).is_err()).collect();
+        doc.add_text(fields.title_prefixes, word_prefixes(&extra));
+    }
     // ICD-10-CM "includes" notes on a code name what it covers ("high blood pressure"
     // under I10): they are searched like inclusion terms.
     let includes = entry.notes.iter().filter(|note| note.kind == NoteKind::Includes).map(|note| &note.text);
@@ -165,6 +193,26 @@ fn document(
         phrases.extend(phrase_keys_of(splitter, text, &words));
         other_words.extend(words);
     }
+    // The Alphabetic Index's words for the code are searched like inclusion terms; a query
+    // that is one of its paths names the code the Index gives.
+    if let Some(code_terms) = code_terms {
+        let index_words: Vec<&str> = code_terms
+            .words
+            .iter()
+            .map(String::as_str)
+            .filter(|word| title_distinct.binary_search(word).is_err())
+            .collect();
+        if !index_words.is_empty() {
+            let text = index_words.join(" ");
+            doc.add_text(fields.other_text, &text);
+            doc.add_text(fields.other_words, &text);
+            other_words.extend(splitter.folded_words(&text));
+        }
+        for key in &code_terms.keys {
+            doc.add_text(fields.index_keys, key);
+        }
+    }
+    doc.add_u64(fields.generality, code_terms.map_or(0, |terms| terms.generality));
     // The default child of a category (its title is the category's, nonessential parts
     // aside: E11.9 "... without complications" under E11) answers to the category's
     // "includes" names too ("diabetes NOS" → E11.9), and ranks as the category does.
@@ -300,7 +348,7 @@ fn seventh_character(system: CodeSystem, code: &str, parent: &str) -> Option<cha
 /// under "Heart failure", "Chronic kidney disease, unspecified" under "Chronic kidney disease
 /// (CKD)" — every title word of the child but "unspecified" is in the category's title — or
 /// its category's title followed by "without ...".
-fn is_unspecified_child(title: &str, parent_title: &str) -> bool {
+pub(super) fn is_unspecified_child(title: &str, parent_title: &str) -> bool {
     let lower = title.to_ascii_lowercase();
     let parent_lower = parent_title.to_ascii_lowercase();
     // "Gastro-esophageal reflux disease without esophagitis" under "Gastro-esophageal reflux

@@ -149,6 +149,26 @@ class EditSeverity(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     EDIT_SEVERITY_UNSPECIFIED: _ClassVar[EditSeverity]
     EDIT_SEVERITY_ERROR: _ClassVar[EditSeverity]
     EDIT_SEVERITY_WARNING: _ClassVar[EditSeverity]
+
+class Assertion(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ASSERTION_UNSPECIFIED: _ClassVar[Assertion]
+    ASSERTION_PRESENT: _ClassVar[Assertion]
+    ASSERTION_NEGATED: _ClassVar[Assertion]
+    ASSERTION_POSSIBLE: _ClassVar[Assertion]
+    ASSERTION_HYPOTHETICAL: _ClassVar[Assertion]
+    ASSERTION_HISTORICAL: _ClassVar[Assertion]
+    ASSERTION_FAMILY: _ClassVar[Assertion]
+
+class SpecificityGap(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SPECIFICITY_GAP_UNSPECIFIED: _ClassVar[SpecificityGap]
+    SPECIFICITY_GAP_LATERALITY: _ClassVar[SpecificityGap]
+    SPECIFICITY_GAP_TYPE: _ClassVar[SpecificityGap]
+    SPECIFICITY_GAP_ACUITY: _ClassVar[SpecificityGap]
+    SPECIFICITY_GAP_ENCOUNTER: _ClassVar[SpecificityGap]
+    SPECIFICITY_GAP_SITE: _ClassVar[SpecificityGap]
+    SPECIFICITY_GAP_DETAIL: _ClassVar[SpecificityGap]
 CODE_SYSTEM_UNSPECIFIED: CodeSystem
 CODE_SYSTEM_ICD10CM: CodeSystem
 CODE_SYSTEM_HCPCS: CodeSystem
@@ -247,6 +267,20 @@ CLAIM_EDIT_TYPE_LIMITED_COVERAGE: ClaimEditType
 EDIT_SEVERITY_UNSPECIFIED: EditSeverity
 EDIT_SEVERITY_ERROR: EditSeverity
 EDIT_SEVERITY_WARNING: EditSeverity
+ASSERTION_UNSPECIFIED: Assertion
+ASSERTION_PRESENT: Assertion
+ASSERTION_NEGATED: Assertion
+ASSERTION_POSSIBLE: Assertion
+ASSERTION_HYPOTHETICAL: Assertion
+ASSERTION_HISTORICAL: Assertion
+ASSERTION_FAMILY: Assertion
+SPECIFICITY_GAP_UNSPECIFIED: SpecificityGap
+SPECIFICITY_GAP_LATERALITY: SpecificityGap
+SPECIFICITY_GAP_TYPE: SpecificityGap
+SPECIFICITY_GAP_ACUITY: SpecificityGap
+SPECIFICITY_GAP_ENCOUNTER: SpecificityGap
+SPECIFICITY_GAP_SITE: SpecificityGap
+SPECIFICITY_GAP_DETAIL: SpecificityGap
 
 class CodeRef(_message.Message):
     __slots__ = ("system", "code")
@@ -913,3 +947,69 @@ class CheckClaimsResponse(_message.Message):
     RESULTS_FIELD_NUMBER: _ClassVar[int]
     results: _containers.RepeatedCompositeFieldContainer[CheckClaimResponse]
     def __init__(self, results: _Optional[_Iterable[_Union[CheckClaimResponse, _Mapping]]] = ...) -> None: ...
+
+class SuggestCodesRequest(_message.Message):
+    __slots__ = ("text", "systems", "date_of_service", "max_suggestions", "include_uncodable")
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    SYSTEMS_FIELD_NUMBER: _ClassVar[int]
+    DATE_OF_SERVICE_FIELD_NUMBER: _ClassVar[int]
+    MAX_SUGGESTIONS_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_UNCODABLE_FIELD_NUMBER: _ClassVar[int]
+    text: str
+    systems: _containers.RepeatedScalarFieldContainer[CodeSystem]
+    date_of_service: str
+    max_suggestions: int
+    include_uncodable: bool
+    def __init__(self, text: _Optional[str] = ..., systems: _Optional[_Iterable[_Union[CodeSystem, str]]] = ..., date_of_service: _Optional[str] = ..., max_suggestions: _Optional[int] = ..., include_uncodable: _Optional[bool] = ...) -> None: ...
+
+class SuggestCodesResponse(_message.Message):
+    __slots__ = ("suggestions", "mentions")
+    SUGGESTIONS_FIELD_NUMBER: _ClassVar[int]
+    MENTIONS_FIELD_NUMBER: _ClassVar[int]
+    suggestions: _containers.RepeatedCompositeFieldContainer[CodeSuggestion]
+    mentions: _containers.RepeatedCompositeFieldContainer[UncodableMention]
+    def __init__(self, suggestions: _Optional[_Iterable[_Union[CodeSuggestion, _Mapping]]] = ..., mentions: _Optional[_Iterable[_Union[UncodableMention, _Mapping]]] = ...) -> None: ...
+
+class Evidence(_message.Message):
+    __slots__ = ("start", "end", "text")
+    START_FIELD_NUMBER: _ClassVar[int]
+    END_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    start: int
+    end: int
+    text: str
+    def __init__(self, start: _Optional[int] = ..., end: _Optional[int] = ..., text: _Optional[str] = ...) -> None: ...
+
+class CodeSuggestion(_message.Message):
+    __slots__ = ("code", "score", "evidence", "assertion", "triggers", "section", "lacks", "query_hint")
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    SCORE_FIELD_NUMBER: _ClassVar[int]
+    EVIDENCE_FIELD_NUMBER: _ClassVar[int]
+    ASSERTION_FIELD_NUMBER: _ClassVar[int]
+    TRIGGERS_FIELD_NUMBER: _ClassVar[int]
+    SECTION_FIELD_NUMBER: _ClassVar[int]
+    LACKS_FIELD_NUMBER: _ClassVar[int]
+    QUERY_HINT_FIELD_NUMBER: _ClassVar[int]
+    code: CodeSummary
+    score: float
+    evidence: _containers.RepeatedCompositeFieldContainer[Evidence]
+    assertion: Assertion
+    triggers: _containers.RepeatedCompositeFieldContainer[Evidence]
+    section: str
+    lacks: _containers.RepeatedScalarFieldContainer[SpecificityGap]
+    query_hint: str
+    def __init__(self, code: _Optional[_Union[CodeSummary, _Mapping]] = ..., score: _Optional[float] = ..., evidence: _Optional[_Iterable[_Union[Evidence, _Mapping]]] = ..., assertion: _Optional[_Union[Assertion, str]] = ..., triggers: _Optional[_Iterable[_Union[Evidence, _Mapping]]] = ..., section: _Optional[str] = ..., lacks: _Optional[_Iterable[_Union[SpecificityGap, str]]] = ..., query_hint: _Optional[str] = ...) -> None: ...
+
+class UncodableMention(_message.Message):
+    __slots__ = ("code", "evidence", "assertion", "triggers", "section")
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    EVIDENCE_FIELD_NUMBER: _ClassVar[int]
+    ASSERTION_FIELD_NUMBER: _ClassVar[int]
+    TRIGGERS_FIELD_NUMBER: _ClassVar[int]
+    SECTION_FIELD_NUMBER: _ClassVar[int]
+    code: CodeSummary
+    evidence: _containers.RepeatedCompositeFieldContainer[Evidence]
+    assertion: Assertion
+    triggers: _containers.RepeatedCompositeFieldContainer[Evidence]
+    section: str
+    def __init__(self, code: _Optional[_Union[CodeSummary, _Mapping]] = ..., evidence: _Optional[_Iterable[_Union[Evidence, _Mapping]]] = ..., assertion: _Optional[_Union[Assertion, str]] = ..., triggers: _Optional[_Iterable[_Union[Evidence, _Mapping]]] = ..., section: _Optional[str] = ...) -> None: ...

@@ -95,6 +95,11 @@ class CodeServiceStub:
                 request_serializer=codify_dot_v1_dot_codify__pb2.CheckClaimsRequest.SerializeToString,
                 response_deserializer=codify_dot_v1_dot_codify__pb2.CheckClaimsResponse.FromString,
                 _registered_method=True)
+        self.SuggestCodes = channel.unary_unary(
+                '/codify.v1.CodeService/SuggestCodes',
+                request_serializer=codify_dot_v1_dot_codify__pb2.SuggestCodesRequest.SerializeToString,
+                response_deserializer=codify_dot_v1_dot_codify__pb2.SuggestCodesResponse.FromString,
+                _registered_method=True)
 
 
 class CodeServiceServicer:
@@ -198,6 +203,17 @@ class CodeServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SuggestCodes(self, request, context):
+        """Codes proposed from clinical documentation, ranked best first, each with the words
+        that support it, the assertion of those words (present, historical) with the trigger
+        words that decided it, the section they were found in, and what the documentation
+        lacks for a more specific code. Negated, possible, hypothetical and family mentions
+        are not suggested; they are returned apart when asked for. The text is never logged.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CodeServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -260,6 +276,11 @@ def add_CodeServiceServicer_to_server(servicer, server):
                     servicer.CheckClaims,
                     request_deserializer=codify_dot_v1_dot_codify__pb2.CheckClaimsRequest.FromString,
                     response_serializer=codify_dot_v1_dot_codify__pb2.CheckClaimsResponse.SerializeToString,
+            ),
+            'SuggestCodes': grpc.unary_unary_rpc_method_handler(
+                    servicer.SuggestCodes,
+                    request_deserializer=codify_dot_v1_dot_codify__pb2.SuggestCodesRequest.FromString,
+                    response_serializer=codify_dot_v1_dot_codify__pb2.SuggestCodesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -587,6 +608,33 @@ class CodeService:
             '/codify.v1.CodeService/CheckClaims',
             codify_dot_v1_dot_codify__pb2.CheckClaimsRequest.SerializeToString,
             codify_dot_v1_dot_codify__pb2.CheckClaimsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SuggestCodes(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/codify.v1.CodeService/SuggestCodes',
+            codify_dot_v1_dot_codify__pb2.SuggestCodesRequest.SerializeToString,
+            codify_dot_v1_dot_codify__pb2.SuggestCodesResponse.FromString,
             options,
             channel_credentials,
             insecure,

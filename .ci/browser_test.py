@@ -219,6 +219,9 @@ class Steps:
         if any("chest pain" in e for e in evidence):
             raise Failure(f"chest pain marked as evidence: {evidence}")
         uncodable = [m.text.lower() for m in marked.find_elements(By.CSS_SELECTOR, "mark.uncodable")]
+        mentions = [m.text.lower() for m in d.find_elements(By.CSS_SELECTOR, "#note-mentions li.mention")]
+        if not any("negated" in m and "chest pain" in m for m in mentions):
+            raise Failure(f"the denied chest pain should be listed as a negated mention: {mentions}")
         print(f"      suggested {suggested}; evidence {evidence}; not coded {uncodable}", flush=True)
         # Clicking a suggestion outlines its evidence in the text.
         first = d.find_elements(By.CSS_SELECTOR, "#note-suggestions li.suggestion")[suggested.index("E11.22")]

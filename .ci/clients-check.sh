@@ -7,7 +7,8 @@
 #      clients/typescript/third_party against the googleapis-common-protos release pinned;
 #   3. builds the server (cargo build --release --locked), starts it on a free local port,
 #      waits for grpc.health.v1 to report codify.v1.CodeService SERVING, runs the Python
-#      (pytest) and TypeScript (node:test) client tests and examples against it, stops it.
+#      (pytest) and TypeScript (node:test) client tests and examples against it (the
+#      gRPC-Web example against its HTTP port), stops it.
 #
 # Needs python3 (3.10+) with pip, node 20+ with npm, cargo; network only to PyPI and npm
 # (and crates.io for the build). Python tools go to a cache directory outside the repo (a
@@ -141,8 +142,11 @@ fi
 
 port="${CODIFY_CLIENTS_PORT:-$("$CODIFY_PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 export CODIFY_ADDR="127.0.0.1:$port"
-say "starting $server_bin on $CODIFY_ADDR"
-(cd "$repo_root" && exec "$server_bin" --listen "$CODIFY_ADDR") >"$work_dir/server.log" 2>&1 &
+http_port="$("$CODIFY_PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+export CODIFY_HTTP_ADDR="127.0.0.1:$http_port" # gRPC-Web, for examples/grpc-web.ts
+say "starting $server_bin on $CODIFY_ADDR (http $CODIFY_HTTP_ADDR)"
+(cd "$repo_root" && exec "$server_bin" --listen "$CODIFY_ADDR" --http-listen "$CODIFY_HTTP_ADDR" --admin-listen "") \
+  >"$work_dir/server.log" 2>&1 &
 server_pid=$!
 
 say "installing the Python client package (pip install clients/python)"
@@ -196,6 +200,7 @@ PYTHONPATH="$python_path" "$CODIFY_PYTHON" "$clients_dir/python/examples/search.
 say "typescript client tests"
 (cd "$ts_dir" && npm test --silent)
 (cd "$ts_dir" && node dist/examples/search.js "heart attack")
+(cd "$ts_dir" && node dist/examples/grpc-web.js "heart attack") # @connectrpc/connect-web, gRPC-Web
 
 say "stopping the server"
 kill -TERM "$server_pid"

@@ -1,6 +1,6 @@
 //! The HTTP port over real HTTP/1.1: the FHIR R4 terminology API on the real releases
 //! (metadata, CodeSystem read/search, $lookup, $validate-code, $expand, $subsumes, errors,
-//! XML refused), gRPC-Web, CORS, and reflection v1alpha on the gRPC port.
+//! XML refused), gRPC-Web, CORS, the coder's page, and reflection v1alpha on the gRPC port.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -508,6 +508,23 @@ fn grpc_web_call_carries_the_status_in_the_body() {
     let text = String::from_utf8_lossy(&refused.body).to_ascii_lowercase();
     let in_headers = refused.header("grpc-status") == Some("3");
     assert!(in_headers || text.contains("grpc-status:3"), "INVALID_ARGUMENT: {text}");
+}
+
+#[test]
+fn the_coders_page_is_served_beside_the_api() {
+    for target in ["/", "/ui/"] {
+        let page = get(target);
+        assert_eq!(page.status, 200, "{target}");
+        assert_eq!(page.header("content-type"), Some("text/html; charset=utf-8"));
+        assert!(page.header("content-security-policy").unwrap_or("").contains("default-src 'none'"));
+        assert!(page.text().contains("<title>Codify</title>"));
+    }
+    let script = get("/ui/app.js");
+    assert_eq!(script.status, 200);
+    assert_eq!(script.header("content-type"), Some("text/javascript; charset=utf-8"));
+    assert_eq!(get("/ui/style.css").header("content-type"), Some("text/css; charset=utf-8"));
+    assert_eq!(get("/ui").status, 308);
+    assert_eq!(get("/ui/nothing.js").status, 404);
 }
 
 #[test]

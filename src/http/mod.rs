@@ -1,10 +1,12 @@
-//! The HTTP adapter beside `src/grpc/`: the FHIR R4 terminology API under `/fhir` and
-//! gRPC-Web for `codify.v1.CodeService`, on one HTTP/1.1 port, with CORS for the configured
-//! origins. It validates, converts, calls the same domain as the gRPC handlers, and maps its
-//! errors in one place ([`fhir::error`]); it keeps no logic of its own.
+//! The HTTP adapter beside `src/grpc/`: the FHIR R4 terminology API under `/fhir`, gRPC-Web
+//! for `codify.v1.CodeService`, and the coder's page that calls it ([`ui`]), on one HTTP/1.1
+//! port, with CORS for the configured origins. It validates, converts, calls the same domain
+//! as the gRPC handlers, and maps its errors in one place ([`fhir::error`]); it keeps no
+//! logic of its own.
 
 pub mod cors;
 pub mod fhir;
+pub mod ui;
 
 use std::future::Future;
 
@@ -43,11 +45,11 @@ impl HttpState {
     }
 }
 
-/// The HTTP routes: `/fhir/...`, and gRPC-Web (`POST /codify.v1.CodeService/<Method>` with
+/// The HTTP routes: the coder's page (`/`, `/ui/...`), `/fhir/...`, and gRPC-Web (`POST /codify.v1.CodeService/<Method>` with
 /// `application/grpc-web[+proto]` or `application/grpc-web-text`), behind CORS.
 pub fn router(state: HttpState, grpc: GrpcService, cors_origins: &[String]) -> axum::Router {
     let grpc_web = tower_layer::Layer::layer(&tonic_web::GrpcWebLayer::new(), grpc);
-    axum::Router::new()
+    ui::routes()
         .nest("/fhir", fhir::routes(state))
         .route_service("/codify.v1.CodeService/{*method}", grpc_web)
         .layer(cors::layer(cors_origins))

@@ -33,6 +33,9 @@ const PARENT_SPAN_ID: &str = "eee19b7ec3c1b174";
 /// Text the server must never export or expose.
 const QUERY: &str = "heart attack";
 const CODES: [&str; 4] = ["E11.9", "E119", "S30.1XXA", "J7169"];
+/// A note sent to SuggestCodes: none of its words may be exported either.
+const NOTE: &str = "Mr Quixotic Zanzibar reports acute gallstone pancreatitis. Denies fever.";
+const NOTE_WORDS: [&str; 3] = ["quixotic zanzibar", "pancreatitis", "denies fever"];
 const SERVICE_NAME: &str = "codify-telemetry-test";
 
 /// What the receiver got.
@@ -247,6 +250,14 @@ async fn otlp_receives_rpc_spans_continuing_the_callers_trace_and_metrics() {
     let items =
         vec![item(ICD, "E11.9", "2025-11-01"), item(ICD, "S30.1XXA", "2025-11-01"), item(HCPCS, "J7169", "2025-11-01")];
     expect_ok(client.validate_codes(ValidateCodesRequest { items }).await, "validate");
+    let note = codify::grpc::proto::SuggestCodesRequest {
+        text: NOTE.into(),
+        date_of_service: "2025-11-01".into(),
+        include_uncodable: true,
+        ..Default::default()
+    };
+    let suggested = expect_ok(client.suggest_codes(note).await, "suggest");
+    assert!(!suggested.suggestions.is_empty(), "the note suggested nothing");
     let refused = client.search_codes(search("")).await.expect_err("an empty query is refused");
     assert_eq!(refused.code(), tonic::Code::InvalidArgument);
 
@@ -259,6 +270,7 @@ async fn otlp_receives_rpc_spans_continuing_the_callers_trace_and_metrics() {
         traced
             && refused
             && spans.iter().any(|s| s.name == validate_name)
+            && spans.iter().any(|s| s.name == "codify.v1.CodeService/SuggestCodes")
             && spans.iter().any(|s| s.name == "index.search")
     })
     .await;
@@ -341,9 +353,9 @@ async fn otlp_receives_rpc_spans_continuing_the_callers_trace_and_metrics() {
     );
     assert!(!data_point_attributes(&metrics, "codify.search.results").is_empty(), "no search results histogram");
 
-    // Privacy: neither the query nor the codes appear anywhere.
+    // Privacy: neither the query, the codes nor the note appear anywhere.
     let strings = every_exported_string(&stack.received);
-    for secret in std::iter::once(QUERY).chain(CODES) {
+    for secret in std::iter::once(QUERY).chain(CODES).chain(NOTE_WORDS) {
         let secret = secret.to_lowercase();
         let leaked: Vec<&String> = strings.iter().filter(|s| s.contains(&secret)).collect();
         assert!(leaked.is_empty(), "{secret:?} was exported: {leaked:?}");

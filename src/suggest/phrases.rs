@@ -43,25 +43,23 @@ impl<T: PartialEq> PhraseTrie<T> {
 
     /// The longest phrase starting at `words[0]`: its length in words and its targets.
     pub fn longest(&self, words: impl IntoIterator<Item = Option<u32>>) -> Option<(usize, &[T])> {
-        let mut node = 0u32;
         let mut best = None;
-        for (at, word) in words.into_iter().take(MAX_PHRASE_WORDS).enumerate() {
-            let Some(next) = word.and_then(|word| self.edges.get(&(node, word))) else {
-                break;
-            };
-            node = *next;
-            let targets = &self.targets[node as usize];
-            if !targets.is_empty() {
-                best = Some((at + 1, targets.as_slice()));
-            }
-        }
+        self.walk(words, |length, targets| best = Some((length, targets)));
         best
     }
 
     /// Every phrase starting at `words[0]`, longest first: length in words and targets.
     pub fn all(&self, words: impl IntoIterator<Item = Option<u32>>) -> Vec<(usize, &[T])> {
-        let mut node = 0u32;
         let mut found = Vec::new();
+        self.walk(words, |length, targets| found.push((length, targets)));
+        found.reverse();
+        found
+    }
+
+    /// Walks the trie word by word from `words[0]`, calling `on_phrase` with the length and
+    /// targets of each phrase found, shortest first.
+    fn walk<'a>(&'a self, words: impl IntoIterator<Item = Option<u32>>, mut on_phrase: impl FnMut(usize, &'a [T])) {
+        let mut node = 0u32;
         for (at, word) in words.into_iter().take(MAX_PHRASE_WORDS).enumerate() {
             let Some(next) = word.and_then(|word| self.edges.get(&(node, word))) else {
                 break;
@@ -69,11 +67,9 @@ impl<T: PartialEq> PhraseTrie<T> {
             node = *next;
             let targets = &self.targets[node as usize];
             if !targets.is_empty() {
-                found.push((at + 1, targets.as_slice()));
+                on_phrase(at + 1, targets.as_slice());
             }
         }
-        found.reverse();
-        found
     }
 
     /// Number of trie nodes (for memory estimates).

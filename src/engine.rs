@@ -135,6 +135,20 @@ impl Engine {
         self.suggesters.get(release, &self.alpha_indexes, self.index.synonyms())
     }
 
+    /// The codes `text` supports on `date` (see [`crate::notes::code_note`]), with the
+    /// ICD-10-CM release that coded it; `None` when no ICD-10-CM release is in force. Blocking.
+    pub fn code_note(
+        &self,
+        date: crate::codes::Date,
+        text: &str,
+        max_suggestions: usize,
+        include_uncodable: bool,
+    ) -> Option<(&crate::codes::Release, crate::notes::NoteCoding)> {
+        let release = self.catalog.release_in_force(crate::codes::CodeSystem::Icd10Cm, date)?;
+        let suggester = self.suggesters.get(release, &self.alpha_indexes, self.index.synonyms())?;
+        Some((release, crate::notes::code_note(suggester, text, max_suggestions, include_uncodable)))
+    }
+
     /// Builds the suggester for notes dated `date` ahead of the first note (blocking).
     pub fn warm_suggester(&self, date: crate::codes::Date) {
         self.suggesters.warm(&self.catalog, &self.alpha_indexes, self.index.synonyms(), date);

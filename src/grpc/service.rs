@@ -9,7 +9,7 @@ use super::error::{echo, ApiError};
 use super::proto::code_service_server::CodeService;
 use super::proto::{self};
 use super::{alpha_index, claims, convert, page_token, pcs_browse, releases, suggest, validate};
-use crate::codes::{Catalog, CodeSystem};
+use crate::codes::Catalog;
 use crate::engine::Engine;
 use crate::index::{SearchPage, SearchRequest};
 
@@ -298,11 +298,9 @@ impl CodeService for CodeServiceImpl {
         let checked = suggest::request(request.get_ref())?;
         let response = on_cpu(&self.cpu, engine, move |engine| {
             let date = checked.date_of_service;
-            let no_release = || ApiError::NotFound(format!("no ICD-10-CM release is in force on {date}"));
-            let release = engine.catalog.release_in_force(CodeSystem::Icd10Cm, date).ok_or_else(no_release)?;
-            let suggester = engine.suggester(date).ok_or_else(no_release)?;
-            let coding =
-                crate::notes::code_note(suggester, &checked.text, checked.max_suggestions, checked.include_uncodable);
+            let (release, coding) = engine
+                .code_note(date, &checked.text, checked.max_suggestions, checked.include_uncodable)
+                .ok_or_else(|| ApiError::NotFound(format!("no ICD-10-CM release is in force on {date}")))?;
             Ok(suggest::response(release, &checked.text, coding))
         })
         .await?;

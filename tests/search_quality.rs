@@ -19,10 +19,13 @@ fn judged_queries_keep_their_recall_and_mrr() {
     // 2026-12-04, 452 queries, with the Alphabetic Index in search (Index paths as texts and
     // keys of their codes, main-term generality, one-letter last words as prefixes): recall@1
     // 0.885, recall@10 0.971, MRR@10 0.921 (before: 0.666 / 0.869 / 0.742; issue #16 targets
-    // 0.85 / 0.98 / 0.90).
-    assert!(report.recall_at_10 >= 0.97, "recall@10 fell:\n{summary}");
-    assert!(report.mrr_at_10 >= 0.92, "MRR@10 fell:\n{summary}");
-    assert!(report.recall_at_1 >= 0.88, "recall@1 fell:\n{summary}");
+    // 0.85 / 0.98 / 0.90). Later that night, with initial encounters of placeholder codes
+    // (S72.92XA) ranked as defaults, "<category> NOS" inclusion terms naming a category's
+    // default, a word being typed matched as a prefix only, and two synonyms corrected:
+    // 0.889 / 0.982 / 0.927.
+    assert!(report.recall_at_10 >= 0.98, "recall@10 fell:\n{summary}");
+    assert!(report.mrr_at_10 >= 0.925, "MRR@10 fell:\n{summary}");
+    assert!(report.recall_at_1 >= 0.885, "recall@1 fell:\n{summary}");
     for class in &report.classes {
         assert!(class.queries > 0, "{class:?}");
     }

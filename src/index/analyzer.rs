@@ -165,6 +165,10 @@ pub struct Word {
     /// Set by the search for a one-letter last word of a query being typed ("chest p"):
     /// it matches any word it starts.
     pub open_prefix: bool,
+    /// Set by the search for the last word of a query being typed that is no indexed word
+    /// itself ("walke"): it matches the words it starts, not by its stem ("walk" would match
+    /// "walking" and "walk-in" ahead of "walker").
+    pub partial: bool,
 }
 
 impl Word {
@@ -241,6 +245,7 @@ impl WordSplitter {
                     byte_to: to,
                     unknown: false,
                     open_prefix: false,
+                    partial: false,
                 })
                 .collect();
         }
@@ -255,6 +260,7 @@ impl WordSplitter {
                 byte_to: token.offset_to,
                 unknown: false,
                 open_prefix: false,
+                partial: false,
             });
         }
         words

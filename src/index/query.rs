@@ -292,10 +292,11 @@ fn phrasing_query(fields: &Fields, words: &[Word], matching: Matching) -> Box<dy
 /// elsewhere. One union of every way it can match, scored by the best.
 fn word_query(fields: &Fields, word: &Word, matching: Matching, offset: Score) -> Box<dyn Query> {
     let allow_prefix = word.folded.chars().count() >= MIN_PREFIX_CHARS;
-    let mut ways = vec![
-        scored_term_query(fields.title, &word.stem, offset + WORD_IN_TITLE),
-        scored_term_query(fields.other_text, &word.stem, offset + WORD_ELSEWHERE),
-    ];
+    let mut ways = Vec::new();
+    if !word.partial {
+        ways.push(scored_term_query(fields.title, &word.stem, offset + WORD_IN_TITLE));
+        ways.push(scored_term_query(fields.other_text, &word.stem, offset + WORD_ELSEWHERE));
+    }
     if allow_prefix {
         ways.push(word_prefix_query(fields.title_prefixes, &word.folded, offset + WORD_NEAR_TITLE));
         ways.push(word_prefix_query(fields.other_prefixes, &word.folded, offset + WORD_ELSEWHERE));

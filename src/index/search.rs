@@ -202,6 +202,13 @@ impl CodeIndex {
             let one_letter = last.folded.chars().count() == 1 && last.folded.chars().all(char::is_alphabetic);
             last.open_prefix = still_typing && one_letter && !last.is_connective() && code.is_none();
         }
+        if let Some(last) = words.last_mut() {
+            last.partial = still_typing
+                && code.is_none()
+                && !last.unknown
+                && !self.vocabulary.has_word(&last.folded)
+                && self.vocabulary.has_word_starting_with(&last.folded);
+        }
         // Synonyms see the words as typed ("ringing in the ears"); matching then drops the
         // connectives, which titles use too freely to be worth a required word.
         let mut variants = self.synonyms.variants(&words);

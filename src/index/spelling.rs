@@ -56,6 +56,16 @@ impl Vocabulary {
         })
     }
 
+    /// Whether `word` is an indexed word (title or other text) itself.
+    pub fn has_word(&self, word: &str) -> bool {
+        let Some(first) = word.chars().next() else { return false };
+        [&self.title, &self.other].iter().any(|words| {
+            words
+                .get(&first)
+                .is_some_and(|known| known.binary_search_by(|(known, _, _)| known.as_str().cmp(word)).is_ok())
+        })
+    }
+
     /// The best correction of `word`, if any. Title words first: other texts hold
     /// abbreviations ("athscl") that make poor corrections.
     pub fn correct(&self, word: &str) -> Option<String> {

@@ -17,7 +17,9 @@ use super::schema::{cpt_category_ordinal, pack_in_force_span, Fields};
 use super::IndexError;
 use crate::alpha_index::IndexReleases;
 use crate::codes::pcs::PcsCode;
-use crate::codes::{Ancestor, Catalog, CodeEntry, CodeSystem, CptCategory, EntryKind, NoteKind, Release};
+use crate::codes::{
+    Ancestor, Catalog, CodeEntry, CodeSystem, CptCategory, DescriptorKind, EntryKind, NoteKind, Release,
+};
 
 /// Memory budget of one release's segment writer: enough for the largest release.
 const WRITER_MEMORY_BYTES: usize = 100_000_000;
@@ -262,6 +264,19 @@ fn document(
             }
         }
     }
+    // A code whose inclusion term is a category's title with "NOS" ("Parkinson's disease NOS"
+    // under G20.A1, two levels below G20 "Parkinson's disease") is that category's default. It
+    // ranks one word longer than its category: a title that is the query itself comes first.
+    if billable && rank.preference != PREFER_DEFAULT {
+        if let Some(category) = nos_category(release, entry, splitter) {
+            let category_length = content_length(&splitter.folded_words(&category.title));
+            rank = Rank {
+                title_length: rank.title_length.min(category_length + 1),
+                code_length: category.code.len() as u64,
+                preference: PREFER_DEFAULT,
+            };
+        }
+    }
     phrases.sort_unstable();
     phrases.dedup();
     for phrase in &phrases {
@@ -337,11 +352,39 @@ fn pcs_preference(resolved: &PcsCode<'_>) -> u64 {
     }
 }
 
-/// The 7th character of an ICD-10-CM code whose parent is its 6-character base.
+/// The 7th character of an ICD-10-CM code whose parent is its base, filled out to six
+/// characters with placeholders ("S72.92XA" under "S72.92").
 fn seventh_character(system: CodeSystem, code: &str, parent: &str) -> Option<char> {
-    (system == CodeSystem::Icd10Cm && code.len() == 7 && parent.len() == 6 && code.starts_with(parent))
-        .then(|| code.chars().last())
-        .flatten()
+    let placeholders = |between: &str| between.bytes().all(|byte| byte == b'X');
+    let under_parent = code.len() == 7
+        && (3..=6).contains(&parent.len())
+        && code.get(..parent.len()) == Some(parent)
+        && code.get(parent.len()..6).is_some_and(placeholders);
+    (system == CodeSystem::Icd10Cm && under_parent).then(|| code.chars().last()).flatten()
+}
+
+/// The header above `entry` whose title, followed by "NOS", is one of the entry's inclusion
+/// terms: the tabular's way of naming the code a condition without more detail goes to.
+fn nos_category<'r>(release: &'r Release, entry: &CodeEntry, splitter: &mut WordSplitter) -> Option<&'r CodeEntry> {
+    let named: Vec<String> = entry
+        .descriptors
+        .iter()
+        .filter(|descriptor| descriptor.kind == DescriptorKind::InclusionTerm)
+        .filter_map(|descriptor| descriptor.text.trim().strip_suffix(" NOS"))
+        .map(|text| phrase_key(&splitter.folded_words(text)))
+        .collect();
+    if named.is_empty() {
+        return None;
+    }
+    let mut above = entry.parent_code.as_deref().and_then(|code| release.entry(code));
+    while let Some(ancestor) = above {
+        let is_header = !ancestor.billable || ancestor.kind == EntryKind::Header;
+        if is_header && named.contains(&phrase_key(&splitter.folded_words(&ancestor.title))) {
+            return Some(ancestor);
+        }
+        above = ancestor.parent_code.as_deref().and_then(|code| release.entry(code));
+    }
+    None
 }
 
 /// Whether a child's title is its category's made unspecified: "Heart failure, unspecified"

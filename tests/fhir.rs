@@ -175,7 +175,7 @@ fn metadata_is_a_capability_statement() {
     let statement = get_json("/fhir/metadata");
     assert_eq!(statement["resourceType"], "CapabilityStatement");
     assert_eq!(statement["fhirVersion"], "4.0.1");
-    assert_eq!(statement["format"], json!(["json"]));
+    assert_eq!(statement["format"], json!(["application/fhir+json"]));
     let resources: Vec<&str> =
         statement["rest"][0]["resource"].as_array().unwrap().iter().map(|r| r["type"].as_str().unwrap()).collect();
     assert_eq!(resources, ["CodeSystem", "ValueSet"]);

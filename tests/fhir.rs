@@ -322,8 +322,8 @@ async fn expand_pages_in_search_codes_order() {
             .iter()
             .map(|p| p["name"].as_str().unwrap())
             .collect();
-        assert_eq!(names, ["url", "filter", "count", "offset", "used-codesystem"]);
-        let used = expansion["expansion"]["parameter"][4]["valueUri"].as_str().unwrap().to_string();
+        assert_eq!(names, ["filter", "count", "offset", "used-codesystem"]);
+        let used = expansion["expansion"]["parameter"][3]["valueUri"].as_str().unwrap().to_string();
         assert_eq!(used, format!("{ICD}|FY2026"));
         let contains = expansion["expansion"]["contains"].as_array().unwrap();
         paged.extend(contains.iter().map(|c| c["code"].as_str().unwrap().to_string()));

@@ -155,11 +155,13 @@ fn contains_item(release: &Release, entry: &CodeEntry, as_of: Date) -> Value {
     item
 }
 
-/// The parameters of the request, typed, then `count` when defaulted and `used-codesystem`.
+/// The parameters that controlled the expansion, typed (not the value set named), then
+/// `count` when defaulted and `used-codesystem`.
 fn echo(params: &Params, default_count: Option<usize>, release: &Release) -> Vec<Value> {
     let mut echoed: Vec<Value> = params
         .all()
         .iter()
+        .filter(|(name, _)| !matches!(name.as_str(), "url" | "valueSet" | "valueSetVersion" | "context"))
         .filter_map(|(name, value)| {
             let ParamValue::Text(text, kind) = value else {
                 return None;

@@ -133,7 +133,9 @@ fn check(engine: &Engine, params: &Params, request: CodeParams) -> Result<Value,
         message =
             Some(format!("{shown_text} is not a code of {title}: position {}: {}", invalid.position, invalid.reason));
     }
-    let entry = validation.entry;
+    // The display comes only from the release answered from (a code another release has is
+    // not a concept of this version).
+    let entry = validation.entry.filter(|entry| release.entry(&entry.code).is_some());
     if let (Some(display), Some(entry)) = (request.display.as_deref(), entry) {
         if result && !display_matches(entry, display) {
             result = false;

@@ -107,6 +107,13 @@ pub struct ServerConfig {
     /// code service (HTTP/1.1); empty to disable. Only the binary listens on it.
     #[arg(long, env = "CODIFY_HTTP_LISTEN", default_value = "0.0.0.0:8080", value_parser = parse_optional_address)]
     pub http_listen: ::std::option::Option<SocketAddr>,
+    /// On the HTTP port, close a connection that has not sent a whole request head this long
+    /// after starting one (or after connecting).
+    #[arg(long, env = "CODIFY_HTTP_HEADER_READ_TIMEOUT", default_value = "10s", value_parser = parse_nonzero_duration)]
+    pub http_header_read_timeout: Duration,
+    /// Most connections open at once on the HTTP port; further ones wait to be accepted.
+    #[arg(long, env = "CODIFY_HTTP_MAX_CONNECTIONS", default_value_t = DEFAULT_HTTP_MAX_CONNECTIONS, value_parser = clap::value_parser!(u32).range(1..))]
+    pub http_max_connections: u32,
     /// Origins a browser may call the HTTP port from (CORS), comma-separated
     /// (`https://app.example.org`), or `*` for any; none by default.
     #[arg(long = "cors-allow-origin", env = "CODIFY_CORS_ALLOW_ORIGINS", value_delimiter = ',', value_parser = parse_origin)]
@@ -360,6 +367,8 @@ impl Default for ServerConfig {
             page_token_key: None,
             admin_listen: Some(SocketAddr::from(([0, 0, 0, 0], 9090))),
             http_listen: Some(SocketAddr::from(([0, 0, 0, 0], 8080))),
+            http_header_read_timeout: Duration::from_secs(10),
+            http_max_connections: DEFAULT_HTTP_MAX_CONNECTIONS,
             cors_allow_origins: Vec::new(),
             search_cache_entries: DEFAULT_SEARCH_CACHE_ENTRIES,
             transport: TransportConfig::default(),
@@ -370,6 +379,9 @@ impl Default for ServerConfig {
 
 /// Delay between NOT_SERVING and the drain on SIGTERM unless configured otherwise.
 pub const DEFAULT_SHUTDOWN_DELAY: Duration = Duration::from_secs(5);
+
+/// Connections the HTTP port holds open at once unless configured otherwise.
+pub const DEFAULT_HTTP_MAX_CONNECTIONS: u32 = 1024;
 
 /// Search pages cached per engine unless configured otherwise.
 pub const DEFAULT_SEARCH_CACHE_ENTRIES: usize = 4096;
@@ -387,6 +399,14 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         "s" => Ok(Duration::from_secs(value)),
         "m" => Ok(Duration::from_secs(value * 60)),
         _ => Err(format!("invalid duration unit in {text:?} (use ms, s or m)")),
+    }
+}
+
+/// A duration that is not zero (a timeout that must apply).
+pub fn parse_nonzero_duration(text: &str) -> Result<Duration, String> {
+    match parse_duration(text)? {
+        duration if duration.is_zero() => Err(format!("{text:?} must be more than zero")),
+        duration => Ok(duration),
     }
 }
 
@@ -510,6 +530,21 @@ mod tests {
         assert_eq!(parsed.map(|t| t.handshake_timeout), Ok(defaults.handshake_timeout));
         assert!(Cli::try_parse_from(["codify", "--max-connection-age-jitter", "101"]).is_err());
         assert!(Cli::try_parse_from(["codify", "--tls-cert", "cert.pem"]).is_err(), "a certificate needs its key");
+    }
+
+    #[test]
+    fn http_limits_default_and_parse() {
+        let defaults = ServerConfig::default();
+        let parsed = Cli::try_parse_from(["codify"]).map(|cli| cli.server).map_err(|e| e.to_string());
+        let parsed = parsed.as_ref().map_err(String::as_str);
+        assert_eq!(parsed.map(|s| s.http_header_read_timeout), Ok(defaults.http_header_read_timeout));
+        assert_eq!(parsed.map(|s| s.http_max_connections), Ok(defaults.http_max_connections));
+        let set = Cli::try_parse_from(["codify", "--http-header-read-timeout", "250ms", "--http-max-connections", "3"])
+            .map(|cli| (cli.server.http_header_read_timeout, cli.server.http_max_connections))
+            .map_err(|e| e.to_string());
+        assert_eq!(set, Ok((Duration::from_millis(250), 3)));
+        assert!(Cli::try_parse_from(["codify", "--http-header-read-timeout", "0s"]).is_err());
+        assert!(Cli::try_parse_from(["codify", "--http-max-connections", "0"]).is_err());
     }
 
     #[test]

@@ -175,7 +175,7 @@ fn metadata_is_a_capability_statement() {
     let statement = get_json("/fhir/metadata");
     assert_eq!(statement["resourceType"], "CapabilityStatement");
     assert_eq!(statement["fhirVersion"], "4.0.1");
-    assert_eq!(statement["format"], json!(["json"]));
+    assert_eq!(statement["format"], json!(["application/fhir+json"]));
     let resources: Vec<&str> =
         statement["rest"][0]["resource"].as_array().unwrap().iter().map(|r| r["type"].as_str().unwrap()).collect();
     assert_eq!(resources, ["CodeSystem", "ValueSet"]);
@@ -322,8 +322,8 @@ async fn expand_pages_in_search_codes_order() {
             .iter()
             .map(|p| p["name"].as_str().unwrap())
             .collect();
-        assert_eq!(names, ["url", "filter", "count", "offset", "used-codesystem"]);
-        let used = expansion["expansion"]["parameter"][4]["valueUri"].as_str().unwrap().to_string();
+        assert_eq!(names, ["filter", "count", "offset", "used-codesystem"]);
+        let used = expansion["expansion"]["parameter"][3]["valueUri"].as_str().unwrap().to_string();
         assert_eq!(used, format!("{ICD}|FY2026"));
         let contains = expansion["expansion"]["contains"].as_array().unwrap();
         paged.extend(contains.iter().map(|c| c["code"].as_str().unwrap().to_string()));

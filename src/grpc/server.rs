@@ -165,7 +165,11 @@ pub async fn serve_with_listeners<K: Into<ShutdownKind>>(
         let state = crate::http::HttpState::new(engine_slot.clone(), cpu.clone());
         let app = crate::http::router(state, grpc_web, &config.cors_allow_origins);
         let mut stopped = stop_receiver.clone();
-        tokio::spawn(crate::http::serve(http_listener, app, async move {
+        let limits = crate::http::HttpLimits {
+            header_read_timeout: config.http_header_read_timeout,
+            max_connections: config.http_max_connections as usize,
+        };
+        tokio::spawn(crate::http::serve(http_listener, app, limits, async move {
             let _ = stopped.wait_for(|stop| *stop).await;
         }))
     });

@@ -1,5 +1,6 @@
 //! The one mapping from FHIR adapter errors to HTTP responses: an OperationOutcome whose
-//! issue names the parameter at fault (`expression`), 4xx for anything the caller sent.
+//! issue names the parameter at fault (`expression`) and says what is wrong (`details.text`,
+//! repeated in `diagnostics`), 4xx for anything the caller sent.
 //! Internal failures are logged here and answered with a generic message.
 
 use axum::response::{IntoResponse, Response};
@@ -84,7 +85,8 @@ impl FhirError {
 
 /// An OperationOutcome of one error issue.
 pub fn operation_outcome(code: &str, diagnostics: &str, expression: Option<&str>) -> serde_json::Value {
-    let mut issue = json!({ "severity": "error", "code": code, "diagnostics": diagnostics });
+    let mut issue =
+        json!({ "severity": "error", "code": code, "details": { "text": diagnostics }, "diagnostics": diagnostics });
     if let Some(expression) = expression {
         issue["expression"] = json!([expression]);
     }

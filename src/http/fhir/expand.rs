@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use super::error::FhirError;
 use super::params::{ParamValue, Params};
-use super::response::now_instant;
+use super::response::{new_uuid_urn, now_instant};
 use super::systems;
 use crate::codes::{CodeEntry, CodeSystem, Date, Release};
 use crate::engine::Engine;
@@ -70,6 +70,7 @@ pub async fn expand(state: &HttpState, engine: Arc<Engine>, params: &Params) -> 
         .map(|entry| contains_item(release, entry, as_of))
         .collect();
     let mut expansion = json!({
+        "identifier": new_uuid_urn(),
         "timestamp": now_instant(),
         "total": total,
         "offset": offset,
@@ -114,12 +115,15 @@ async fn filtered(
 ) -> Result<(usize, Vec<u32>), FhirError> {
     let page = match engine.cached_search(&search) {
         Some(page) => page,
-        None => state
-            .cpu()
-            .run(move || engine.search(&search))
-            .await
-            .map_err(|error| FhirError::Internal(error.to_string()))?
-            .map_err(|error| FhirError::Internal(error.to_string()))?,
+        None => {
+            let span = tracing::Span::current();
+            state
+                .cpu()
+                .run(move || span.in_scope(|| engine.search(&search)))
+                .await
+                .map_err(|error| FhirError::Internal(error.to_string()))?
+                .map_err(|error| FhirError::Internal(error.to_string()))?
+        }
     };
     let entries = page.hits.iter().filter(|hit| hit.release == release.id).map(|hit| hit.entry).take(limit).collect();
     Ok((page.total, entries))
@@ -151,11 +155,13 @@ fn contains_item(release: &Release, entry: &CodeEntry, as_of: Date) -> Value {
     item
 }
 
-/// The parameters of the request, typed, then `count` when defaulted and `used-codesystem`.
+/// The parameters that controlled the expansion, typed (not the value set named), then
+/// `count` when defaulted and `used-codesystem`.
 fn echo(params: &Params, default_count: Option<usize>, release: &Release) -> Vec<Value> {
     let mut echoed: Vec<Value> = params
         .all()
         .iter()
+        .filter(|(name, _)| !matches!(name.as_str(), "url" | "valueSet" | "valueSetVersion" | "context"))
         .filter_map(|(name, value)| {
             let ParamValue::Text(text, kind) = value else {
                 return None;

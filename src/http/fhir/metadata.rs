@@ -15,6 +15,10 @@ use crate::engine::Engine;
 /// FHIR version served.
 pub const FHIR_VERSION: &str = "4.0.1";
 
+/// The `$expand` parameters the server reads.
+const EXPANSION_PARAMETERS: [&str; 7] =
+    ["activeOnly", "count", "date", "filter", "force-system-version", "offset", "system-version"];
+
 const OPERATIONS: [(&str, &str); 5] = [
     ("lookup", "http://hl7.org/fhir/OperationDefinition/CodeSystem-lookup"),
     ("validate-code", "http://hl7.org/fhir/OperationDefinition/CodeSystem-validate-code"),
@@ -45,6 +49,7 @@ fn capability_statement() -> Value {
     json!({
         "resourceType": "CapabilityStatement",
         "url": "urn:codify:capability-statement",
+        "version": env!("CARGO_PKG_VERSION"),
         "name": "Codify",
         "title": "Codify FHIR terminology server",
         "status": "active",
@@ -52,10 +57,11 @@ fn capability_statement() -> Value {
         "publisher": "Codify",
         "description": "FHIR R4 terminology operations over the loaded releases of ICD-10-CM, ICD-10-PCS, HCPCS Level II and CPT.",
         "kind": "instance",
+        "instantiates": ["http://hl7.org/fhir/CapabilityStatement/terminology-server"],
         "software": { "name": "Codify", "version": env!("CARGO_PKG_VERSION") },
         "implementation": { "description": "Codify terminology API" },
         "fhirVersion": FHIR_VERSION,
-        "format": ["json"],
+        "format": ["application/fhir+json"],
         "rest": [{
             "mode": "server",
             "resource": [
@@ -98,13 +104,20 @@ fn terminology_capabilities(engine: &Engine) -> Value {
     json!({
         "resourceType": "TerminologyCapabilities",
         "url": "urn:codify:terminology-capabilities",
+        "version": env!("CARGO_PKG_VERSION"),
         "name": "CodifyTerminology",
+        "title": "Codify terminology capabilities",
         "status": "active",
         "date": now_instant(),
         "kind": "instance",
         "software": { "name": "Codify", "version": env!("CARGO_PKG_VERSION") },
         "codeSystem": code_systems,
-        "expansion": { "hierarchical": false, "paging": true, "textFilter": "Codify search: words, stems, synonyms and codes, ranked as SearchCodes ranks" },
+        "expansion": {
+            "hierarchical": false,
+            "paging": true,
+            "parameter": EXPANSION_PARAMETERS.map(|name| json!({ "name": name })),
+            "textFilter": "Codify search: words, stems, synonyms and codes, ranked as SearchCodes ranks",
+        },
         "validateCode": { "translations": false },
     })
 }

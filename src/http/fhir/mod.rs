@@ -2,7 +2,9 @@
 //! operations `$lookup`, `$validate-code`, `$subsumes` and `$expand` by GET (query
 //! parameters) or POST (a `Parameters` resource). Handlers read the request, run one
 //! operation on the engine, and answer JSON; errors become an OperationOutcome in
-//! [`error`]. Query text never reaches logs or spans: only the operation, status and time.
+//! [`error`]. Each request runs in a `fhir.request` span (like the gRPC handlers' server
+//! spans) holding the operation, the number of parameters and the status; parameter values
+//! (filter text, codes) never reach logs or spans.
 
 pub mod error;
 pub mod expand;
@@ -22,6 +24,7 @@ use axum::routing::get;
 use axum::Router;
 use http::header::CONTENT_TYPE;
 use http::{Method, StatusCode};
+use tracing::Instrument;
 
 use super::HttpState;
 use error::FhirError;
@@ -101,13 +104,29 @@ async fn expand(State(state): State<HttpState>, request: Request) -> Response {
 }
 
 async fn read_code_system(State(state): State<HttpState>, Path(id): Path<String>, request: Request) -> Response {
-    let answer = (|| {
+    let started = Instant::now();
+    let span = request_span("CodeSystem.read");
+    let answer = span.in_scope(|| {
         let params = Params::from_query(request.uri().query().unwrap_or(""))?;
+        span.record("fhir.param_count", params.all().len());
         check_format(request.headers(), params.format())?;
         let engine = state.engine().ok_or(FhirError::Loading)?;
         metadata::read(&engine, &id)
-    })();
-    respond("CodeSystem.read", Instant::now(), answer)
+    });
+    span.in_scope(|| respond("CodeSystem.read", started, answer))
+}
+
+/// The span of one FHIR request: the operation now, the parameter count and status later.
+fn request_span(operation: &'static str) -> tracing::Span {
+    tracing::info_span!(
+        "fhir.request",
+        otel.name = operation,
+        otel.kind = "server",
+        fhir.operation = operation,
+        fhir.param_count = tracing::field::Empty,
+        http.response.status_code = tracing::field::Empty,
+        otel.status_code = tracing::field::Empty,
+    )
 }
 
 async fn unknown(request: Request) -> Response {
@@ -119,8 +138,9 @@ async fn unknown(request: Request) -> Response {
 /// Reads the request, runs `operation`, answers.
 async fn run(state: HttpState, request: Request, operation: Operation) -> Response {
     let started = Instant::now();
-    let answer = answer(state, request, operation).await;
-    respond(operation.name(), started, answer)
+    let span = request_span(operation.name());
+    let answer = answer(state, request, operation).instrument(span.clone()).await;
+    span.in_scope(|| respond(operation.name(), started, answer))
 }
 
 fn respond(operation: &'static str, started: Instant, answer: Result<serde_json::Value, FhirError>) -> Response {
@@ -128,6 +148,11 @@ fn respond(operation: &'static str, started: Instant, answer: Result<serde_json:
         Ok(value) => fhir_json(StatusCode::OK, &value),
         Err(error) => error.into_response(),
     };
+    let span = tracing::Span::current();
+    span.record("http.response.status_code", response.status().as_u16());
+    if response.status().is_server_error() {
+        span.record("otel.status_code", "error");
+    }
     tracing::debug!(
         operation,
         status = response.status().as_u16(),
@@ -140,6 +165,7 @@ fn respond(operation: &'static str, started: Instant, answer: Result<serde_json:
 async fn answer(state: HttpState, request: Request, operation: Operation) -> Result<serde_json::Value, FhirError> {
     let (parts, body) = request.into_parts();
     let mut params = Params::from_query(parts.uri.query().unwrap_or(""))?;
+    let span = tracing::Span::current();
     check_format(&parts.headers, params.format())?;
     if parts.method == Method::POST {
         let content_type = parts.headers.get(CONTENT_TYPE).and_then(|value| value.to_str().ok()).unwrap_or("");
@@ -154,6 +180,7 @@ async fn answer(state: HttpState, request: Request, operation: Operation) -> Res
             .map_err(|_| FhirError::invalid("body", format!("must be at most {MAX_BODY_BYTES} bytes")))?;
         params.extend(Params::from_resource(&bytes)?)?;
     }
+    span.record("fhir.param_count", params.all().len());
     if operation == Operation::Metadata {
         return metadata::metadata(state.engine().as_deref(), &params);
     }

@@ -46,6 +46,37 @@ pub fn check_format(headers: &HeaderMap, format_param: Option<&str>) -> Result<(
     Err(FhirError::NotAcceptable("Accept: only application/fhir+json is supported".to_string()))
 }
 
+/// A fresh random version-4 UUID as a URI (`urn:uuid:...`), for `ValueSet.expansion.identifier`.
+/// Random enough to tell expansions apart (std's randomly keyed SipHash over a counter and the
+/// clock), not for secrets.
+pub fn new_uuid_urn() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_nanos() as u64)
+        .unwrap_or(0);
+    let mut halves = [0u64; 2];
+    for (index, half) in halves.iter_mut().enumerate() {
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
+        hasher.write_u64(nanos);
+        hasher.write_usize(index);
+        *half = hasher.finish();
+    }
+    let high = (halves[0] & !0xF000) | 0x4000; // version 4
+    let low = (halves[1] & !(0b11 << 62)) | (0b10 << 62); // RFC 4122 variant
+    format!(
+        "urn:uuid:{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        high >> 32,
+        (high >> 16) & 0xFFFF,
+        high & 0xFFFF,
+        low >> 48,
+        low & 0xFFFF_FFFF_FFFF
+    )
+}
+
 /// Now as a FHIR `instant` (`2025-11-02T14:03:07Z`).
 pub fn now_instant() -> String {
     let seconds = std::time::SystemTime::now()
@@ -72,5 +103,10 @@ mod tests {
         headers.insert(ACCEPT, HeaderValue::from_static("text/html,application/xml;q=0.9,*/*;q=0.8"));
         assert!(check_format(&headers, None).is_ok());
         assert_eq!(now_instant().len(), 20);
+        let (first, second) = (new_uuid_urn(), new_uuid_urn());
+        assert_ne!(first, second);
+        assert_eq!(first.len(), "urn:uuid:".len() + 36);
+        assert_eq!(&first[23..24], "4", "{first}");
+        assert!(matches!(&first[28..29], "8" | "9" | "a" | "b"), "{first}");
     }
 }

@@ -13,8 +13,36 @@ use crate::engine::Engine;
 
 /// `CodeSystem/$validate-code` (R4 names the system `url`; `system` is accepted too).
 pub fn code_system(engine: &Engine, params: &Params) -> Result<Value, FhirError> {
-    let request = code_params(params, &["url", "system"])?;
+    let request = match code_params(params, &["url", "system"]) {
+        Ok(request) => request,
+        Err(FhirError::NotFound { .. }) => return Ok(unknown_system(params, &["url", "system"])),
+        Err(other) => return Err(other),
+    };
     check(engine, params, request)
+}
+
+/// `result: false` for a code system this server does not know: the code cannot be
+/// validated (HTTP 200, as for any code that is not valid), naming the system.
+fn unknown_system(params: &Params, system_params: &[&str]) -> Value {
+    let coding = params.coding("coding").or_else(|| params.coding("codeableConcept"));
+    let system = system_params
+        .iter()
+        .find_map(|name| params.text(name))
+        .or_else(|| coding.as_ref().and_then(|c| c.system.as_deref()))
+        .unwrap_or("");
+    let code = params.text("code").or_else(|| coding.as_ref().and_then(|c| c.code.as_deref())).unwrap_or("");
+    let system = systems::clip(system);
+    let mut rest = Vec::new();
+    if !code.is_empty() {
+        rest.push(json!({ "name": "code", "valueCode": systems::clip(code) }));
+    }
+    rest.push(json!({ "name": "system", "valueUri": system }));
+    rest.push(json!({ "name": "x-caused-by-unknown-system", "valueCanonical": system }));
+    outcome(
+        false,
+        Some(format!("A definition for CodeSystem '{system}' could not be found, so the code cannot be validated")),
+        rest,
+    )
 }
 
 /// `ValueSet/$validate-code` on `{system}?fhir_vs`.
@@ -33,6 +61,9 @@ pub fn value_set(engine: &Engine, params: &Params) -> Result<Value, FhirError> {
     let system_url = params.text("system").or_else(|| coding.as_ref().and_then(|c| c.system.as_deref()));
     if let Some(system_url) = system_url {
         let system_part = system_url.split_once('|').map_or(system_url, |(url, _)| url);
+        if systems::from_canonical(system_part).is_none() {
+            return Ok(unknown_system(params, &["system"]));
+        }
         if systems::from_canonical(system_part) != Some(value_set_system) {
             let code = params.text("code").or_else(|| coding.as_ref().and_then(|c| c.code.as_deref())).unwrap_or("");
             return Ok(outcome(
@@ -71,7 +102,11 @@ pub fn value_set(engine: &Engine, params: &Params) -> Result<Value, FhirError> {
 fn check(engine: &Engine, params: &Params, request: CodeParams) -> Result<Value, FhirError> {
     let date = params.date("date")?;
     let system = request.system;
-    let release = systems::release(&engine.catalog, system, request.version.as_deref(), "version", date)?;
+    let release = match systems::release(&engine.catalog, system, request.version.as_deref(), "version", date) {
+        Ok(release) => release,
+        Err(FhirError::NotFound { .. }) if request.version.is_some() => return Ok(unknown_version(engine, &request)),
+        Err(other) => return Err(other),
+    };
     let as_of = systems::as_of(release, date);
     let validation = engine.catalog.validate(system, &request.code, as_of);
     let shown = validation.normalized.as_deref().map(|code| display_code(system, code));
@@ -98,7 +133,9 @@ fn check(engine: &Engine, params: &Params, request: CodeParams) -> Result<Value,
         message =
             Some(format!("{shown_text} is not a code of {title}: position {}: {}", invalid.position, invalid.reason));
     }
-    let entry = validation.entry;
+    // The display comes only from the release answered from (a code another release has is
+    // not a concept of this version).
+    let entry = validation.entry.filter(|entry| release.entry(&entry.code).is_some());
     if let (Some(display), Some(entry)) = (request.display.as_deref(), entry) {
         if result && !display_matches(entry, display) {
             result = false;
@@ -113,12 +150,34 @@ fn check(engine: &Engine, params: &Params, request: CodeParams) -> Result<Value,
     if let Some(entry) = entry {
         out.push(json!({ "name": "display", "valueString": entry.title }));
     }
-    if let Some(shown) = shown {
-        out.push(json!({ "name": "code", "valueCode": shown }));
+    let sent = request.code.trim();
+    out.push(json!({ "name": "code", "valueCode": systems::clip(sent) }));
+    if let Some(shown) = shown.filter(|shown| shown.as_str() != sent) {
+        out.push(json!({ "name": "normalized-code", "valueCode": shown }));
     }
     out.push(json!({ "name": "system", "valueUri": systems::canonical(system) }));
     out.push(json!({ "name": "version", "valueString": version }));
     Ok(outcome(result, message, out))
+}
+
+/// `result: false` for a version of a known system that is not loaded, naming the loaded ones.
+fn unknown_version(engine: &Engine, request: &CodeParams) -> Value {
+    let canonical = systems::canonical(request.system);
+    let version = systems::clip(request.version.as_deref().unwrap_or(""));
+    let loaded: Vec<&str> = engine.catalog.releases_of(request.system).map(|r| r.info.version.as_str()).collect();
+    outcome(
+        false,
+        Some(format!(
+            "A definition for CodeSystem '{canonical}' version '{version}' could not be found, so the code cannot be validated. Valid versions: {}",
+            loaded.join(" or ")
+        )),
+        vec![
+            json!({ "name": "code", "valueCode": systems::clip(request.code.trim()) }),
+            json!({ "name": "system", "valueUri": canonical }),
+            json!({ "name": "version", "valueString": version }),
+            json!({ "name": "x-caused-by-unknown-system", "valueCanonical": format!("{canonical}|{version}") }),
+        ],
+    )
 }
 
 fn outcome(result: bool, message: Option<String>, rest: Vec<Value>) -> Value {

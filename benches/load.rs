@@ -2,7 +2,10 @@
 //! percentiles at 1, 16 and 64 concurrent streams for SearchCodes (the judged query set as
 //! a realistic mix), GetCode, ValidateCodes (100 codes per call), CheckClaim (a claim of 12
 //! diagnoses and 20 service lines, every rule set) and the health Check on the same server as
-//! the floor. Every call is checked to be OK.
+//! the floor. Every call is checked to be OK. The FHIR rows run the same work over the HTTP
+//! port (HTTP/1.1, one keep-alive connection per stream): `ValueSet/$expand` with the judged
+//! queries as `filter` and `count=10` (SearchCodes' page), against both servers, and
+//! `CodeSystem/$validate-code` of one code beside `ValidateCodes` of one code.
 //!
 //! SearchCodes runs twice: against the server as configured by default (the page cache on,
 //! so the repeating mix is mostly answered from memory, as repeated typeahead traffic is)
@@ -20,7 +23,8 @@
 //! row gives the mean and range of all its runs (latencies over all of them).
 //!
 //! Run: `cargo bench --bench load` (CODIFY_LOAD_SECONDS per cell, default 3;
-//! CODIFY_LOAD_ONLY=search|uncached|get|validate|check for the floor and one RPC;
+//! CODIFY_LOAD_ONLY=search|uncached|get|validate|check|fhir for the floor and one RPC (fhir:
+//! the FHIR rows and the gRPC rows they compare with);
 //! CODIFY_LOAD_TARGET=host:port to load a server started elsewhere).
 //! The servers are `codify serve` processes, the binary as deployed (its allocator and its
 //! telemetry pipeline, default settings); client and servers share the machine.
@@ -46,6 +50,10 @@ use tonic_health::pb::HealthCheckRequest;
 
 #[path = "common/chronic_claim.rs"]
 mod chronic_claim;
+#[path = "common/http1.rs"]
+mod http1;
+
+use http1::Http1;
 
 const CONCURRENCY: [usize; 3] = [1, 16, 64];
 /// Concurrent streams multiplexed per HTTP/2 connection.
@@ -59,6 +67,10 @@ enum Rpc {
     Get,
     Validate,
     Check,
+    ValidateOne,
+    FhirExpand,
+    FhirExpandUncached,
+    FhirValidate,
 }
 
 impl Rpc {
@@ -70,7 +82,20 @@ impl Rpc {
             Rpc::Get => "GetCode",
             Rpc::Validate => "ValidateCodes x100",
             Rpc::Check => "CheckClaim 12dx/20ln",
+            Rpc::ValidateOne => "ValidateCodes x1",
+            Rpc::FhirExpand => "FHIR $expand (cache)",
+            Rpc::FhirExpandUncached => "FHIR $expand (no cache)",
+            Rpc::FhirValidate => "FHIR $validate-code",
         }
+    }
+
+    fn is_fhir(self) -> bool {
+        matches!(self, Rpc::FhirExpand | Rpc::FhirExpandUncached | Rpc::FhirValidate)
+    }
+
+    /// Whether the RPC runs against the server with the page cache off.
+    fn uncached(self) -> bool {
+        matches!(self, Rpc::SearchUncached | Rpc::FhirExpandUncached)
     }
 }
 
@@ -79,6 +104,10 @@ struct Workload {
     codes: Vec<(i32, String)>,
     batches: Vec<Vec<proto::ValidationItem>>,
     claims: Vec<proto::CheckClaimRequest>,
+    /// `$expand` targets: the judged queries as filters of their system's value set.
+    expands: Vec<String>,
+    /// `$validate-code` targets: the judged codes.
+    validations: Vec<String>,
 }
 
 /// The criterion bench's claim (`benches/common/chronic_claim.rs`) for patients of 30 to 89
@@ -122,7 +151,22 @@ fn workload() -> Workload {
                 .collect()
         })
         .collect();
-    Workload { queries, codes, batches, claims: claims() }
+    let canonical = |system: codify::codes::CodeSystem| codify::http::fhir::systems::canonical(system);
+    let expands = judged
+        .iter()
+        .map(|q| {
+            let value_set = http1::encode(&format!("{}?fhir_vs", canonical(q.system)));
+            format!("/fhir/ValueSet/$expand?url={value_set}&filter={}&count=10", http1::encode(&q.query))
+        })
+        .collect();
+    let validations = judged
+        .iter()
+        .map(|q| {
+            let (url, code) = (http1::encode(canonical(q.system)), http1::encode(&q.expected));
+            format!("/fhir/CodeSystem/$validate-code?url={url}&code={code}&date=2026-06-01")
+        })
+        .collect();
+    Workload { queries, codes, batches, claims: claims(), expands, validations }
 }
 
 /// A `codify serve` process (the binary as deployed: its allocator, its telemetry pipeline)
@@ -130,15 +174,18 @@ fn workload() -> Workload {
 struct Server {
     child: std::process::Child,
     address: SocketAddr,
+    http: SocketAddr,
 }
 
 impl Server {
     /// Starts the binary with `search_cache_entries` page-cache entries (0: off).
     fn start(search_cache_entries: usize) -> Server {
         let address = free_address();
+        let http = free_address();
         let child = std::process::Command::new(env!("CARGO_BIN_EXE_codify"))
             .arg("serve")
             .args(["--listen", &address.to_string()])
+            .args(["--http-listen", &http.to_string()])
             .args(["--admin-listen", &free_address().to_string()])
             .args(["--search-cache-entries", &search_cache_entries.to_string()])
             .arg("--releases")
@@ -147,7 +194,7 @@ impl Server {
             .stderr(std::process::Stdio::null())
             .spawn()
             .expect("start codify serve");
-        Server { child, address }
+        Server { child, address, http }
     }
 }
 
@@ -260,6 +307,52 @@ impl Workload {
     fn check(&self, i: usize) -> proto::CheckClaimRequest {
         self.claims[i % self.claims.len()].clone()
     }
+
+    fn validate_one(&self, i: usize) -> proto::ValidateCodesRequest {
+        let (system, code) = &self.codes[i % self.codes.len()];
+        let item = proto::ValidationItem { system: *system, code: code.clone(), date_of_service: "2026-06-01".into() };
+        proto::ValidateCodesRequest { items: vec![item] }
+    }
+
+    /// The HTTP target of a FHIR call.
+    fn fhir_target(&self, rpc: Rpc, i: usize) -> &str {
+        match rpc {
+            Rpc::FhirValidate => &self.validations[i % self.validations.len()],
+            _ => &self.expands[i % self.expands.len()],
+        }
+    }
+}
+
+/// Where a cell's calls go: the gRPC port, and the HTTP port of the same server.
+#[derive(Clone, Copy)]
+struct Target {
+    grpc: SocketAddr,
+    http: SocketAddr,
+}
+
+/// A FHIR call on the stream's connection (opened on first use, again after a failure):
+/// the HTTP status and the body.
+async fn call_fhir(connection: &mut Option<Http1>, http: SocketAddr, target: &str) -> Option<http1::Reply> {
+    if connection.is_none() {
+        *connection = Some(Http1::connect(http).await.ok()?);
+    }
+    let reply = connection.as_mut()?.get(target).await;
+    if reply.is_err() {
+        *connection = None;
+    }
+    reply.ok()
+}
+
+/// Whether a FHIR answer is what the call asks for: an expansion, or a validation result.
+fn fhir_answer_checked(rpc: Rpc, reply: &http1::Reply) -> bool {
+    let Ok(json) = serde_json::from_slice::<serde_json::Value>(&reply.body) else { return false };
+    match rpc {
+        Rpc::FhirValidate => {
+            json["resourceType"] == "Parameters"
+                && json["parameter"].as_array().is_some_and(|p| p.iter().any(|p| p["name"] == "result"))
+        }
+        _ => json["resourceType"] == "ValueSet" && json["expansion"]["total"].is_u64(),
+    }
 }
 
 /// A measured call: the request of call `i`, its response read undecoded.
@@ -272,6 +365,11 @@ async fn call_measured(rpc: Rpc, channel: Channel, workload: &Workload, i: usize
         Rpc::Get => call_undecoded(channel, "/codify.v1.CodeService/GetCode", workload.get(i)).await,
         Rpc::Validate => call_undecoded(channel, "/codify.v1.CodeService/ValidateCodes", workload.validate(i)).await,
         Rpc::Check => call_undecoded(channel, "/codify.v1.CodeService/CheckClaim", workload.check(i)).await,
+        Rpc::ValidateOne => {
+            call_undecoded(channel, "/codify.v1.CodeService/ValidateCodes", workload.validate_one(i)).await
+        }
+        // Served over the HTTP port by the caller.
+        Rpc::FhirExpand | Rpc::FhirExpandUncached | Rpc::FhirValidate => false,
     }
 }
 
@@ -291,6 +389,11 @@ async fn call_checked(rpc: Rpc, channel: Channel, workload: &Workload, i: usize)
             let response = CodeServiceClient::new(channel).check_claim(workload.check(i)).await;
             response.is_ok_and(|r| !r.into_inner().rule_sets.is_empty())
         }
+        Rpc::ValidateOne => {
+            let response = CodeServiceClient::new(channel).validate_codes(workload.validate_one(i)).await;
+            response.is_ok_and(|r| r.into_inner().results.len() == 1)
+        }
+        Rpc::FhirExpand | Rpc::FhirExpandUncached | Rpc::FhirValidate => false,
     }
 }
 
@@ -304,7 +407,7 @@ struct Cell {
 async fn run_cell(
     rpc: Rpc,
     concurrency: usize,
-    address: SocketAddr,
+    target: Target,
     workload: Arc<Workload>,
     seconds: f64,
     warm_up: bool,
@@ -312,7 +415,7 @@ async fn run_cell(
     let connections = concurrency.div_ceil(STREAMS_PER_CONNECTION);
     let mut channels = Vec::with_capacity(connections);
     for _ in 0..connections {
-        channels.push(wait_serving(address).await);
+        channels.push(wait_serving(target.grpc).await);
     }
     let stop = Arc::new(AtomicBool::new(false));
     let counter = Arc::new(AtomicU64::new(0));
@@ -324,10 +427,16 @@ async fn run_cell(
         let (stop, counter, errors, workload) = (stop.clone(), counter.clone(), errors.clone(), workload.clone());
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
+            let mut connection: Option<Http1> = None;
             while !stop.load(Ordering::Relaxed) {
                 let i = counter.fetch_add(1, Ordering::Relaxed) as usize;
                 let sent = Instant::now();
-                let ok = if warm_up {
+                let ok = if rpc.is_fhir() {
+                    let reply = call_fhir(&mut connection, target.http, workload.fhir_target(rpc, i + worker)).await;
+                    reply.is_some_and(|reply| {
+                        reply.status == 200 && !reply.body.is_empty() && (!warm_up || fhir_answer_checked(rpc, &reply))
+                    })
+                } else if warm_up {
                     call_checked(rpc, channel.clone(), &workload, i + worker).await
                 } else {
                     call_measured(rpc, channel.clone(), &workload, i + worker).await
@@ -366,10 +475,10 @@ impl Cell {
 }
 
 /// A warm-up (every answer decoded and checked), then the measured run; fails on any error.
-async fn measure(rpc: Rpc, concurrency: usize, address: SocketAddr, workload: &Arc<Workload>, seconds: f64) -> Cell {
-    let warm = run_cell(rpc, concurrency, address, workload.clone(), 0.5, true).await;
+async fn measure(rpc: Rpc, concurrency: usize, target: Target, workload: &Arc<Workload>, seconds: f64) -> Cell {
+    let warm = run_cell(rpc, concurrency, target, workload.clone(), 0.5, true).await;
     assert_eq!(warm.errors, 0, "{} had failed or wrong answers in the warm-up", rpc.name());
-    let cell = run_cell(rpc, concurrency, address, workload.clone(), seconds, false).await;
+    let cell = run_cell(rpc, concurrency, target, workload.clone(), seconds, false).await;
     assert_eq!(cell.errors, 0, "{} had failed calls", rpc.name());
     cell
 }
@@ -400,17 +509,37 @@ fn main() {
         Some("get") => vec![Rpc::Get],
         Some("validate") => vec![Rpc::Validate],
         Some("check") => vec![Rpc::Check],
-        _ => vec![Rpc::Search, Rpc::SearchUncached, Rpc::Get, Rpc::Validate, Rpc::Check],
+        Some("fhir") => vec![
+            Rpc::Search,
+            Rpc::FhirExpand,
+            Rpc::SearchUncached,
+            Rpc::FhirExpandUncached,
+            Rpc::ValidateOne,
+            Rpc::FhirValidate,
+        ],
+        _ => vec![
+            Rpc::Search,
+            Rpc::SearchUncached,
+            Rpc::Get,
+            Rpc::Validate,
+            Rpc::Check,
+            Rpc::ValidateOne,
+            Rpc::FhirExpand,
+            Rpc::FhirExpandUncached,
+            Rpc::FhirValidate,
+        ],
     };
     // CODIFY_LOAD_TARGET=host:port: load a server started elsewhere (for its memory under
     // load, say) instead of starting two; SearchCodes then runs once, with
-    // whatever page cache that server has.
+    // whatever page cache that server has, and the FHIR rows do not run.
     let external: Option<SocketAddr> =
         std::env::var("CODIFY_LOAD_TARGET").ok().map(|target| target.parse().expect("CODIFY_LOAD_TARGET is host:port"));
-    let rpcs: Vec<Rpc> = rpcs.into_iter().filter(|&rpc| external.is_none() || rpc != Rpc::SearchUncached).collect();
+    let rpcs: Vec<Rpc> =
+        rpcs.into_iter().filter(|&rpc| external.is_none() || !(rpc.uncached() || rpc.is_fhir())).collect();
     let launched = Instant::now();
     let server = external.is_none().then(|| Server::start(codify::config::DEFAULT_SEARCH_CACHE_ENTRIES));
     let address = external.or(server.as_ref().map(|server| server.address)).expect("a server");
+    let cached = Target { grpc: address, http: server.as_ref().map_or(address, |server| server.http) };
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("client runtime");
     let workload = Arc::new(workload());
     runtime.block_on(async {
@@ -425,9 +554,10 @@ fn main() {
         }
         // The second server (page cache off) starts once the first is up, so the two do not
         // build their indexes at the same time.
-        let uncached = external.is_none().then(|| Server::start(0));
-        let uncached_address = uncached.as_ref().map_or(address, |server| server.address);
-        wait_serving(uncached_address).await;
+        let uncached_server = external.is_none().then(|| Server::start(0));
+        let uncached =
+            uncached_server.as_ref().map_or(cached, |server| Target { grpc: server.address, http: server.http });
+        wait_serving(uncached.grpc).await;
         println!(
             "{:<22} {:>5} {:>10} {:>8} {:>8} {:>8} {:>8} {:>7} {:>9}",
             "rpc", "conc", "req/s", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "errors", "vs floor"
@@ -436,13 +566,13 @@ fn main() {
             // The floor is measured before the first RPC and again after each one; an RPC is
             // compared with the mean of the floor runs just before and just after it, so a
             // drift of the machine's speed during the run does not land on one side only.
-            let mut floor = measure(Rpc::Health, concurrency, address, &workload, seconds).await;
+            let mut floor = measure(Rpc::Health, concurrency, cached, &workload, seconds).await;
             let mut floor_rates = vec![floor.rate()];
             let mut rows = Vec::new();
             for rpc in rpcs.iter().copied() {
-                let target = if rpc == Rpc::SearchUncached { uncached_address } else { address };
+                let target = if rpc.uncached() { uncached } else { cached };
                 let cell = measure(rpc, concurrency, target, &workload, seconds).await;
-                let after = measure(Rpc::Health, concurrency, address, &workload, seconds).await;
+                let after = measure(Rpc::Health, concurrency, cached, &workload, seconds).await;
                 let before = floor_rates.last().copied().unwrap_or_default();
                 floor_rates.push(after.rate());
                 let beside = (before + after.rate()) / 2.0;

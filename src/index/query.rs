@@ -41,8 +41,12 @@ const WORD_NEAR_TITLE: f32 = 99.0;
 const WORD_ELSEWHERE: f32 = 0.0;
 const ELSEWHERE_PENALTY: i64 = 100;
 
-/// Words shorter than this match whole words only, never as a prefix.
+/// Words shorter than this match whole words only, never as a prefix (but a one-letter word
+/// being typed: see [`Word::open_prefix`]).
 pub const MIN_PREFIX_CHARS: usize = 2;
+/// Shortest word prefix indexed: one letter, so that a one-letter word being typed ("chest p")
+/// is one term to intersect with the others, not a union over every word it starts.
+pub const MIN_INDEXED_PREFIX_CHARS: usize = 1;
 /// Longest word prefix indexed.
 pub const MAX_PREFIX_CHARS: usize = 15;
 /// Words shorter than this get no typo tolerance.
@@ -301,9 +305,9 @@ fn word_query(fields: &Fields, word: &Word, matching: Matching, offset: Score) -
         ways.push(word_prefix_query(fields.title_prefixes, &word.folded, offset + WORD_NEAR_TITLE));
         ways.push(word_prefix_query(fields.other_prefixes, &word.folded, offset + WORD_ELSEWHERE));
     } else if word.open_prefix {
-        // A one-letter word being typed: the words it starts, through the term dictionary.
-        ways.push(constant(term_prefix_query(fields.title_words, &word.folded), offset + WORD_NEAR_TITLE));
-        ways.push(constant(term_prefix_query(fields.other_words, &word.folded), offset + WORD_ELSEWHERE));
+        // A one-letter word being typed: the words it starts, through its indexed prefix.
+        ways.push(word_prefix_query(fields.title_prefixes, &word.folded, offset + WORD_NEAR_TITLE));
+        ways.push(word_prefix_query(fields.other_prefixes, &word.folded, offset + WORD_ELSEWHERE));
     }
     if let Matching::Near(distance) = matching {
         if long_enough_for_typos(word) {

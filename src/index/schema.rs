@@ -23,7 +23,7 @@ pub struct Fields {
     pub other_text: Field,
     /// Every other text, folded but not stemmed.
     pub other_words: Field,
-    /// Every prefix (2 to 15 characters) of every title word, for word-prefix matching.
+    /// Every prefix (1 to 15 characters) of every title word, for word-prefix matching.
     pub title_prefixes: Field,
     /// Every prefix of every word of the other texts.
     pub other_prefixes: Field,

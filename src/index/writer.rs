@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use super::analyzer::{content_length, phrase_key, phrase_keys, phrase_keys_of, Word, WordSplitter};
 use super::index_terms::{index_terms, CodeTerms};
-use super::query::{MAX_PREFIX_CHARS, MIN_PREFIX_CHARS};
+use super::query::{MAX_PREFIX_CHARS, MIN_INDEXED_PREFIX_CHARS, MIN_PREFIX_CHARS};
 use super::schema::{cpt_category_ordinal, pack_in_force_span, Fields};
 use super::IndexError;
 use crate::alpha_index::IndexReleases;
@@ -159,13 +159,15 @@ fn document(
         head.stem = splitter.stem(&head.folded);
     }
     let title_distinct = distinct(title_words.iter().map(|word| word.folded.as_str()));
-    doc.add_text(fields.title_prefixes, word_prefixes(&title_distinct));
+    doc.add_text(fields.title_prefixes, word_prefixes(&title_distinct, MIN_INDEXED_PREFIX_CHARS));
     // The words of a main term naming the code ("Seizure" → R56.9 "Unspecified convulsions")
     // are prefixes of its condition as much as the title's words are.
     if let Some(main_words) = code_terms.map(|terms| &terms.main_term_words).filter(|words| !words.is_empty()) {
         let extra: Vec<&str> =
             main_words.iter().map(String::as_str).filter(|word| title_distinct.binary_search(word).is_err()).collect();
-        doc.add_text(fields.title_prefixes, word_prefixes(&extra));
+        // A one-letter prefix is title evidence only for the title's own words; these words'
+        // one-letter prefixes are among the other texts' (the Index's words are other text).
+        doc.add_text(fields.title_prefixes, word_prefixes(&extra, MIN_PREFIX_CHARS));
     }
     // ICD-10-CM "includes" notes on a code name what it covers ("high blood pressure"
     // under I10): they are searched like inclusion terms.
@@ -290,7 +292,7 @@ fn document(
             .map(|word: &Word| word.folded.as_str())
             .filter(|word| title_distinct.binary_search(word).is_err()),
     );
-    doc.add_text(fields.other_prefixes, word_prefixes(&other_distinct));
+    doc.add_text(fields.other_prefixes, word_prefixes(&other_distinct, MIN_INDEXED_PREFIX_CHARS));
     doc.add_u64(fields.billable, u64::from(billable));
     let category = (system == CodeSystem::Cpt).then(|| CptCategory::of_code(&entry.code)).flatten();
     doc.add_u64(fields.cpt_category, cpt_category_ordinal(category));
@@ -422,13 +424,13 @@ fn distinct<'a>(words: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
     distinct
 }
 
-/// Every prefix of 2 to [`MAX_PREFIX_CHARS`] characters of every word, space-separated
+/// Every prefix of `shortest` to [`MAX_PREFIX_CHARS`] characters of every word, space-separated
 /// (indexed with the prefix-list analyzer, each becomes a term).
-fn word_prefixes(folded_words: &[&str]) -> String {
+fn word_prefixes(folded_words: &[&str], shortest: usize) -> String {
     let mut prefixes = String::new();
-    for word in folded_words.iter().filter(|word| word.chars().count() >= MIN_PREFIX_CHARS) {
-        let ends = word.char_indices().map(|(at, _)| at).skip(MIN_PREFIX_CHARS).chain([word.len()]);
-        for end in ends.take(MAX_PREFIX_CHARS + 1 - MIN_PREFIX_CHARS) {
+    for word in folded_words.iter().filter(|word| word.chars().count() >= shortest) {
+        let ends = word.char_indices().map(|(at, _)| at).skip(shortest).chain([word.len()]);
+        for end in ends.take(MAX_PREFIX_CHARS + 1 - shortest) {
             prefixes.push_str(&word[..end]);
             prefixes.push(' ');
         }
@@ -466,9 +468,13 @@ mod tests {
     }
 
     #[test]
-    fn lists_word_prefixes_from_two_characters() {
-        assert_eq!(word_prefixes(&["type", "2", "diabetes"]), "ty typ type di dia diab diabe diabet diabete diabetes ");
-        let long = word_prefixes(&["pneumonoultramicroscopic"]);
+    fn lists_word_prefixes_from_one_character() {
+        assert_eq!(
+            word_prefixes(&["type", "2", "diabetes"], MIN_INDEXED_PREFIX_CHARS),
+            "t ty typ type 2 d di dia diab diabe diabet diabete diabetes "
+        );
+        assert_eq!(word_prefixes(&["type", "2"], 2), "ty typ type ");
+        let long = word_prefixes(&["pneumonoultramicroscopic"], 2);
         assert_eq!(long.split(' ').rfind(|p| !p.is_empty()), Some("pneumonoultrami"));
     }
 }

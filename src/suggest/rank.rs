@@ -15,7 +15,7 @@ use super::{Mention, Suggestion};
 
 /// Ranks the kept mentions; see the module documentation.
 pub fn rank(
-    codes: &CodeTable,
+    codes: Option<&CodeTable>,
     mentions: &[Mention],
     keep: impl Fn(usize) -> bool,
     max: usize,
@@ -61,7 +61,7 @@ pub fn rank(
 
 /// Whether `narrow` gives way to `wide`: another code, whose words strictly contain its words,
 /// and whose notes do not ask for `narrow`'s category as well.
-fn gives_way(codes: &CodeTable, narrow: &Mention, wide: &Mention) -> bool {
+fn gives_way(codes: Option<&CodeTable>, narrow: &Mention, wide: &Mention) -> bool {
     if narrow.code == wide.code || narrow.main_term {
         return false;
     }
@@ -70,8 +70,7 @@ fn gives_way(codes: &CodeTable, narrow: &Mention, wide: &Mention) -> bool {
     }
     let undotted: String = wide.code.chars().filter(|c| *c != '.').collect();
     let asked = codes
-        .find(&undotted)
-        .and_then(|at| codes.get(at))
+        .and_then(|codes| codes.find(&undotted).and_then(|at| codes.get(at)))
         .is_some_and(|info| info.additional.iter().any(|category| narrow.code.as_bytes().starts_with(category)));
     !asked
 }

@@ -119,6 +119,7 @@ pub fn code_note_in(note: &Note<'_>, suggesters: &[(CodeSystem, &NoteSuggester)]
         coding.suggestions.extend(one.suggestions);
         coding.uncodable.extend(one.uncodable);
     }
+    level_two_gives_way(&mut coding.suggestions);
     // Stable: equal scores keep the order of the systems asked for.
     coding.suggestions.sort_by(|a, b| b.score.total_cmp(&a.score));
     coding.suggestions.truncate(note.max);
@@ -213,6 +214,20 @@ fn code_mentions(
         }
     }
     NoteCoding { suggestions, uncodable }
+}
+
+/// HCPCS Level II codes what CPT does not: a Level II suggestion read from words that all
+/// support a CPT suggestion gives way ("diagnostic colonoscopy" is 45378, not a G code).
+fn level_two_gives_way(suggestions: &mut Vec<NoteSuggestion>) {
+    let cpt_words: Vec<Range<usize>> = suggestions
+        .iter()
+        .filter(|suggestion| suggestion.system == CodeSystem::Cpt)
+        .flat_map(|suggestion| suggestion.evidence.iter().cloned())
+        .collect();
+    suggestions.retain(|suggestion| {
+        let within = |range: &Range<usize>| cpt_words.iter().any(|cpt| cpt.start <= range.start && range.end <= cpt.end);
+        suggestion.system != CodeSystem::Hcpcs || !suggestion.evidence.iter().all(within)
+    });
 }
 
 /// Whether a mention with `assertion` may be coded as `code`.

@@ -1,7 +1,8 @@
 //! Suggesting CPT and HCPCS Level II codes from their descriptors: the note's longest
 //! multi-word phrases that spell out how a descriptor begins ("Total knee replacement",
 //! "Chest X-ray, two views", "Basic metabolic panel"). A descriptor is read in parts cut at its
-//! punctuation, and each leading run of parts is a phrase: "Chest X-ray" leads to both one-
+//! punctuation and before an "of" that follows its head ("Basic metabolic panel | of blood
+//! chemistry"), and each leading run of parts is a phrase: "Chest X-ray" leads to both one-
 //! and two-view codes, "Chest X-ray, two views" to one. Conservative by design: a phrase is
 //! suggested only when it has two content words or more and leads to exactly one code, and
 //! modifiers and descriptors of other kinds (consumer, clinician) are read the same way.
@@ -102,9 +103,12 @@ impl DescriptorSuggester {
 }
 
 /// The leading runs of parts of a descriptor: "Chest X-ray, two views" → "Chest X-ray",
-/// "Chest X-ray, two views".
+/// "Chest X-ray, two views"; "Basic metabolic panel of blood chemistry" → "Basic metabolic
+/// panel", and the whole.
 fn leading_parts(text: &str) -> Vec<&str> {
     let mut leads: Vec<&str> = text.match_indices(PART_ENDS).map(|(at, _)| &text[..at]).collect();
+    leads.extend(text.match_indices(" of ").map(|(at, _)| &text[..at]));
+    leads.sort_by_key(|lead| lead.len());
     leads.push(text);
     leads.retain(|lead| !lead.trim().is_empty());
     leads.dedup();
@@ -118,7 +122,7 @@ mod tests {
     #[test]
     fn descriptors_are_read_in_leading_parts() {
         assert_eq!(leading_parts("Chest X-ray, two views"), ["Chest X-ray", "Chest X-ray, two views"]);
-        assert_eq!(leading_parts("MRI of the brain"), ["MRI of the brain"]);
+        assert_eq!(leading_parts("MRI of the brain"), ["MRI", "MRI of the brain"]);
         assert_eq!(
             leading_parts("Drug test (screen)."),
             ["Drug test ", "Drug test (screen", "Drug test (screen)", "Drug test (screen)."]

@@ -225,7 +225,8 @@ fn level_two_gives_way(suggestions: &mut Vec<NoteSuggestion>) {
         .flat_map(|suggestion| suggestion.evidence.iter().cloned())
         .collect();
     suggestions.retain(|suggestion| {
-        let within = |range: &Range<usize>| cpt_words.iter().any(|cpt| cpt.start <= range.start && range.end <= cpt.end);
+        let within =
+            |range: &Range<usize>| cpt_words.iter().any(|cpt| cpt.start <= range.start && range.end <= cpt.end);
         suggestion.system != CodeSystem::Hcpcs || !suggestion.evidence.iter().all(within)
     });
 }

@@ -23,7 +23,7 @@ use crate::codes::Release;
 use crate::index::analyzer::WordSplitter;
 
 use super::tokens::{content_tokens, sentences, Token, Vocabulary};
-use super::{evidence_of, Mention, MentionSource};
+use super::{evidence_of, Lack, Mention, MentionSource};
 use axes::{AxisWords, Completion};
 use cues::{Cue, Cues};
 use names::IndexNames;
@@ -31,7 +31,8 @@ use names::IndexNames;
 /// Words on each side of a procedure name in which its terms, labels and cues are looked for.
 const WINDOW: usize = 8;
 
-/// Shortest partial code suggested: the table and the body part.
+/// Shortest partial code suggested: the table and the body part (or the table, when the note
+/// names the body part but not its side).
 const MIN_PARTIAL: usize = 4;
 
 /// Finds procedure mentions in notes, for one ICD-10-PCS release.
@@ -172,7 +173,7 @@ impl ProcedureSuggester {
 
     /// The candidate to suggest: the most complete code, then one whose operation a cue
     /// names, then the default; `None` when candidates that rank alike disagree, or when the
-    /// code is shorter than a table and body part.
+    /// code is shorter than [`MIN_PARTIAL`].
     fn best(&self, mut candidates: Vec<Candidate>) -> Option<Candidate> {
         let key = |c: &Candidate| (c.completion.code.len(), c.operation_cued, c.operation_default);
         candidates.sort_by_key(|c| std::cmp::Reverse(key(c)));
@@ -182,7 +183,8 @@ impl ProcedureSuggester {
             return None;
         }
         let best = candidates.swap_remove(0);
-        (best.completion.code.len() >= MIN_PARTIAL).then_some(best)
+        let side_only = best.completion.lacks == [Lack::Laterality];
+        (best.completion.code.len() >= MIN_PARTIAL || side_only).then_some(best)
     }
 
     fn mention(&self, candidate: Candidate, evidence: Vec<Range<usize>>) -> Mention {

@@ -126,7 +126,7 @@ impl AxisWords {
                 (!words.required.is_empty()).then_some((words.required.len(), value, at))
             })
             .collect();
-        spelled.sort_by(|a, b| b.0.cmp(&a.0));
+        spelled.sort_by_key(|(words, _, _)| std::cmp::Reverse(*words));
         match spelled.as_slice() {
             [(best, value, at), rest @ ..] if rest.first().is_none_or(|(next, _, _)| next < best) => {
                 used.extend(at);

@@ -129,8 +129,8 @@ pub struct SuggestOptions {
     pub synonyms: bool,
     /// The prior learned on CodiEsp train ([`Prior::shipped`]) reweighs the ranking.
     pub prior: bool,
-    /// A main term's own sign or symptom code is suggested beside the deeper index path it
-    /// leads to.
+    /// A main term's own sign or symptom code is found beside the deeper index path it leads
+    /// to (ranking lets it give way to that path's code when both are codable).
     pub main_term_codes: bool,
 }
 
@@ -369,7 +369,7 @@ impl Suggester {
 
     /// Adds the index mention whose main term starts at `tokens[start]`, if any, and the main
     /// term's own code when it is a sign or symptom and the walk went deeper (at a lower
-    /// strength: the "pain" of "abdominal pain" is often coded R52 besides R10.9).
+    /// strength; it stands only when the deeper path's code is not codable).
     fn walk_from(
         &self,
         tokens: &[Token],

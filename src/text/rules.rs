@@ -87,8 +87,6 @@ const NEGATION_FORWARD: &[&str] = &[
     "resolution of",
     "declined",
     "declines",
-    "refused",
-    "refuses",
 ];
 
 const NEGATION_BACKWARD: &[&str] = &[

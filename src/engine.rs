@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use crate::alpha_index::IndexReleases;
 use crate::claims::claim::ClaimRules;
-use crate::codes::Catalog;
+use crate::codes::{Catalog, CodeSystem, Date};
 use crate::index::{CodeIndex, IndexError, SearchCache, SearchPage, SearchRequest, Synonyms};
 use crate::loaders::manifest::Manifest;
 use crate::loaders::LoadError;
@@ -128,30 +128,46 @@ impl Engine {
         self.search_cache.get(request)
     }
 
-    /// The suggester for notes dated `date` (the ICD-10-CM release in force then), built now
-    /// if it was not yet (blocking); `None` when no ICD-10-CM release is in force.
-    pub fn suggester(&self, date: crate::codes::Date) -> Option<&crate::suggest::Suggester> {
-        let release = self.catalog.release_in_force(crate::codes::CodeSystem::Icd10Cm, date)?;
-        self.suggesters.get(release, &self.alpha_indexes, self.index.synonyms())
+    /// What building a note suggester needs beside the release.
+    fn suggester_inputs(&self) -> crate::notes::SuggesterInputs<'_> {
+        crate::notes::SuggesterInputs { indexes: &self.alpha_indexes, synonyms: self.index.synonyms() }
     }
 
-    /// The codes `text` supports on `date` (see [`crate::notes::code_note`]), with the
-    /// ICD-10-CM release that coded it; `None` when no ICD-10-CM release is in force. Blocking.
+    /// The ICD-10-CM suggester for notes dated `date` (the release in force then), built now
+    /// if it was not yet (blocking); `None` when no ICD-10-CM release is in force.
+    pub fn suggester(&self, date: Date) -> Option<&crate::suggest::Suggester> {
+        let release = self.catalog.release_in_force(CodeSystem::Icd10Cm, date)?;
+        self.suggesters.diagnoses(release, self.suggester_inputs())
+    }
+
+    /// The codes of `systems` that `text` supports on `date` (see [`crate::notes::code_note_in`]),
+    /// with the release of each system that coded it; `Err(system)` names a system without a
+    /// release in force. Blocking.
     pub fn code_note(
         &self,
-        date: crate::codes::Date,
+        date: Date,
+        systems: &[CodeSystem],
         text: &str,
         max_suggestions: usize,
         include_uncodable: bool,
-    ) -> Option<(&crate::codes::Release, crate::notes::NoteCoding)> {
-        let release = self.catalog.release_in_force(crate::codes::CodeSystem::Icd10Cm, date)?;
-        let suggester = self.suggesters.get(release, &self.alpha_indexes, self.index.synonyms())?;
-        Some((release, crate::notes::code_note(suggester, text, max_suggestions, include_uncodable)))
+    ) -> Result<(Vec<&crate::codes::Release>, crate::notes::NoteCoding), CodeSystem> {
+        let mut releases = Vec::with_capacity(systems.len());
+        let mut suggesters = Vec::with_capacity(systems.len());
+        for &system in systems {
+            let release = self.catalog.release_in_force(system, date).ok_or(system)?;
+            let suggester = self.suggesters.get(release, self.suggester_inputs()).ok_or(system)?;
+            releases.push(release);
+            suggesters.push((system, suggester));
+        }
+        let analysis = crate::text::analyze(text);
+        let note = crate::notes::Note { text, analysis: &analysis, max: max_suggestions, include_uncodable };
+        Ok((releases, crate::notes::code_note_in(&note, &suggesters)))
     }
 
-    /// Builds the suggester for notes dated `date` ahead of the first note (blocking).
-    pub fn warm_suggester(&self, date: crate::codes::Date) {
-        self.suggesters.warm(&self.catalog, &self.alpha_indexes, self.index.synonyms(), date);
+    /// Builds the suggesters of `systems` for notes dated `date` ahead of the first note
+    /// (blocking).
+    pub fn warm_suggesters(&self, systems: &[CodeSystem], date: Date) {
+        self.suggesters.warm(&self.catalog, self.suggester_inputs(), systems, date);
     }
 
     /// Runs a search on the index (blocking) and caches the page.

@@ -160,13 +160,13 @@ async fn bad_requests_name_each_field() {
     let mut client = common::client().await;
     let bad = SuggestCodesRequest {
         text: String::new(),
-        systems: vec![CodeSystem::Hcpcs as i32],
+        systems: vec![CodeSystem::Hcpcs as i32, CodeSystem::Hcpcs as i32, 0],
         date_of_service: "2025-02-30".into(),
         max_suggestions: -1,
         include_uncodable: false,
     };
     let status = client.suggest_codes(bad).await.unwrap_err();
-    assert_invalid_fields(&status, &["text", "systems[0]", "date_of_service", "max_suggestions"]);
+    assert_invalid_fields(&status, &["text", "systems[1]", "systems[2]", "date_of_service", "max_suggestions"]);
     let long = SuggestCodesRequest { text: "é".repeat(100_001), ..Default::default() };
     let status = client.suggest_codes(long).await.unwrap_err();
     assert_invalid_fields(&status, &["text"]);
@@ -181,4 +181,15 @@ async fn no_release_in_force_is_not_found() {
         SuggestCodesRequest { text: "hypertension".into(), date_of_service: "2001-01-01".into(), ..Default::default() };
     let status = client.suggest_codes(early).await.unwrap_err();
     assert_eq!(status.code(), tonic::Code::NotFound, "{status:?}");
+}
+
+/// A mention inside a longer mention of another code is not suggested apart: the "pain" of
+/// "chest pain" is not R52 beside R07.9.
+#[tokio::test]
+async fn contained_mentions_give_way_to_the_longer_one() {
+    let found = codes(&suggest(request("Chest pain since this morning. Abdominal pain.")).await);
+    assert!(found.contains(&"R07.9".to_string()) && found.contains(&"R10.9".to_string()), "{found:?}");
+    assert!(!found.contains(&"R52".to_string()), "{found:?}");
+    let alone = codes(&suggest(request("Pain all over.")).await);
+    assert!(alone.contains(&"R52".to_string()), "{alone:?}");
 }

@@ -65,7 +65,9 @@ fn codiesp_dev_map() {
     }
     // Measured with the prior learned on train (data/suggest/codiesp-prior.tsv); 0.242 without
     // it. The 0.35 target is met; train (which the prior was learned on) gives 0.414.
-    assert_eq!(format!("{:.3}", dev.map), "0.361");
+    // 0.361 while a symptom main term's own code (R52 of "abdominal pain") was suggested beside
+    // the deeper path's code: CodiEsp's annotators often code both, a coder does not.
+    assert_eq!(format!("{:.3}", dev.map), "0.352");
     assert_eq!(dev.documents, 250);
     assert_eq!(dev.gold_codes, 2677);
 }

@@ -24,6 +24,10 @@ pub struct SuggestArgs {
     /// Also show the mentions that are not codable (negated, possible, family...).
     #[arg(long)]
     pub all: bool,
+    /// Code systems to suggest from, comma-separated: icd10cm, icd10pcs, cpt, hcpcs (ICD-10-CM
+    /// when omitted).
+    #[arg(long, value_delimiter = ',')]
+    pub systems: Vec<String>,
     /// Server.
     #[command(flatten)]
     pub client: ClientArgs,
@@ -58,10 +62,18 @@ pub async fn suggest(args: SuggestArgs) -> Result<(), String> {
     } else {
         text = std::fs::read_to_string(&args.file).map_err(|e| format!("cannot read {}: {e}", args.file))?;
     }
+    let systems = args
+        .systems
+        .iter()
+        .map(|name| {
+            let system: crate::codes::CodeSystem = name.parse().map_err(|e| format!("--systems: {e}"))?;
+            Ok(crate::grpc::convert::system(system))
+        })
+        .collect::<Result<Vec<i32>, String>>()?;
     let mut client = connect(&args.client).await?;
     let request = proto::SuggestCodesRequest {
         text,
-        systems: Vec::new(),
+        systems,
         date_of_service: args.dos,
         max_suggestions: args.max,
         include_uncodable: args.all,
@@ -70,6 +82,9 @@ pub async fn suggest(args: SuggestArgs) -> Result<(), String> {
     for suggestion in &response.suggestions {
         let Some(code) = &suggestion.code else { continue };
         println!("{:<9} {:.2}  {}", code.code, suggestion.score, code.title);
+        if !code.billable && code.system == proto::CodeSystem::Icd10pcs as i32 {
+            println!("          partial code");
+        }
         println!("          {}", describe(suggestion.assertion, &suggestion.section, &suggestion.triggers));
         let evidence: Vec<String> =
             suggestion.evidence.iter().map(|e| format!("\"{}\" [{}..{}]", e.text, e.start, e.end)).collect();

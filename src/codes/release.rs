@@ -111,6 +111,11 @@ impl Release {
         self.pcs.as_deref()
     }
 
+    /// [`Release::pcs`], shared (for what is built from the release and outlives a borrow).
+    pub fn pcs_shared(&self) -> Option<Arc<PcsRelease>> {
+        self.pcs.clone()
+    }
+
     /// The entry for a normalised code.
     pub fn entry(&self, code: &str) -> Option<&CodeEntry> {
         self.entry_index(code).map(|index| &self.entries[index as usize])

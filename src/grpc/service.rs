@@ -298,10 +298,10 @@ impl CodeService for CodeServiceImpl {
         let checked = suggest::request(request.get_ref())?;
         let response = on_cpu(&self.cpu, engine, move |engine| {
             let date = checked.date_of_service;
-            let (release, coding) = engine
-                .code_note(date, &checked.text, checked.max_suggestions, checked.include_uncodable)
-                .ok_or_else(|| ApiError::NotFound(format!("no ICD-10-CM release is in force on {date}")))?;
-            Ok(suggest::response(release, &checked.text, coding))
+            let (releases, coding) = engine
+                .code_note(date, &checked.systems, &checked.text, checked.max_suggestions, checked.include_uncodable)
+                .map_err(|system| ApiError::NotFound(format!("no {system} release is in force on {date}")))?;
+            Ok(suggest::response(&releases, &checked.text, coding))
         })
         .await?;
         Ok(Response::new(response))

@@ -1,5 +1,6 @@
 //! SuggestCodes: the request checked (INVALID_ARGUMENT names every bad field), the note coded by
-//! [`crate::notes`], and byte ranges turned into the API's code-point offsets. The text is
+//! [`crate::notes`] in each system asked for, and byte ranges turned into the API's code-point
+//! offsets. The text is
 //! never logged or put in spans; only its length is.
 
 use super::convert;
@@ -23,6 +24,8 @@ const DEFAULT_SUGGESTIONS: usize = 20;
 pub struct SuggestRequest {
     /// The note.
     pub text: String,
+    /// The systems to code it in, each once, in request order (ICD-10-CM when none was asked).
+    pub systems: Vec<CodeSystem>,
     /// The release in force on this date codes the note.
     pub date_of_service: Date,
     /// Most suggestions.
@@ -31,8 +34,8 @@ pub struct SuggestRequest {
     pub include_uncodable: bool,
 }
 
-/// Checks a request: text 1 to 100,000 characters, ICD-10-CM as the (only) system, a date, 0 to
-/// 100 suggestions.
+/// Checks a request: text 1 to 100,000 characters, known systems (each at most once), a date,
+/// 0 to 100 suggestions.
 pub fn request(request: &proto::SuggestCodesRequest) -> Result<SuggestRequest, ApiError> {
     let mut violations = Vec::new();
     let chars = request.text.chars().count();
@@ -41,13 +44,13 @@ pub fn request(request: &proto::SuggestCodesRequest) -> Result<SuggestRequest, A
     } else if chars > MAX_TEXT_CHARS {
         violations.push(FieldViolation::new("text", format!("at most {MAX_TEXT_CHARS} characters (got {chars})")));
     }
+    let mut systems: Vec<CodeSystem> = Vec::with_capacity(request.systems.len());
     for (position, &value) in request.systems.iter().enumerate() {
         match validate::system(value) {
-            Ok(Some(CodeSystem::Icd10Cm)) => {}
-            Ok(Some(other)) => violations.push(FieldViolation::new(
-                format!("systems[{position}]"),
-                format!("suggestions are made from ICD-10-CM only; {other} is not suggested from notes yet"),
-            )),
+            Ok(Some(system)) if systems.contains(&system) => {
+                violations.push(FieldViolation::new(format!("systems[{position}]"), format!("{system} is repeated")))
+            }
+            Ok(Some(system)) => systems.push(system),
             Ok(None) => violations.push(FieldViolation::new(format!("systems[{position}]"), "must be specified")),
             Err(reason) => violations.push(FieldViolation::new(format!("systems[{position}]"), reason)),
         }
@@ -64,6 +67,7 @@ pub fn request(request: &proto::SuggestCodesRequest) -> Result<SuggestRequest, A
     match date_of_service {
         Some(date_of_service) if violations.is_empty() => Ok(SuggestRequest {
             text: request.text.clone(),
+            systems: if systems.is_empty() { vec![CodeSystem::Icd10Cm] } else { systems },
             date_of_service,
             max_suggestions: match request.max_suggestions {
                 0 => DEFAULT_SUGGESTIONS,
@@ -75,19 +79,24 @@ pub fn request(request: &proto::SuggestCodesRequest) -> Result<SuggestRequest, A
     }
 }
 
-/// The response for `coding` of `text`, with codes summarised from `release`.
-pub fn response(release: &Release, text: &str, coding: NoteCoding) -> proto::SuggestCodesResponse {
+/// The response for `coding` of `text`, with codes summarised from `releases` (one per system).
+pub fn response(releases: &[&Release], text: &str, coding: NoteCoding) -> proto::SuggestCodesResponse {
     let offsets = CodePoints::new(text);
-    let summary = |code: &str| {
+    let summary = |system: CodeSystem, code: &str, partial_title: Option<&str>| {
+        let release = releases.iter().find(|release| release.info.system == system)?;
         let normalized = code.replace('.', "");
-        release.entry(&normalized).map(|entry| convert::summary(release, entry))
+        match (release.entry(&normalized), partial_title) {
+            (Some(entry), _) => Some(convert::summary(release, entry)),
+            (None, Some(title)) => Some(partial_summary(release, &normalized, title)),
+            (None, None) => None,
+        }
     };
     let suggestions = coding
         .suggestions
         .into_iter()
         .filter_map(|suggestion: NoteSuggestion| {
             Some(proto::CodeSuggestion {
-                code: Some(summary(&suggestion.code)?),
+                code: Some(summary(suggestion.system, &suggestion.code, suggestion.partial_title.as_deref())?),
                 score: f64::from(suggestion.score.clamp(0.0, 1.0)),
                 evidence: suggestion.evidence.iter().map(|range| offsets.evidence(text, range.clone())).collect(),
                 assertion: assertion(suggestion.assertion),
@@ -103,7 +112,7 @@ pub fn response(release: &Release, text: &str, coding: NoteCoding) -> proto::Sug
         .into_iter()
         .filter_map(|mention: UncodableMention| {
             Some(proto::UncodableMention {
-                code: Some(summary(&mention.code)?),
+                code: Some(summary(mention.system, &mention.code, mention.partial_title.as_deref())?),
                 evidence: mention.evidence.iter().map(|range| offsets.evidence(text, range.clone())).collect(),
                 assertion: assertion(mention.assertion),
                 triggers: triggers(&offsets, text, &mention.triggers),
@@ -112,6 +121,21 @@ pub fn response(release: &Release, text: &str, coding: NoteCoding) -> proto::Sug
         })
         .collect();
     proto::SuggestCodesResponse { suggestions, mentions }
+}
+
+/// The summary of a partial ICD-10-PCS code (not reportable; titled by its axis labels).
+fn partial_summary(release: &Release, code: &str, title: &str) -> proto::CodeSummary {
+    proto::CodeSummary {
+        system: convert::system(release.info.system),
+        code: code.to_string(),
+        normalized_code: code.to_string(),
+        title: title.to_string(),
+        short_title: String::new(),
+        billable: false,
+        kind: proto::CodeKind::Header as i32,
+        cpt_category: 0,
+        release_version: release.info.version.clone(),
+    }
 }
 
 fn assertion(assertion: Assertion) -> i32 {
@@ -137,6 +161,10 @@ fn gap(lack: &Lack) -> i32 {
         Lack::Acuity => proto::SpecificityGap::Acuity,
         Lack::Encounter => proto::SpecificityGap::Encounter,
         Lack::Site => proto::SpecificityGap::Site,
+        Lack::Approach => proto::SpecificityGap::Approach,
+        Lack::Device => proto::SpecificityGap::Device,
+        Lack::Qualifier => proto::SpecificityGap::Qualifier,
+        Lack::Operation => proto::SpecificityGap::Operation,
         Lack::Other(_) => proto::SpecificityGap::Detail,
     };
     value as i32
@@ -155,6 +183,10 @@ fn query_hint(lacks: &[Lack]) -> String {
             Lack::Acuity => "acuity (acute, chronic)".to_string(),
             Lack::Encounter => "encounter (initial, subsequent, sequela)".to_string(),
             Lack::Site => "site".to_string(),
+            Lack::Approach => "approach (open, percutaneous, endoscopic)".to_string(),
+            Lack::Device => "device".to_string(),
+            Lack::Qualifier => "qualifier".to_string(),
+            Lack::Operation => "root operation".to_string(),
             Lack::Other(detail) => detail.clone(),
         })
         .collect();
@@ -203,16 +235,24 @@ mod tests {
     fn requests_are_checked_field_by_field() {
         let bad = proto::SuggestCodesRequest {
             text: " ".into(),
-            systems: vec![proto::CodeSystem::Cpt as i32, 99],
+            systems: vec![proto::CodeSystem::Cpt as i32, 99, proto::CodeSystem::Cpt as i32],
             date_of_service: "2025-13-01".into(),
             max_suggestions: 101,
             include_uncodable: false,
         };
         let Err(ApiError::InvalidArgument(violations)) = request(&bad) else { panic!("accepted") };
         let fields: Vec<&str> = violations.iter().map(|v| v.field.as_str()).collect();
-        assert_eq!(fields, ["text", "systems[0]", "systems[1]", "date_of_service", "max_suggestions"]);
+        assert_eq!(fields, ["text", "systems[1]", "systems[2]", "date_of_service", "max_suggestions"]);
         let good = proto::SuggestCodesRequest { text: "HTN".into(), ..Default::default() };
         let checked = request(&good).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((checked.max_suggestions, checked.include_uncodable), (20, false));
+        assert_eq!(checked.systems, [CodeSystem::Icd10Cm]);
+        let both = proto::SuggestCodesRequest {
+            text: "appendectomy".into(),
+            systems: vec![proto::CodeSystem::Icd10pcs as i32, proto::CodeSystem::Icd10cm as i32],
+            ..Default::default()
+        };
+        let checked = request(&both).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(checked.systems, [CodeSystem::Icd10Pcs, CodeSystem::Icd10Cm]);
     }
 }

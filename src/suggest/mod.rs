@@ -13,8 +13,10 @@
 mod codes;
 pub mod codiesp;
 mod complete;
+pub mod descriptors;
 mod phrases;
 pub mod prior;
+pub mod procedures;
 mod rank;
 mod terms;
 mod tokens;
@@ -67,6 +69,14 @@ pub enum Lack {
     Encounter,
     /// The site or part.
     Site,
+    /// How the site was reached (ICD-10-PCS: open, percutaneous, endoscopic...).
+    Approach,
+    /// The device left in place (ICD-10-PCS).
+    Device,
+    /// The qualifier (ICD-10-PCS: diagnostic, cemented...).
+    Qualifier,
+    /// The root operation (ICD-10-PCS: excision or resection...).
+    Operation,
     /// Something else the code's title leaves unspecified.
     Other(String),
 }
@@ -119,8 +129,8 @@ pub struct SuggestOptions {
     pub synonyms: bool,
     /// The prior learned on CodiEsp train ([`Prior::shipped`]) reweighs the ranking.
     pub prior: bool,
-    /// A main term's own sign or symptom code is suggested beside the deeper index path it
-    /// leads to.
+    /// A main term's own sign or symptom code is found beside the deeper index path it leads
+    /// to (ranking lets it give way to that path's code when both are codable).
     pub main_term_codes: bool,
 }
 
@@ -271,12 +281,12 @@ impl Suggester {
 
     /// Mentions → suggestions ranked best first; `keep(i)` says whether `mentions[i]` counts.
     pub fn rank(&self, mentions: &[Mention], keep: impl Fn(usize) -> bool, max: usize) -> Vec<Suggestion> {
-        rank::rank(&self.codes, mentions, keep, max, self.prior.as_ref())
+        rank::rank(Some(&self.codes), mentions, keep, max, self.prior.as_ref())
     }
 
     /// [`Suggester::rank`] without the prior (what a prior is learned from).
     pub fn rank_unweighted(&self, mentions: &[Mention], keep: impl Fn(usize) -> bool, max: usize) -> Vec<Suggestion> {
-        rank::rank(&self.codes, mentions, keep, max, None)
+        rank::rank(Some(&self.codes), mentions, keep, max, None)
     }
 
     /// The prior that reweighs the ranking, if any.
@@ -359,7 +369,7 @@ impl Suggester {
 
     /// Adds the index mention whose main term starts at `tokens[start]`, if any, and the main
     /// term's own code when it is a sign or symptom and the walk went deeper (at a lower
-    /// strength: the "pain" of "abdominal pain" is often coded R52 besides R10.9).
+    /// strength; it stands only when the deeper path's code is not codable).
     fn walk_from(
         &self,
         tokens: &[Token],
@@ -445,6 +455,12 @@ impl Suggester {
         let end = evidence.iter().map(|range| range.end).max().unwrap_or(start);
         Mention { code: self.codes.display(at), start, end, evidence, source, strength, lacks, main_term: false }
     }
+}
+
+/// Mentions of a system without tabular notes or prior (ICD-10-PCS, CPT, HCPCS) ranked as
+/// [`Suggester::rank`] ranks them.
+pub fn rank_plain(mentions: &[Mention], keep: impl Fn(usize) -> bool, max: usize) -> Vec<Suggestion> {
+    rank::rank(None, mentions, keep, max, None)
 }
 
 /// The byte ranges of tokens, sorted, each once (a synonym's words share one range).

@@ -2,6 +2,8 @@
 //! mention's words is the less specific reading and gives way ("diabetes" → E11.9 inside
 //! "diabetes with chronic kidney disease" → E11.22), unless the wider code's tabular notes ask
 //! for its category as well ("use additional code ... (I50.-)" keeps I50.9 beside I11.0).
+//! A main term's own symptom code gives way too: the "pain" of "chest pain" is not R52 beside
+//! R07.9.
 //! Of two codes of one category read from the same words, the weaker gives way.
 //! A code's score combines its mentions' strengths as independent evidence: 1 − Π(1 − s);
 //! a learned [`Prior`] then reweighs it by how often the code, found, is coded.
@@ -15,7 +17,7 @@ use super::{Mention, Suggestion};
 
 /// Ranks the kept mentions; see the module documentation.
 pub fn rank(
-    codes: &CodeTable,
+    codes: Option<&CodeTable>,
     mentions: &[Mention],
     keep: impl Fn(usize) -> bool,
     max: usize,
@@ -61,8 +63,8 @@ pub fn rank(
 
 /// Whether `narrow` gives way to `wide`: another code, whose words strictly contain its words,
 /// and whose notes do not ask for `narrow`'s category as well.
-fn gives_way(codes: &CodeTable, narrow: &Mention, wide: &Mention) -> bool {
-    if narrow.code == wide.code || narrow.main_term {
+fn gives_way(codes: Option<&CodeTable>, narrow: &Mention, wide: &Mention) -> bool {
+    if narrow.code == wide.code {
         return false;
     }
     if !strictly_within(&narrow.evidence, &wide.evidence) {
@@ -70,8 +72,7 @@ fn gives_way(codes: &CodeTable, narrow: &Mention, wide: &Mention) -> bool {
     }
     let undotted: String = wide.code.chars().filter(|c| *c != '.').collect();
     let asked = codes
-        .find(&undotted)
-        .and_then(|at| codes.get(at))
+        .and_then(|codes| codes.find(&undotted).and_then(|at| codes.get(at)))
         .is_some_and(|info| info.additional.iter().any(|category| narrow.code.as_bytes().starts_with(category)));
     !asked
 }

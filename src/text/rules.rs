@@ -85,6 +85,8 @@ const NEGATION_FORWARD: &[&str] = &[
     "ruled out for",
     "rules out",
     "resolution of",
+    "declined",
+    "declines",
 ];
 
 const NEGATION_BACKWARD: &[&str] = &[
@@ -102,6 +104,10 @@ const NEGATION_BACKWARD: &[&str] = &[
     "not demonstrated",
     "not visualized",
     "none",
+    "was declined",
+    "was refused",
+    "not performed",
+    "was cancelled",
 ];
 
 const PSEUDO: &[&str] = &[
@@ -235,7 +241,15 @@ const HYPOTHETICAL_FORWARD: &[&str] = &[
     "monitor for",
     "watch for",
     "unless",
+    "planned",
+    "plan for",
+    "scheduled for",
+    "will undergo",
+    "to undergo",
 ];
+
+/// Procedures still to come ("cholecystectomy is planned").
+const HYPOTHETICAL_BACKWARD: &[&str] = &["is planned", "was planned", "is scheduled", "was scheduled"];
 
 const HISTORICAL_FORWARD: &[&str] = &[
     "history of",
@@ -380,6 +394,7 @@ fn build() -> RuleSet {
     add(POSSIBLE_FORWARD, Effect::Assert(Assertion::Possible), Forward);
     add(POSSIBLE_BACKWARD, Effect::Assert(Assertion::Possible), Backward);
     add(HYPOTHETICAL_FORWARD, Effect::Assert(Assertion::Hypothetical), Forward);
+    add(HYPOTHETICAL_BACKWARD, Effect::Assert(Assertion::Hypothetical), Backward);
     add(HISTORICAL_FORWARD, Effect::Assert(Assertion::Historical), Forward);
     add(HISTORICAL_BACKWARD, Effect::Assert(Assertion::Historical), Backward);
     add(FAMILY_FORWARD, Effect::Assert(Assertion::Family), Forward);

@@ -169,6 +169,10 @@ class SpecificityGap(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     SPECIFICITY_GAP_ENCOUNTER: _ClassVar[SpecificityGap]
     SPECIFICITY_GAP_SITE: _ClassVar[SpecificityGap]
     SPECIFICITY_GAP_DETAIL: _ClassVar[SpecificityGap]
+    SPECIFICITY_GAP_APPROACH: _ClassVar[SpecificityGap]
+    SPECIFICITY_GAP_DEVICE: _ClassVar[SpecificityGap]
+    SPECIFICITY_GAP_QUALIFIER: _ClassVar[SpecificityGap]
+    SPECIFICITY_GAP_OPERATION: _ClassVar[SpecificityGap]
 CODE_SYSTEM_UNSPECIFIED: CodeSystem
 CODE_SYSTEM_ICD10CM: CodeSystem
 CODE_SYSTEM_HCPCS: CodeSystem
@@ -281,6 +285,10 @@ SPECIFICITY_GAP_ACUITY: SpecificityGap
 SPECIFICITY_GAP_ENCOUNTER: SpecificityGap
 SPECIFICITY_GAP_SITE: SpecificityGap
 SPECIFICITY_GAP_DETAIL: SpecificityGap
+SPECIFICITY_GAP_APPROACH: SpecificityGap
+SPECIFICITY_GAP_DEVICE: SpecificityGap
+SPECIFICITY_GAP_QUALIFIER: SpecificityGap
+SPECIFICITY_GAP_OPERATION: SpecificityGap
 
 class CodeRef(_message.Message):
     __slots__ = ("system", "code")

@@ -1,57 +1,33 @@
-//! Coding a note: the code mentions the suggester finds ([`crate::suggest`]) judged by what the
+//! Coding a note: the code mentions the suggesters find ([`crate::suggest`]) judged by what the
 //! note says about each ([`crate::text`]: negated, possible, hypothetical, historical, a
-//! relative's), then ranked. Present mentions are codable; historical ones only as a history
-//! code ("history of MI" → I25.2, "history of colon cancer" → Z85.038) and a relative's only as
-//! a family-history code (Z80–Z84); the rest are returned apart when asked for.
+//! relative's), then ranked. Present mentions are codable; historical ones only as an ICD-10-CM
+//! history code ("history of MI" → I25.2, "history of colon cancer" → Z85.038) and a relative's
+//! only as a family-history code (Z80–Z84); a procedure (ICD-10-PCS, CPT, HCPCS) only when
+//! present. The rest are returned apart when asked for. Several code systems are coded from
+//! one reading of the note and their suggestions ranked together.
 //!
-//! Suggesters are built once per ICD-10-CM release, on first use or ahead of it
-//! ([`Suggesters::warm`]). Notes are patient data: nothing here logs them.
+//! Suggesters are built once per release, on first use ([`suggesters`]). Notes are patient
+//! data: nothing here logs them.
+
+mod suggesters;
 
 use std::ops::Range;
-use std::sync::OnceLock;
 
-use crate::alpha_index::IndexReleases;
-use crate::codes::{Catalog, CodeSystem, Date, Release};
-use crate::index::Synonyms;
-use crate::suggest::{Lack, Suggester};
-use crate::text::{self, Assertion, AssertionResult, Trigger};
+use crate::codes::CodeSystem;
+use crate::suggest::{Lack, Mention, Suggester, Suggestion};
+use crate::text::{self, Analysis, Assertion, AssertionResult, Trigger};
 
-/// One suggester per catalog release (built for ICD-10-CM releases only), each on first use.
-#[derive(Debug, Default)]
-pub struct Suggesters {
-    by_release: Vec<OnceLock<Suggester>>,
-}
-
-impl Suggesters {
-    /// Room for every release of `catalog`; nothing is built yet.
-    pub fn new(catalog: &Catalog) -> Suggesters {
-        Suggesters { by_release: catalog.releases().iter().map(|_| OnceLock::new()).collect() }
-    }
-
-    /// The suggester of `release` (an ICD-10-CM release), built now if it was not yet, with the
-    /// Alphabetic Index in force when the release takes effect.
-    pub fn get(&self, release: &Release, indexes: &IndexReleases, synonyms: &Synonyms) -> Option<&Suggester> {
-        let slot = self.by_release.get(release.id as usize)?;
-        Some(slot.get_or_init(|| {
-            let index = indexes.in_force(CodeSystem::Icd10Cm, release.info.effective_from);
-            Suggester::build(release, index.map(|index| &index.index), Some(synonyms))
-        }))
-    }
-
-    /// Builds the suggester of the ICD-10-CM release in force on `date`, so that the first
-    /// note does not wait for it. Blocking (about half a second).
-    pub fn warm(&self, catalog: &Catalog, indexes: &IndexReleases, synonyms: &Synonyms, date: Date) {
-        if let Some(release) = catalog.release_in_force(CodeSystem::Icd10Cm, date) {
-            let _ = self.get(release, indexes, synonyms);
-        }
-    }
-}
+pub use suggesters::{resident_kib, NoteSuggester, SuggesterInputs, Suggesters};
 
 /// A code suggested for a note, with everything that supports it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NoteSuggestion {
-    /// The code, dotted.
+    /// The code system.
+    pub system: CodeSystem,
+    /// The code, dotted; for ICD-10-PCS possibly a partial code.
     pub code: String,
+    /// The title of a partial code (which the release does not list); `None` otherwise.
+    pub partial_title: Option<String>,
     /// Score in [0, 1].
     pub score: f32,
     /// Byte ranges of the words that support it, in text order, without repeats.
@@ -69,8 +45,12 @@ pub struct NoteSuggestion {
 /// A mention that is not codable, and why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UncodableMention {
+    /// The code system.
+    pub system: CodeSystem,
     /// The code the words lead to.
     pub code: String,
+    /// The title of a partial code; `None` otherwise.
+    pub partial_title: Option<String>,
     /// Byte ranges of its words.
     pub evidence: Vec<Range<usize>>,
     /// Negated, possible, hypothetical, or historical / a relative's without a history code.
@@ -90,21 +70,84 @@ pub struct NoteCoding {
     pub uncodable: Vec<UncodableMention>,
 }
 
-/// Codes `text` with `suggester`: at most `max` suggestions, and the uncodable mentions when
-/// `include_uncodable`.
+/// A note and what is asked of its coding.
+#[derive(Debug, Clone, Copy)]
+pub struct Note<'a> {
+    /// The text.
+    pub text: &'a str,
+    /// Its sentences, sections and assertion cues ([`text::analyze`]).
+    pub analysis: &'a Analysis,
+    /// Most suggestions.
+    pub max: usize,
+    /// Whether the uncodable mentions are wanted.
+    pub include_uncodable: bool,
+}
+
+/// Codes `text` with an ICD-10-CM `suggester`: at most `max` suggestions, and the uncodable
+/// mentions when `include_uncodable`.
 pub fn code_note(suggester: &Suggester, text: &str, max: usize, include_uncodable: bool) -> NoteCoding {
     let analysis = text::analyze(text);
+    let note = Note { text, analysis: &analysis, max, include_uncodable };
     let mentions = suggester.mentions(text);
+    code_mentions(&note, CodeSystem::Icd10Cm, &mentions, |keep| suggester.rank(&mentions, keep, max), |_| None)
+}
+
+/// Codes a note with the suggesters of several systems and ranks their suggestions together
+/// (best first, at most `note.max`); uncodable mentions in text order.
+pub fn code_note_in(note: &Note<'_>, suggesters: &[(CodeSystem, &NoteSuggester)]) -> NoteCoding {
+    let mut coding = NoteCoding::default();
+    for &(system, suggester) in suggesters {
+        let one = match suggester {
+            NoteSuggester::Diagnoses(suggester) => {
+                let mentions = suggester.mentions(note.text);
+                code_mentions(note, system, &mentions, |keep| suggester.rank(&mentions, keep, note.max), |_| None)
+            }
+            NoteSuggester::Procedures(suggester) => {
+                let mentions = suggester.mentions(note.text);
+                let rank = |keep: &dyn Fn(usize) -> bool| crate::suggest::rank_plain(&mentions, keep, note.max);
+                code_mentions(note, system, &mentions, rank, |code| {
+                    (code.len() < 7).then(|| suggester.partial_title(code)).flatten()
+                })
+            }
+            NoteSuggester::Descriptors(suggester) => {
+                let mentions = suggester.mentions(note.text);
+                let rank = |keep: &dyn Fn(usize) -> bool| crate::suggest::rank_plain(&mentions, keep, note.max);
+                code_mentions(note, system, &mentions, rank, |_| None)
+            }
+            NoteSuggester::Unavailable => NoteCoding::default(),
+        };
+        coding.suggestions.extend(one.suggestions);
+        coding.uncodable.extend(one.uncodable);
+    }
+    level_two_gives_way(&mut coding.suggestions);
+    // Stable: equal scores keep the order of the systems asked for.
+    coding.suggestions.sort_by(|a, b| b.score.total_cmp(&a.score));
+    coding.suggestions.truncate(note.max);
+    coding.uncodable.sort_by_key(|mention| mention.evidence.first().map_or(0, |range| range.start));
+    coding
+}
+
+/// The mentions of one system judged, ranked by `rank` (given which mentions count) and
+/// turned into suggestions; `partial_title` titles a code the release does not list.
+fn code_mentions(
+    note: &Note<'_>,
+    system: CodeSystem,
+    mentions: &[Mention],
+    rank: impl FnOnce(&dyn Fn(usize) -> bool) -> Vec<Suggestion>,
+    partial_title: impl Fn(&str) -> Option<String>,
+) -> NoteCoding {
+    let (text, analysis) = (note.text, note.analysis);
+    let diagnoses = system == CodeSystem::Icd10Cm;
     let judged: Vec<(AssertionResult, Option<&'static str>)> = mentions
         .iter()
         .map(|mention| match analysis.sentence_at(mention.start) {
             Some(sentence) => {
-                let mut result = text::assert_mention(text, &analysis, sentence, mention.start..mention.end);
+                let mut result = text::assert_mention(text, analysis, sentence, mention.start..mention.end);
                 // A history code read from "history of X" holds its own trigger: judge the
                 // words after the first ("MI" of "History of MI").
-                if result.assertion == Assertion::Present && is_history_code(&mention.code) {
+                if diagnoses && result.assertion == Assertion::Present && is_history_code(&mention.code) {
                     if let Some(rest) = mention.evidence.get(1) {
-                        let after = text::assert_mention(text, &analysis, sentence, rest.start..mention.end);
+                        let after = text::assert_mention(text, analysis, sentence, rest.start..mention.end);
                         if matches!(after.assertion, Assertion::Historical | Assertion::Family) {
                             result = after;
                         }
@@ -115,9 +158,15 @@ pub fn code_note(suggester: &Suggester, text: &str, max: usize, include_uncodabl
             None => (present(), None),
         })
         .collect();
-    let codable = |index: usize| is_codable(judged[index].0.assertion, &mentions[index].code);
-    let suggestions = suggester
-        .rank(&mentions, codable, max)
+    let codable = |index: usize| {
+        let assertion = judged[index].0.assertion;
+        if diagnoses {
+            is_codable(assertion, &mentions[index].code)
+        } else {
+            assertion == Assertion::Present
+        }
+    };
+    let suggestions = rank(&codable)
         .into_iter()
         .map(|suggestion| {
             let first = suggestion.mentions.iter().copied().min().unwrap_or_default();
@@ -127,6 +176,8 @@ pub fn code_note(suggester: &Suggester, text: &str, max: usize, include_uncodabl
                 suggestion.mentions.iter().filter_map(|&i| mentions.get(i)).flat_map(|m| m.evidence.iter().cloned()),
             );
             NoteSuggestion {
+                system,
+                partial_title: partial_title(&suggestion.code),
                 code: suggestion.code,
                 score: suggestion.score,
                 evidence,
@@ -138,7 +189,7 @@ pub fn code_note(suggester: &Suggester, text: &str, max: usize, include_uncodabl
         })
         .collect();
     let mut uncodable: Vec<UncodableMention> = Vec::new();
-    if include_uncodable {
+    if note.include_uncodable {
         for (index, mention) in mentions.iter().enumerate() {
             if codable(index) {
                 continue;
@@ -152,7 +203,9 @@ pub fn code_note(suggester: &Suggester, text: &str, max: usize, include_uncodabl
                 continue;
             }
             uncodable.push(UncodableMention {
+                system,
                 code: mention.code.clone(),
+                partial_title: partial_title(&mention.code),
                 evidence,
                 assertion: assertion.assertion,
                 triggers: deciding(assertion),
@@ -161,6 +214,21 @@ pub fn code_note(suggester: &Suggester, text: &str, max: usize, include_uncodabl
         }
     }
     NoteCoding { suggestions, uncodable }
+}
+
+/// HCPCS Level II codes what CPT does not: a Level II suggestion read from words that all
+/// support a CPT suggestion gives way ("diagnostic colonoscopy" is 45378, not a G code).
+fn level_two_gives_way(suggestions: &mut Vec<NoteSuggestion>) {
+    let cpt_words: Vec<Range<usize>> = suggestions
+        .iter()
+        .filter(|suggestion| suggestion.system == CodeSystem::Cpt)
+        .flat_map(|suggestion| suggestion.evidence.iter().cloned())
+        .collect();
+    suggestions.retain(|suggestion| {
+        let within =
+            |range: &Range<usize>| cpt_words.iter().any(|cpt| cpt.start <= range.start && range.end <= cpt.end);
+        suggestion.system != CodeSystem::Hcpcs || !suggestion.evidence.iter().all(within)
+    });
 }
 
 /// Whether a mention with `assertion` may be coded as `code`.

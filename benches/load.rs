@@ -5,7 +5,8 @@
 //! the floor. Every call is checked to be OK. The FHIR rows run the same work over the HTTP
 //! port (HTTP/1.1, one keep-alive connection per stream): `ValueSet/$expand` with the judged
 //! queries as `filter` and `count=10` (SearchCodes' page), against both servers, and
-//! `CodeSystem/$validate-code` of one code beside `ValidateCodes` of one code.
+//! `CodeSystem/$validate-code` of one code beside `ValidateCodes` of one code. SuggestCodes
+//! codes the criterion bench's dense 400-word note (`benches/common/dense_note.rs`).
 //!
 //! SearchCodes runs twice: against the server as configured by default (the page cache on,
 //! so the repeating mix is mostly answered from memory, as repeated typeahead traffic is)
@@ -23,7 +24,7 @@
 //! row gives the mean and range of all its runs (latencies over all of them).
 //!
 //! Run: `cargo bench --bench load` (CODIFY_LOAD_SECONDS per cell, default 3;
-//! CODIFY_LOAD_ONLY=search|uncached|get|validate|check|fhir for the floor and one RPC (fhir:
+//! CODIFY_LOAD_ONLY=search|uncached|get|validate|check|suggest|fhir for the floor and one RPC (fhir:
 //! the FHIR rows and the gRPC rows they compare with);
 //! CODIFY_LOAD_TARGET=host:port to load a server started elsewhere).
 //! The servers are `codify serve` processes, the binary as deployed (its allocator and its
@@ -50,6 +51,8 @@ use tonic_health::pb::HealthCheckRequest;
 
 #[path = "common/chronic_claim.rs"]
 mod chronic_claim;
+#[path = "common/dense_note.rs"]
+mod dense_note;
 #[path = "common/http1.rs"]
 mod http1;
 
@@ -71,6 +74,7 @@ enum Rpc {
     FhirExpand,
     FhirExpandUncached,
     FhirValidate,
+    Suggest,
 }
 
 impl Rpc {
@@ -86,6 +90,7 @@ impl Rpc {
             Rpc::FhirExpand => "FHIR $expand (cache)",
             Rpc::FhirExpandUncached => "FHIR $expand (no cache)",
             Rpc::FhirValidate => "FHIR $validate-code",
+            Rpc::Suggest => "SuggestCodes 400 words",
         }
     }
 
@@ -108,6 +113,8 @@ struct Workload {
     expands: Vec<String>,
     /// `$validate-code` targets: the judged codes.
     validations: Vec<String>,
+    /// SuggestCodes' note.
+    note: String,
 }
 
 /// The criterion bench's claim (`benches/common/chronic_claim.rs`) for patients of 30 to 89
@@ -166,7 +173,7 @@ fn workload() -> Workload {
             format!("/fhir/CodeSystem/$validate-code?url={url}&code={code}&date=2026-06-01")
         })
         .collect();
-    Workload { queries, codes, batches, claims: claims(), expands, validations }
+    Workload { queries, codes, batches, claims: claims(), expands, validations, note: dense_note::note() }
 }
 
 /// A `codify serve` process (the binary as deployed: its allocator, its telemetry pipeline)
@@ -314,6 +321,16 @@ impl Workload {
         proto::ValidateCodesRequest { items: vec![item] }
     }
 
+    fn suggest(&self) -> proto::SuggestCodesRequest {
+        proto::SuggestCodesRequest {
+            text: self.note.clone(),
+            date_of_service: "2025-11-01".into(),
+            max_suggestions: 20,
+            include_uncodable: true,
+            ..Default::default()
+        }
+    }
+
     /// The HTTP target of a FHIR call.
     fn fhir_target(&self, rpc: Rpc, i: usize) -> &str {
         match rpc {
@@ -368,6 +385,7 @@ async fn call_measured(rpc: Rpc, channel: Channel, workload: &Workload, i: usize
         Rpc::ValidateOne => {
             call_undecoded(channel, "/codify.v1.CodeService/ValidateCodes", workload.validate_one(i)).await
         }
+        Rpc::Suggest => call_undecoded(channel, "/codify.v1.CodeService/SuggestCodes", workload.suggest()).await,
         // Served over the HTTP port by the caller.
         Rpc::FhirExpand | Rpc::FhirExpandUncached | Rpc::FhirValidate => false,
     }
@@ -392,6 +410,10 @@ async fn call_checked(rpc: Rpc, channel: Channel, workload: &Workload, i: usize)
         Rpc::ValidateOne => {
             let response = CodeServiceClient::new(channel).validate_codes(workload.validate_one(i)).await;
             response.is_ok_and(|r| r.into_inner().results.len() == 1)
+        }
+        Rpc::Suggest => {
+            let response = CodeServiceClient::new(channel).suggest_codes(workload.suggest()).await;
+            response.is_ok_and(|r| r.into_inner().suggestions.len() >= 10)
         }
         Rpc::FhirExpand | Rpc::FhirExpandUncached | Rpc::FhirValidate => false,
     }
@@ -509,6 +531,7 @@ fn main() {
         Some("get") => vec![Rpc::Get],
         Some("validate") => vec![Rpc::Validate],
         Some("check") => vec![Rpc::Check],
+        Some("suggest") => vec![Rpc::Suggest],
         Some("fhir") => vec![
             Rpc::Search,
             Rpc::FhirExpand,
@@ -527,6 +550,7 @@ fn main() {
             Rpc::FhirExpand,
             Rpc::FhirExpandUncached,
             Rpc::FhirValidate,
+            Rpc::Suggest,
         ],
     };
     // CODIFY_LOAD_TARGET=host:port: load a server started elsewhere (for its memory under

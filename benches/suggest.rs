@@ -16,15 +16,8 @@ use criterion::{criterion_group, criterion_main, Criterion};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// About 100 words; four of them make the 400-word note.
-const PARAGRAPH: &str = "Chief complaint: shortness of breath and swelling of both legs.\n\
-History of present illness: 72 year old man with type 2 diabetes mellitus with diabetic chronic \
-kidney disease stage 3a, essential hypertension and chronic systolic heart failure presents with \
-three days of worsening dyspnea on exertion. He denies chest pain, fever, chills or cough. No \
-nausea or vomiting.\nPast medical history: myocardial infarction in 2015, osteoarthritis of the \
-right knee, gastroesophageal reflux disease.\nFamily history: mother had breast cancer; father \
-had a stroke.\nAssessment: acute on chronic systolic heart failure; hyperkalemia; possible \
-pneumonia, will rule out with chest x-ray.\n";
+#[path = "common/dense_note.rs"]
+mod dense_note;
 
 fn benches(c: &mut Criterion) {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/releases.json");
@@ -34,7 +27,7 @@ fn benches(c: &mut Criterion) {
     };
     let date = Date::from_ymd(2025, 11, 1).unwrap_or_else(Date::today_utc);
     let Some(suggester) = engine.suggester(date) else { panic!("no ICD-10-CM release in force") };
-    let note = PARAGRAPH.repeat(4);
+    let note = dense_note::note();
     let words = note.split_whitespace().count();
     assert!((380..=440).contains(&words), "the note has {words} words");
 

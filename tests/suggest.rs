@@ -139,6 +139,8 @@ async fn negated_family_and_history_mentions() {
         uncodable.contains(&("R07.9".to_string(), Assertion::Negated as i32, vec!["Denies".to_string()])),
         "{uncodable:?}"
     );
+    // The "pain" of "chest pain" is not a second negated mention (R52).
+    assert!(!uncodable.iter().any(|(code, _, _)| code == "R52"), "{uncodable:?}");
     assert!(uncodable
         .iter()
         .any(|(_, assertion, triggers)| *assertion == Assertion::Family as i32 && triggers == &["Mother".to_string()]));

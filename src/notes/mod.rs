@@ -212,8 +212,28 @@ fn code_mentions(
                 section: *section,
             });
         }
+        drop_contained(&mut uncodable);
     }
     NoteCoding { suggestions, uncodable }
+}
+
+/// Drops an uncodable mention whose words all lie inside another's wider mention of the same
+/// assertion ("pain" in "denies chest pain"): the wider one says it.
+fn drop_contained(uncodable: &mut Vec<UncodableMention>) {
+    let width = |mention: &UncodableMention| mention.evidence.iter().map(|range| range.len()).sum::<usize>();
+    let inside = |inner: &UncodableMention, outer: &UncodableMention| {
+        inner.code != outer.code
+            && inner.assertion == outer.assertion
+            && width(inner) < width(outer)
+            && inner
+                .evidence
+                .iter()
+                .all(|range| outer.evidence.iter().any(|wider| wider.start <= range.start && range.end <= wider.end))
+    };
+    let contained: Vec<bool> =
+        uncodable.iter().map(|mention| uncodable.iter().any(|other| inside(mention, other))).collect();
+    let mut contained = contained.into_iter();
+    uncodable.retain(|_| !contained.next().unwrap_or(false));
 }
 
 /// HCPCS Level II codes what CPT does not: a Level II suggestion read from words that all

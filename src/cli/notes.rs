@@ -129,8 +129,19 @@ pub fn eval_suggest(args: EvalSuggestArgs) -> Result<(), String> {
     let as_of = crate::codes::Date::parse(&args.as_of).map_err(|e| e.to_string())?;
     let engine = crate::engine::Engine::load(&args.releases, None).map_err(|e| e.to_string())?;
     let suggester = engine.suggester(as_of).ok_or_else(|| format!("no ICD-10-CM release is in force on {as_of}"))?;
-    let report = crate::suggest::codiesp::evaluate_suggest(&args.dir, suggester).map_err(|e| e.to_string())?;
+    let documents = crate::suggest::codiesp::read_split(&args.dir).map_err(|e| e.to_string())?;
+    let report = crate::suggest::codiesp::evaluate_documents(&documents, suggester);
     println!("{report}");
+    // The service's path: assertion applied (negated, possible, hypothetical and a relative's
+    // mentions not coded; history only as history codes).
+    let asserted = crate::suggest::codiesp::evaluate_ranked(&documents, |text| {
+        let coding = crate::notes::code_note(suggester, text, crate::suggest::codiesp::MAX_RANKED, false);
+        coding.suggestions.into_iter().map(|suggestion| suggestion.code).collect()
+    });
+    println!("with assertion (as SuggestCodes answers): MAP {:.3}", asserted.map);
+    if let Some(at) = asserted.at.iter().find(|at| at.k == 10) {
+        println!("with assertion: P/R/F1 @10 {:.3} / {:.3} / {:.3}", at.precision, at.recall, at.f1);
+    }
     Ok(())
 }
 

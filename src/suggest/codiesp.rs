@@ -184,9 +184,16 @@ pub fn learn_prior(documents: &[Document], suggester: &Suggester) -> Prior {
     prior
 }
 
-/// Evaluates the suggester on documents (every mention kept: CodiEsp's gold codes negated
-/// findings too).
+/// Evaluates the suggester on documents (every mention kept, whatever its assertion).
 pub fn evaluate_documents(documents: &[Document], suggester: &Suggester) -> Report {
+    evaluate_ranked(documents, |text| {
+        let mentions = suggester.mentions(text);
+        suggester.rank(&mentions, |_| true, MAX_RANKED).into_iter().map(|suggestion| suggestion.code).collect()
+    })
+}
+
+/// Evaluates a coder of notes on documents: `code` gives a note's codes, best first.
+pub fn evaluate_ranked(documents: &[Document], code: impl Fn(&str) -> Vec<String>) -> Report {
     let mut report = Report { at: CUTOFFS.iter().map(|&k| AtK { k, ..AtK::default() }).collect(), ..Report::default() };
     let mut hits_at = [0usize; CUTOFFS.len()];
     let mut predicted_at = [0usize; CUTOFFS.len()];
@@ -194,8 +201,7 @@ pub fn evaluate_documents(documents: &[Document], suggester: &Suggester) -> Repo
     let mut average_precision_sum = 0.0;
     for document in documents.iter().filter(|document| !document.gold.is_empty()) {
         let started = Instant::now();
-        let mentions = suggester.mentions(&document.text);
-        let ranked = suggester.rank(&mentions, |_| true, MAX_RANKED);
+        let ranked = code(&document.text);
         report.elapsed += started.elapsed();
         report.words += document.text.split_whitespace().count();
         report.documents += 1;
@@ -204,7 +210,7 @@ pub fn evaluate_documents(documents: &[Document], suggester: &Suggester) -> Repo
         let mut hits = 0;
         let mut precision_sum = 0.0;
         for (rank, suggestion) in ranked.iter().enumerate() {
-            if is_gold(&suggestion.code) {
+            if is_gold(suggestion) {
                 hits += 1;
                 precision_sum += hits as f64 / (rank + 1) as f64;
             }
@@ -212,7 +218,7 @@ pub fn evaluate_documents(documents: &[Document], suggester: &Suggester) -> Repo
         average_precision_sum += precision_sum / document.gold.len() as f64;
         hits_all += hits;
         for (slot, &k) in CUTOFFS.iter().enumerate() {
-            hits_at[slot] += ranked.iter().take(k).filter(|s| is_gold(&s.code)).count();
+            hits_at[slot] += ranked.iter().take(k).filter(|code| is_gold(code)).count();
             predicted_at[slot] += ranked.len().min(k);
         }
     }

@@ -42,7 +42,10 @@ pub fn lacks(codes: &CodeTable, at: u32, completed: bool, encounter_named: bool)
         return Vec::new();
     };
     let own = info.flags;
-    let siblings = codes.under(info.code.get(..4).unwrap_or(&info.code));
+    // Its siblings: the codes of its category for a four-character code ("I50.9" among the
+    // I50 codes), else of its subcategory.
+    let width = if info.code.len() <= 4 { 3 } else { 4 };
+    let siblings = codes.under(info.code.get(..width).unwrap_or(&info.code));
     let around = siblings.filter_map(|sibling| codes.get(sibling)).fold(0u16, |bits, sibling| bits | sibling.flags);
     let mut found = Vec::new();
     if own & flags::UNSPECIFIED_SIDE != 0 || (around & flags::SIDE != 0 && own & flags::SIDE == 0) {
@@ -61,7 +64,7 @@ pub fn lacks(codes: &CodeTable, at: u32, completed: bool, encounter_named: bool)
         found.push(Lack::Encounter);
     }
     if found.is_empty() && own & flags::UNSPECIFIED != 0 {
-        found.push(Lack::Other("unspecified".to_string()));
+        found.push(Lack::Other("the detail a more specific code needs".to_string()));
     }
     found
 }

@@ -1,7 +1,9 @@
 //! Mentions merged into ranked suggestions. A mention whose words are all part of another
 //! mention's words is the less specific reading and gives way ("diabetes" → E11.9 inside
 //! "diabetes with chronic kidney disease" → E11.22), unless the wider code's tabular notes ask
-//! for its category as well ("use additional code ... (I50.-)" keeps I50.9 beside I11.0).
+//! for its category as well ("use additional code ... (I50.-)" keeps I50.9 beside I11.0) — but
+//! never beside a wider reading of its own category (I50.32 for "chronic diastolic heart
+//! failure").
 //! A main term's own symptom code gives way too: the "pain" of "chest pain" is not R52 beside
 //! R07.9.
 //! Of two codes of one category read from the same words, the weaker gives way.
@@ -69,6 +71,12 @@ fn gives_way(codes: Option<&CodeTable>, narrow: &Mention, wide: &Mention) -> boo
     }
     if !strictly_within(&narrow.evidence, &wide.evidence) {
         return false;
+    }
+    // A wider reading in the same category is the more specific code of the same condition
+    // ("heart failure" → I50.9 inside "chronic diastolic heart failure" → I50.32): no note asks
+    // for a code beside its own less specific sibling.
+    if narrow.code.get(..3) == wide.code.get(..3) {
+        return true;
     }
     let undotted: String = wide.code.chars().filter(|c| *c != '.').collect();
     let asked = codes

@@ -1,7 +1,7 @@
 //! The loaded state the service answers from: the catalog of releases and its index.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::alpha_index::IndexReleases;
@@ -24,16 +24,6 @@ pub enum EngineError {
     /// The releases loaded, but a check of them refused them (see [`Engine::load_checked`]).
     #[error("{0}")]
     Refused(String),
-}
-
-/// Run after every engine build, successful or not (see [`after_every_build`]).
-static AFTER_BUILD: OnceLock<fn()> = OnceLock::new();
-
-/// Sets a function to run after every engine build, at start-up and on reload, whether
-/// it succeeded or not. The binary uses it to hand the memory the indexing threads freed
-/// back to the system. Only the first call has an effect.
-pub fn after_every_build(hook: fn()) {
-    let _ = AFTER_BUILD.set(hook);
 }
 
 /// Catalog and index, built together.
@@ -72,9 +62,7 @@ impl Engine {
         check: impl FnOnce(&Catalog) -> Result<(), String>,
     ) -> Result<Engine, EngineError> {
         let engine = Engine::build(manifest_path, index_dir, check);
-        if let Some(hook) = AFTER_BUILD.get() {
-            hook();
-        }
+        crate::memory::release_freed();
         engine
     }
 

@@ -14,6 +14,7 @@ pub mod grpc;
 pub mod http;
 pub mod index;
 pub mod loaders;
+pub mod memory;
 pub mod notes;
 pub mod reload;
 pub mod suggest;

@@ -24,17 +24,40 @@ fn disable_transparent_huge_pages() {
     }
 }
 
-/// Returns memory freed by the engine build (the indexing threads' scratch indexes) to the
-/// system now, instead of when mimalloc next purges (it does so on later allocations only).
+/// After an engine build: returns the memory it freed to the system now, instead of when
+/// mimalloc next purges (it does so on later allocations only), and ends the start-up's
+/// purge-at-once policy.
 #[allow(unsafe_code)]
 fn return_freed_memory() {
     // SAFETY: `mi_collect` takes no pointers; it only walks mimalloc's own heaps.
     unsafe { libmimalloc_sys::mi_collect(true) }
+    // Built: from now on freed pages are purged as mimalloc does by default.
+    set_purge_delay(PURGE_DELAY_DEFAULT_MS);
+}
+
+/// mimalloc's `mi_option_purge_delay` (its v2 `mi_option_t` enum, mimalloc.h; the crate
+/// does not name it): how long freed pages stay committed before they are purged.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+/// mimalloc's default purge delay.
+const PURGE_DELAY_DEFAULT_MS: std::ffi::c_long = 10;
+/// Purge delay while the first engine is built: pages freed by the loading and indexing
+/// threads are handed back at once instead of being left committed in the pages those
+/// threads' allocations are scattered over (~30 MB less resident after start-up, ~2% more
+/// CPU to SERVING; BENCHMARKS.md). Requests are not yet served then: they never pay the
+/// extra system calls.
+const PURGE_DELAY_AT_START_MS: std::ffi::c_long = 0;
+
+/// Sets mimalloc's purge delay.
+#[allow(unsafe_code)]
+fn set_purge_delay(milliseconds: std::ffi::c_long) {
+    // SAFETY: `mi_option_set` takes plain integers; the option exists in the linked mimalloc.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, milliseconds) }
 }
 
 fn main() -> ExitCode {
     disable_transparent_huge_pages();
-    codify::engine::after_every_build(return_freed_memory);
+    set_purge_delay(PURGE_DELAY_AT_START_MS);
+    codify::memory::on_release_freed(return_freed_memory);
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,

@@ -95,7 +95,11 @@ impl AlphaIndexBuilder {
     }
 
     /// Precomputes the folded terms, lookup words and maps, and returns the index.
-    pub fn build(self) -> AlphaIndex {
+    pub fn build(mut self) -> AlphaIndex {
+        // Appending the parts grew the entries by doubling: up to half of it would stay
+        // reserved for as long as the index is served.
+        self.entries = crate::memory::exact_vec(self.entries);
+        self.main_terms = crate::memory::exact_vec(self.main_terms);
         let folded: Vec<String> = self.entries.iter().map(|entry| reference_key(&entry.term)).collect();
         let mut words: Vec<Vec<String>> = Vec::with_capacity(self.entries.len());
         let mut essential_words: Vec<usize> = Vec::with_capacity(self.entries.len());

@@ -61,11 +61,11 @@ pub struct Release {
 impl Release {
     /// Builds the lookup maps over loaded content.
     pub fn new(id: ReleaseId, info: ReleaseInfo, content: ReleaseContent) -> Release {
-        let ReleaseContent { mut entries, mut nodes, pcs } = content;
+        let ReleaseContent { entries, nodes, pcs } = content;
         // Loaders collect without knowing the count: up to half of a release's capacity would
         // otherwise stay reserved for as long as the release is served.
-        entries.shrink_to_fit();
-        nodes.shrink_to_fit();
+        let entries = crate::memory::exact_vec(entries);
+        let nodes = crate::memory::exact_vec(nodes);
         let entry_by_code = CodeLookup::build(&entries);
         let entry_index = |code: &str| entry_by_code.find(&entries, code);
         let node_by_id: HashMap<String, u32> =

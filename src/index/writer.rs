@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tantivy::directory::{RamDirectory, TerminatingWrite};
 use tantivy::Directory;
-use tantivy::{Index, IndexBuilder, TantivyDocument};
+use tantivy::{Index, IndexBuilder, SegmentMeta, TantivyDocument};
 
 use std::collections::HashMap;
 
@@ -41,8 +41,8 @@ pub fn split_entry_ref(value: u64) -> (u32, u32) {
 /// Adds every entry of every release to an empty index. Each release becomes one segment,
 /// so that a search skips the segments of releases not in force (see `collect`). Releases
 /// are indexed in parallel, each on one thread that prepares and indexes its documents in
-/// a scratch in-memory index; the finished segments' files are then copied into `index`
-/// and listed in its `meta.json`, in catalog order.
+/// a scratch in-memory index and copies the finished segment's files into `index`; the
+/// segments are then listed in `index`'s `meta.json`, in catalog order.
 pub fn write_catalog(
     index: &Index,
     fields: &Fields,
@@ -55,13 +55,17 @@ pub fn write_catalog(
     queue.sort_by_key(|&at| std::cmp::Reverse(releases[at].entries.len()));
     let next = AtomicUsize::new(0);
     let threads = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, MAX_INDEXING_THREADS);
-    let mut built: Vec<(usize, Result<Index, IndexError>)> = std::thread::scope(|scope| {
+    // Each scratch index is dropped once its files are copied: the build holds at most one
+    // per thread on top of the index, not every release's.
+    let mut built: Vec<(usize, Result<Vec<SegmentMeta>, IndexError>)> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads.min(releases.len()))
             .map(|_| {
                 scope.spawn(|| {
                     let mut done = Vec::new();
                     while let Some(&at) = queue.get(next.fetch_add(1, Ordering::Relaxed)) {
-                        done.push((at, index_release(index, fields, &releases[at], alpha_indexes)));
+                        let segments = index_release(index, fields, &releases[at], alpha_indexes)
+                            .and_then(|scratch| copy_segments(&scratch, index));
+                        done.push((at, segments));
                     }
                     done
                 })
@@ -75,16 +79,8 @@ pub fn write_catalog(
     // Segments in catalog order.
     built.sort_unstable_by_key(|(at, _)| *at);
     let mut meta = index.load_metas()?;
-    for (_, release_index) in built {
-        let release_index = release_index?;
-        let release_meta = release_index.load_metas()?;
-        // The list names every file a segment may have (deletes, positions): copy those it has.
-        for file in release_meta.list_segment_files() {
-            if release_index.directory().exists(&file).unwrap_or(false) {
-                copy_file(&release_index, index, &file)?;
-            }
-        }
-        meta.segments.extend(release_meta.segments);
+    for (_, segments) in built {
+        meta.segments.extend(segments?);
     }
     let json = serde_json::to_vec_pretty(&meta).map_err(|e| IndexError::Build(format!("index meta: {e}")))?;
     index.directory().sync_directory().map_err(|e| IndexError::Build(format!("sync: {e}")))?;
@@ -93,6 +89,19 @@ pub fn write_catalog(
         .atomic_write(Path::new(META_FILE), &json)
         .map_err(|e| IndexError::Build(format!("cannot write meta.json: {e}")))?;
     Ok(())
+}
+
+/// Copies the files of a scratch index's segments into `index`, and returns the segments'
+/// metadata for `index`'s list.
+fn copy_segments(scratch: &Index, index: &Index) -> Result<Vec<SegmentMeta>, IndexError> {
+    let scratch_meta = scratch.load_metas()?;
+    // The list names every file a segment may have (deletes, positions): copy those it has.
+    for file in scratch_meta.list_segment_files() {
+        if scratch.directory().exists(&file).unwrap_or(false) {
+            copy_file(scratch, index, &file)?;
+        }
+    }
+    Ok(scratch_meta.segments)
 }
 
 /// One release's documents as the single segment of a scratch in-memory index.

@@ -122,6 +122,11 @@ pub struct ServerConfig {
     /// `0` turns the page cache off.
     #[arg(long, env = "CODIFY_SEARCH_CACHE_ENTRIES", default_value_t = DEFAULT_SEARCH_CACHE_ENTRIES)]
     pub search_cache_entries: usize,
+    /// Index every release before serving. By default the releases that ended before today
+    /// are indexed right after the service turns SERVING, and a search dated in one of them
+    /// waits until they are (a few seconds after start-up).
+    #[arg(long, env = "CODIFY_INDEX_ENDED_RELEASES_FIRST")]
+    pub index_ended_releases_first: bool,
     /// Connection, message, deadline and load-shedding settings.
     #[command(flatten)]
     pub transport: TransportConfig,
@@ -371,6 +376,7 @@ impl Default for ServerConfig {
             http_max_connections: DEFAULT_HTTP_MAX_CONNECTIONS,
             cors_allow_origins: Vec::new(),
             search_cache_entries: DEFAULT_SEARCH_CACHE_ENTRIES,
+            index_ended_releases_first: false,
             transport: TransportConfig::default(),
             telemetry: TelemetryConfig::default(),
         }

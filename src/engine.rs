@@ -6,11 +6,15 @@ use std::time::{Duration, Instant};
 
 use crate::alpha_index::IndexReleases;
 use crate::claims::claim::ClaimRules;
-use crate::codes::{Catalog, CodeSystem, Date};
-use crate::index::{CodeIndex, IndexError, SearchCache, SearchPage, SearchRequest, Synonyms};
+use crate::codes::{Catalog, CodeSystem, Date, Release, ReleaseId};
+use crate::index::{indexed_first, CodeIndex, IndexError, SearchCache, SearchPage, SearchRequest, Synonyms};
 use crate::loaders::manifest::Manifest;
 use crate::loaders::LoadError;
 use crate::notes::Suggesters;
+
+/// Longest a search waits for the releases indexed after start-up (indexing them takes a
+/// few seconds; a caller's own deadline usually ends the wait first).
+pub const INDEX_WAIT_LIMIT: Duration = Duration::from_secs(60);
 
 /// Why the engine could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -61,15 +65,55 @@ impl Engine {
         index_dir: Option<&PathBuf>,
         check: impl FnOnce(&Catalog) -> Result<(), String>,
     ) -> Result<Engine, EngineError> {
-        let engine = Engine::build(manifest_path, index_dir, check);
+        let engine = Engine::build(manifest_path, index_dir, check, |_| true);
         crate::memory::release_freed();
         engine
+    }
+
+    /// [`Engine::load`] for start-up: the index holds at first only the releases in force on
+    /// `today` or later (with `index_dir`, every release), so that the service answers
+    /// sooner; [`Engine::complete_index`] adds the releases that ended before it. Until
+    /// then a search dated in one of those waits (see [`Engine::wait_for_index`]). Blocking.
+    pub fn load_current_first(
+        manifest_path: &Path,
+        index_dir: Option<&PathBuf>,
+        today: Date,
+    ) -> Result<Engine, EngineError> {
+        let engine = Engine::build(manifest_path, index_dir, |_| Ok(()), |release| indexed_first(release, today));
+        if engine.as_ref().map_or(true, |engine| engine.index.is_complete()) {
+            crate::memory::release_freed();
+        }
+        engine
+    }
+
+    /// Indexes the releases [`Engine::load_current_first`] left out; searches dated in them
+    /// are answered from then on. Blocking.
+    pub fn complete_index(&self) -> Result<(), IndexError> {
+        if self.index.is_complete() {
+            return Ok(());
+        }
+        let completed = self.index.complete(&self.catalog, &self.alpha_indexes);
+        // Pages cached meanwhile were answered with the words of fewer releases for spelling.
+        self.search_cache.clear();
+        crate::memory::release_freed();
+        completed
+    }
+
+    /// Waits until the index holds the releases `request` searches (at once when it does),
+    /// for at most [`INDEX_WAIT_LIMIT`]: [`IndexError::NotYetIndexed`] after that.
+    pub async fn wait_for_index(&self, request: &SearchRequest) -> Result<(), IndexError> {
+        let needed: Vec<ReleaseId> = request.releases(&self.catalog);
+        if self.index.has_releases(&needed) {
+            return Ok(());
+        }
+        tokio::time::timeout(INDEX_WAIT_LIMIT, self.index.wait_complete()).await.map_err(|_| IndexError::NotYetIndexed)
     }
 
     fn build(
         manifest_path: &Path,
         index_dir: Option<&PathBuf>,
         check: impl FnOnce(&Catalog) -> Result<(), String>,
+        indexed_first: impl Fn(&Release) -> bool + Sync,
     ) -> Result<Engine, EngineError> {
         let started = Instant::now();
         let manifest = Manifest::read(manifest_path)?;
@@ -91,7 +135,8 @@ impl Engine {
         let claim_rules = claim_rules.with_tabular_notes(&catalog);
         let load_time = started.elapsed();
         let index_started = Instant::now();
-        let index = CodeIndex::open_or_build(&catalog, &alpha_indexes, synonyms, index_dir.map(PathBuf::as_path))?;
+        let index =
+            CodeIndex::build_part(&catalog, &alpha_indexes, synonyms, index_dir.map(PathBuf::as_path), indexed_first)?;
         let index_time = index_started.elapsed();
         let suggesters = Suggesters::new(&catalog);
         Ok(Engine {

@@ -125,6 +125,7 @@ impl From<ApiError> for Status {
             ApiError::InvalidArgument(violations) => invalid_argument(&violations),
             ApiError::NotFound(message) => Status::not_found(message),
             ApiError::Unavailable(message) => Status::unavailable(message),
+            ApiError::Index(IndexError::NotYetIndexed) => Status::unavailable(IndexError::NotYetIndexed.to_string()),
             ApiError::Index(error) => {
                 tracing::error!(error = %error, "index failure");
                 Status::internal("internal error")

@@ -18,6 +18,7 @@ use super::limits;
 use super::proto::code_service_server::CodeServiceServer;
 use super::proto::FILE_DESCRIPTOR_SET;
 use super::service::{CodeServiceImpl, SharedEngine};
+use crate::codes::Date;
 use crate::config::ServerConfig;
 use crate::engine::{Engine, EngineError};
 use crate::reload::Reloader;
@@ -196,8 +197,15 @@ pub async fn serve_with_listeners<K: Into<ShutdownKind>>(
     let index_dir = config.index_dir.clone();
     let cache_entries = config.search_cache_entries;
     let load_span = tracing::info_span!("engine.load");
+    let every_release_first = config.index_ended_releases_first;
     let load = tokio::task::spawn_blocking(move || {
-        load_span.in_scope(|| Engine::load(&releases, index_dir.as_ref()).map(|e| e.with_search_cache(cache_entries)))
+        load_span.in_scope(|| {
+            let engine = match every_release_first {
+                true => Engine::load(&releases, index_dir.as_ref()),
+                false => Engine::load_current_first(&releases, index_dir.as_ref(), Date::today_utc()),
+            };
+            engine.map(|e| e.with_search_cache(cache_entries))
+        })
     });
     let shutdown = async move { shutdown.await.into() };
     tokio::pin!(shutdown);
@@ -206,8 +214,12 @@ pub async fn serve_with_listeners<K: Into<ShutdownKind>>(
         loaded = load => match loaded {
             Ok(Ok(engine)) => {
                 log_ready(&engine, started);
+                let engine = Arc::new(engine);
                 if let Ok(mut slot) = engine_slot.write() {
-                    *slot = Some(Arc::new(engine));
+                    *slot = Some(engine.clone());
+                }
+                if !engine.index.is_complete() {
+                    tokio::task::spawn_blocking(move || complete_index(&engine, started));
                 }
                 health_reporter.set_service_status("", ServingStatus::Serving).await;
                 health_reporter.set_service_status(SERVICE_NAME, ServingStatus::Serving).await;
@@ -259,6 +271,23 @@ pub async fn serve_with_listeners<K: Into<ShutdownKind>>(
         let _ = task.await;
     }
     outcome
+}
+
+/// Indexes the releases left out at start-up (see [`Engine::load_current_first`]).
+fn complete_index(engine: &Engine, started: Instant) {
+    let began = Instant::now();
+    match engine.complete_index() {
+        Ok(()) => tracing::info!(
+            docs = engine.index.doc_count(),
+            index_bytes = engine.index.size_bytes(),
+            index_ms = began.elapsed().as_millis() as u64,
+            since_start_ms = started.elapsed().as_millis() as u64,
+            "index complete: every release searchable"
+        ),
+        // Searches dated in the releases left out keep waiting until their deadline; a reload
+        // builds a whole index again.
+        Err(error) => tracing::error!(error = %error, "indexing the releases that ended failed"),
+    }
 }
 
 fn log_ready(engine: &Engine, started: Instant) {

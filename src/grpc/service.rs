@@ -110,6 +110,7 @@ impl CodeService for CodeServiceImpl {
         let response = match engine.cached_search(&search) {
             Some(page) => search_response(&engine, &search, &page, fingerprint, true),
             None => {
+                engine.wait_for_index(&search).await.map_err(ApiError::from)?;
                 on_cpu(&self.cpu, engine, move |engine| {
                     let page = engine.search(&search)?;
                     Ok(search_response(engine, &search, &page, fingerprint, false))

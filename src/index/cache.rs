@@ -74,6 +74,13 @@ impl SearchCache {
         }
     }
 
+    /// Forgets every page.
+    pub fn clear(&self) {
+        let mut generations = self.lock();
+        generations.current.clear();
+        generations.previous.clear();
+    }
+
     /// Pages held now.
     pub fn len(&self) -> usize {
         let generations = self.lock();

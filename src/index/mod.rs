@@ -19,16 +19,17 @@ mod test_scorers;
 pub mod writer;
 
 use std::path::Path;
+use std::sync::{Arc, PoisonError, RwLock};
 
 use tantivy::directory::MmapDirectory;
-use tantivy::{Index, IndexReader, ReloadPolicy};
+use tantivy::{Index, IndexReader, ReloadPolicy, SegmentMeta};
 
 pub use cache::SearchCache;
 pub use search::{MatchType, SearchHit, SearchPage, SearchRequest};
 pub use synonyms::Synonyms;
 
 use crate::alpha_index::IndexReleases;
-use crate::codes::Catalog;
+use crate::codes::{Catalog, Date, Release, ReleaseId};
 use schema::{build_schema, Fields};
 
 /// File in an index directory recording which catalog the index was built from.
@@ -43,6 +44,9 @@ pub enum IndexError {
     /// Building the index failed.
     #[error("index build: {0}")]
     Build(String),
+    /// A release the search needs is not indexed yet (its segment is built after start-up).
+    #[error("the index of a release in force on that date is still being built")]
+    NotYetIndexed,
     /// The index directory could not be used.
     #[error("index directory {path}: {reason}")]
     Directory {
@@ -55,20 +59,55 @@ pub enum IndexError {
 
 /// The searchable index over a catalog.
 pub struct CodeIndex {
-    reader: IndexReader,
+    /// The segments built so far; replaced whole when the deferred releases are indexed.
+    segments: RwLock<Arc<Segments>>,
+    /// Becomes `true` once every release is indexed.
+    complete: tokio::sync::watch::Sender<bool>,
     fields: Fields,
     synonyms: Synonyms,
     fingerprint: u64,
+}
+
+/// Each release's segments, by release id; `None` for a release not indexed.
+pub type ReleaseSegments = Vec<Option<Vec<SegmentMeta>>>;
+
+/// One build of the index: the segments of the releases indexed so far, opened for search.
+struct Segments {
+    index: Index,
+    reader: IndexReader,
     /// Ranking columns of each segment, opened once (the reader never reloads).
     columns: Vec<collect::SegmentColumns>,
     /// Indexed words for spelling correction, read once.
     vocabulary: spelling::Vocabulary,
+    /// Each release's segments (one, or none when it has no codes), by release id (`None`:
+    /// not indexed here).
+    by_release: ReleaseSegments,
+}
+
+impl Segments {
+    fn open(index: Index, fields: &Fields, by_release: ReleaseSegments) -> Result<Segments, IndexError> {
+        let reader: IndexReader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let searcher = reader.searcher();
+        let columns = collect::SegmentColumns::open_all(&searcher)?;
+        let vocabulary = spelling::Vocabulary::read(&searcher, fields)?;
+        Ok(Segments { index, reader, columns, vocabulary, by_release })
+    }
+
+    fn has(&self, release: ReleaseId) -> bool {
+        self.by_release.get(release as usize).is_some_and(Option::is_some)
+    }
 }
 
 impl std::fmt::Debug for CodeIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CodeIndex").field("fingerprint", &self.fingerprint).finish()
     }
+}
+
+/// Whether a release's segment is built before the service says SERVING: not when the
+/// release ended before `today` (searches dated then wait for the rest of the index).
+pub fn indexed_first(release: &Release, today: Date) -> bool {
+    release.info.effective_to.is_none_or(|last_day| last_day >= today)
 }
 
 impl CodeIndex {
@@ -84,27 +123,84 @@ impl CodeIndex {
         synonyms: Synonyms,
         directory: Option<&Path>,
     ) -> Result<CodeIndex, IndexError> {
+        CodeIndex::build_part(catalog, alpha_indexes, synonyms, directory, |_| true)
+    }
+
+    /// [`CodeIndex::open_or_build`], indexing in memory only the releases `first` selects;
+    /// [`CodeIndex::complete`] indexes the others later. With a directory, every release.
+    pub fn build_part(
+        catalog: &Catalog,
+        alpha_indexes: &IndexReleases,
+        synonyms: Synonyms,
+        directory: Option<&Path>,
+        first: impl Fn(&Release) -> bool + Sync,
+    ) -> Result<CodeIndex, IndexError> {
         let (schema, fields) = build_schema();
         let fingerprint = catalog_fingerprint(catalog, alpha_indexes);
-        let index = match directory {
+        let (index, by_release) = match directory {
             None => {
                 let index = Index::create_in_ram(schema);
                 register_analyzers(&index);
-                writer::write_catalog(&index, &fields, catalog, alpha_indexes)?;
-                index
+                let wanted: Vec<bool> = catalog.releases().iter().map(&first).collect();
+                let by_release = writer::write_catalog(&index, &fields, catalog, alpha_indexes, &wanted, None)?;
+                (index, by_release)
             }
             Some(path) => open_or_build_in_dir(path, schema, &fields, catalog, alpha_indexes, fingerprint)?,
         };
-        let reader: IndexReader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        let searcher = reader.searcher();
-        let columns = collect::SegmentColumns::open_all(&searcher)?;
-        let vocabulary = spelling::Vocabulary::read(&searcher, &fields)?;
-        Ok(CodeIndex { reader, fields, synonyms, fingerprint, columns, vocabulary })
+        let segments = Segments::open(index, &fields, by_release)?;
+        let complete = catalog.releases().iter().all(|release| segments.has(release.id));
+        Ok(CodeIndex {
+            segments: RwLock::new(Arc::new(segments)),
+            complete: tokio::sync::watch::Sender::new(complete),
+            fields,
+            synonyms,
+            fingerprint,
+        })
+    }
+
+    /// Indexes the releases left out by [`CodeIndex::build_part`] and serves the whole index
+    /// from then on (the segments already built are copied, not rebuilt). Blocking.
+    pub fn complete(&self, catalog: &Catalog, alpha_indexes: &IndexReleases) -> Result<(), IndexError> {
+        let current = self.segments();
+        let wanted: Vec<bool> = catalog.releases().iter().map(|release| !current.has(release.id)).collect();
+        if wanted.iter().any(|&wanted| wanted) {
+            let index = Index::create_in_ram(current.index.schema());
+            register_analyzers(&index);
+            let reuse = writer::Reuse { index: &current.index, segments: &current.by_release };
+            let by_release = writer::write_catalog(&index, &self.fields, catalog, alpha_indexes, &wanted, Some(reuse))?;
+            let segments = Arc::new(Segments::open(index, &self.fields, by_release)?);
+            drop(current);
+            *self.segments.write().unwrap_or_else(PoisonError::into_inner) = segments;
+        }
+        self.complete.send_replace(true);
+        Ok(())
+    }
+
+    /// Whether every release is indexed.
+    pub fn is_complete(&self) -> bool {
+        *self.complete.borrow()
+    }
+
+    /// Waits until every release is indexed (at once when it is).
+    pub async fn wait_complete(&self) {
+        let mut complete = self.complete.subscribe();
+        // The sender lives as long as `self`: an error cannot happen while it is borrowed.
+        let _ = complete.wait_for(|complete| *complete).await;
+    }
+
+    /// Whether the releases of `ids` are indexed.
+    pub fn has_releases(&self, ids: &[ReleaseId]) -> bool {
+        let segments = self.segments();
+        ids.iter().all(|&id| segments.has(id))
+    }
+
+    fn segments(&self) -> Arc<Segments> {
+        self.segments.read().unwrap_or_else(PoisonError::into_inner).clone()
     }
 
     /// Number of indexed documents.
     pub fn doc_count(&self) -> u64 {
-        self.reader.searcher().num_docs()
+        self.segments().reader.searcher().num_docs()
     }
 
     /// Identifies the catalog the index was built from (used to scope page tokens).
@@ -114,7 +210,7 @@ impl CodeIndex {
 
     /// Bytes the index takes (segment files), when the directory can tell.
     pub fn size_bytes(&self) -> u64 {
-        let searcher = self.reader.searcher();
+        let searcher = self.segments().reader.searcher();
         searcher
             .segment_readers()
             .iter()
@@ -141,7 +237,7 @@ fn open_or_build_in_dir(
     catalog: &Catalog,
     alpha_indexes: &IndexReleases,
     fingerprint: u64,
-) -> Result<Index, IndexError> {
+) -> Result<(Index, ReleaseSegments), IndexError> {
     let dir_error = |reason: String| IndexError::Directory { path: path.display().to_string(), reason };
     let fingerprint_path = path.join(FINGERPRINT_FILE);
     let recorded = std::fs::read_to_string(&fingerprint_path).ok();
@@ -149,7 +245,10 @@ fn open_or_build_in_dir(
         let index = Index::open_in_dir(path)?;
         register_analyzers(&index);
         tracing::info!(path = %path.display(), "index opened from directory");
-        return Ok(index);
+        // Built whole: every release is indexed (whose segment is which does not matter to a
+        // complete index, which is never completed again).
+        let every = catalog.releases().iter().map(|_| Some(Vec::new())).collect();
+        return Ok((index, every));
     }
     if path.exists() {
         std::fs::remove_dir_all(path).map_err(|e| dir_error(format!("cannot clear stale index: {e}")))?;
@@ -158,11 +257,12 @@ fn open_or_build_in_dir(
     let directory = MmapDirectory::open(path).map_err(|e| dir_error(e.to_string()))?;
     let index = Index::create(directory, schema, tantivy::IndexSettings::default())?;
     register_analyzers(&index);
-    writer::write_catalog(&index, fields, catalog, alpha_indexes)?;
+    let every = vec![true; catalog.releases().len()];
+    let by_release = writer::write_catalog(&index, fields, catalog, alpha_indexes, &every, None)?;
     std::fs::write(&fingerprint_path, format!("{fingerprint:016x}\n"))
         .map_err(|e| dir_error(format!("cannot write fingerprint: {e}")))?;
     tracing::info!(path = %path.display(), "index built in directory");
-    Ok(index)
+    Ok((index, by_release))
 }
 
 /// A hash of everything the index is built from: releases, codes, titles and descriptors,

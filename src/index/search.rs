@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use tantivy::query::{BooleanQuery, Occur, Query};
 
 use super::analyzer::{Word, WordSplitter};
-use super::collect::{GroupFruit, RankCollector, RankKey, Ranking, Scope, Taken};
+use super::collect::{GroupFruit, RankCollector, RankKey, Ranking, Scope, SegmentColumns, Taken};
 use super::highlight::{Highlight, Highlighter};
 use super::query::{self, Filters, Matching};
 use super::writer::split_entry_ref;
@@ -44,6 +44,18 @@ pub struct SearchRequest {
 }
 
 impl SearchRequest {
+    /// The releases the search looks in: of each system asked for (every system when none
+    /// is), the one in force on `as_of`.
+    pub fn releases(&self, catalog: &Catalog) -> Vec<ReleaseId> {
+        let every = CodeSystem::ALL;
+        let systems: &[CodeSystem] = if self.systems.is_empty() { &every } else { &self.systems };
+        systems
+            .iter()
+            .filter_map(|&system| catalog.release_in_force(system, self.as_of))
+            .map(|release| release.id)
+            .collect()
+    }
+
     /// The first page of ten results for `text` in every system on `as_of`, without filters.
     pub fn new(text: impl Into<String>, as_of: Date) -> SearchRequest {
         SearchRequest {
@@ -132,15 +144,13 @@ impl CodeIndex {
         catalog: &Catalog,
         request: &SearchRequest,
     ) -> Result<SearchPage, IndexError> {
-        let systems: Vec<CodeSystem> =
-            if request.systems.is_empty() { CodeSystem::ALL.to_vec() } else { request.systems.clone() };
-        let releases: Vec<ReleaseId> = systems
-            .iter()
-            .filter_map(|&system| catalog.release_in_force(system, request.as_of))
-            .map(|release| release.id)
-            .collect();
+        let releases = request.releases(catalog);
         if releases.is_empty() {
             return Ok(SearchPage::default());
+        }
+        let segments = self.segments();
+        if !releases.iter().all(|&id| segments.has(id)) {
+            return Err(IndexError::NotYetIndexed);
         }
         let fields = self.fields();
         let filters = Filters {
@@ -153,7 +163,7 @@ impl CodeIndex {
         let filter = query::filter_query(fields, &filters);
         let scope = Scope { releases: filters.releases.clone(), as_of_day: request.as_of.days_since_epoch() };
         let code = code_shaped(&request.text).or_else(|| code_token(&request.text));
-        let searcher = self.reader.searcher();
+        let searcher = segments.reader.searcher();
         // A code typed among words ("E11.9 diabetes") is matched as a code and left out of the
         // text, when it is one; otherwise ("b12 shot") it stays a word.
         let text_without_code = match &code {
@@ -177,9 +187,9 @@ impl CodeIndex {
             let mut corrected_text = Vec::with_capacity(words.len());
             let mut still_unknown = Vec::with_capacity(words.len());
             for word in &mut words {
-                word.unknown =
-                    !self.vocabulary.has_word_starting_with(&word.folded) && !self.synonyms.starts_a_term(&word.stem);
-                let correction = word.unknown.then(|| self.vocabulary.correct(&word.folded)).flatten();
+                word.unknown = !segments.vocabulary.has_word_starting_with(&word.folded)
+                    && !self.synonyms.starts_a_term(&word.stem);
+                let correction = word.unknown.then(|| segments.vocabulary.correct(&word.folded)).flatten();
                 corrected |= correction.is_some();
                 still_unknown.push(word.unknown && correction.is_none());
                 corrected_text.push(correction.unwrap_or_else(|| word.folded.clone()));
@@ -206,8 +216,8 @@ impl CodeIndex {
             last.partial = still_typing
                 && code.is_none()
                 && !last.unknown
-                && !self.vocabulary.has_word(&last.folded)
-                && self.vocabulary.has_word_starting_with(&last.folded);
+                && !segments.vocabulary.has_word(&last.folded)
+                && segments.vocabulary.has_word_starting_with(&last.folded);
         }
         // Synonyms see the words as typed ("ringing in the ears"); matching then drops the
         // connectives, which titles use too freely to be worth a required word.
@@ -239,7 +249,7 @@ impl CodeIndex {
         let mut collect = |group: Group, query: Box<dyn Query>, page: &mut SearchPage| -> Result<(), IndexError> {
             let wanted = request.limit - keys.len();
             let query = restrict(query, filter.as_deref());
-            let found = self.run_group(&searcher, &scope, &taken, group, query.as_ref(), skip, wanted)?;
+            let found = run_group(&segments.columns, &searcher, &scope, &taken, group, query.as_ref(), skip, wanted)?;
             page.total += found.count;
             keys.extend(found.keys.into_iter().skip(skip).map(|key| (group, key)));
             skip = skip.saturating_sub(found.count);
@@ -285,29 +295,27 @@ impl CodeIndex {
     }
 }
 
-impl CodeIndex {
-    /// Counts a group's matches in scope that no earlier group took, and keeps the best
-    /// `skip + wanted` of them.
-    #[allow(clippy::too_many_arguments)]
-    fn run_group(
-        &self,
-        searcher: &tantivy::Searcher,
-        scope: &Scope,
-        taken: &Taken,
-        group: Group,
-        query: &dyn Query,
-        skip: usize,
-        wanted: usize,
-    ) -> Result<GroupFruit, IndexError> {
-        let ranking = match group {
-            Group::ExactCode | Group::CodePrefix => Ranking::Code,
-            Group::Text | Group::Corrected => Ranking::Text,
-            Group::Relaxed | Group::Fuzzy => Ranking::Loose,
-        };
-        let keep = if wanted == 0 { 0 } else { skip + wanted };
-        let collector = RankCollector { columns: &self.columns, scope, ranking, keep, taken };
-        Ok(searcher.search(query, &collector)?)
-    }
+/// Counts a group's matches in scope that no earlier group took, and keeps the best
+/// `skip + wanted` of them.
+#[allow(clippy::too_many_arguments)]
+fn run_group(
+    columns: &[SegmentColumns],
+    searcher: &tantivy::Searcher,
+    scope: &Scope,
+    taken: &Taken,
+    group: Group,
+    query: &dyn Query,
+    skip: usize,
+    wanted: usize,
+) -> Result<GroupFruit, IndexError> {
+    let ranking = match group {
+        Group::ExactCode | Group::CodePrefix => Ranking::Code,
+        Group::Text | Group::Corrected => Ranking::Text,
+        Group::Relaxed | Group::Fuzzy => Ranking::Loose,
+    };
+    let keep = if wanted == 0 { 0 } else { skip + wanted };
+    let collector = RankCollector { columns, scope, ranking, keep, taken };
+    Ok(searcher.search(query, &collector)?)
 }
 
 fn hit(

@@ -14,7 +14,7 @@ use super::analyzer::{content_length, phrase_key, phrase_keys, phrase_keys_of, W
 use super::index_terms::{index_terms, CodeTerms};
 use super::query::{MAX_PREFIX_CHARS, MIN_INDEXED_PREFIX_CHARS, MIN_PREFIX_CHARS};
 use super::schema::{cpt_category_ordinal, pack_in_force_span, Fields};
-use super::IndexError;
+use super::{IndexError, ReleaseSegments};
 use crate::alpha_index::IndexReleases;
 use crate::codes::pcs::PcsCode;
 use crate::codes::{
@@ -38,27 +38,40 @@ pub fn split_entry_ref(value: u64) -> (u32, u32) {
     ((value >> 32) as u32, value as u32)
 }
 
-/// Adds every entry of every release to an empty index. Each release becomes one segment,
-/// so that a search skips the segments of releases not in force (see `collect`). Releases
-/// are indexed in parallel, each on one thread that prepares and indexes its documents in
-/// a scratch in-memory index and copies the finished segment's files into `index`; the
-/// segments are then listed in `index`'s `meta.json`, in catalog order.
+/// Segments already built elsewhere, copied instead of rebuilt: every segment of `index`,
+/// which holds none of the releases wanted.
+pub struct Reuse<'a> {
+    /// The index holding them.
+    pub index: &'a Index,
+    /// Its segments, by release id.
+    pub segments: &'a ReleaseSegments,
+}
+
+/// Adds the entries of the releases `wanted` selects (by release id) to an empty index, and
+/// the segments `reuse` has of the others. Each release becomes one segment, so that a
+/// search skips the segments of releases not in force (see `collect`). Releases are indexed
+/// in parallel, each on one thread that prepares and indexes its documents in a scratch
+/// in-memory index and copies the finished segment's files into `index`; the segments are
+/// then listed in `index`'s `meta.json`, in catalog order. Returns each release's segments.
 pub fn write_catalog(
     index: &Index,
     fields: &Fields,
     catalog: &Catalog,
     alpha_indexes: &IndexReleases,
-) -> Result<(), IndexError> {
+    wanted: &[bool],
+    reuse: Option<Reuse<'_>>,
+) -> Result<ReleaseSegments, IndexError> {
     let releases = catalog.releases();
+    let wanted_at = |at: usize| wanted.get(at).copied().unwrap_or(false);
     // Largest releases first, so that the threads finish together.
-    let mut queue: Vec<usize> = (0..releases.len()).collect();
+    let mut queue: Vec<usize> = (0..releases.len()).filter(|&at| wanted_at(at)).collect();
     queue.sort_by_key(|&at| std::cmp::Reverse(releases[at].entries.len()));
     let next = AtomicUsize::new(0);
     let threads = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, MAX_INDEXING_THREADS);
     // Each scratch index is dropped once its files are copied: the build holds at most one
     // per thread on top of the index, not every release's.
-    let mut built: Vec<(usize, Result<Vec<SegmentMeta>, IndexError>)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads.min(releases.len()))
+    let built: Vec<(usize, Result<Vec<SegmentMeta>, IndexError>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads.min(queue.len()))
             .map(|_| {
                 scope.spawn(|| {
                     let mut done = Vec::new();
@@ -73,22 +86,37 @@ pub fn write_catalog(
             .collect();
         workers.into_iter().flat_map(|worker| worker.join().unwrap_or_default()).collect()
     });
-    if built.len() != releases.len() {
+    if built.len() != queue.len() {
         return Err(IndexError::Build("an indexing thread stopped before its releases were indexed".into()));
     }
-    // Segments in catalog order.
-    built.sort_unstable_by_key(|(at, _)| *at);
-    let mut meta = index.load_metas()?;
-    for (_, segments) in built {
-        meta.segments.extend(segments?);
+    let mut by_release: ReleaseSegments = vec![None; releases.len()];
+    for (at, segments) in built {
+        by_release[at] = Some(segments?);
     }
+    if let Some(reuse) = reuse {
+        let reused = reuse.index.load_metas()?;
+        // The list names every file a segment may have (deletes, positions): copy those it has.
+        for file in reused.list_segment_files() {
+            if reuse.index.directory().exists(&file).unwrap_or(false) {
+                copy_file(reuse.index, index, &file)?;
+            }
+        }
+        for (at, slot) in by_release.iter_mut().enumerate() {
+            if let Some(segments) = reuse.segments.get(at).and_then(Option::as_ref).filter(|_| !wanted_at(at)) {
+                *slot = Some(segments.clone());
+            }
+        }
+    }
+    // Segments in catalog order.
+    let mut meta = index.load_metas()?;
+    meta.segments.extend(by_release.iter().flatten().flatten().cloned());
     let json = serde_json::to_vec_pretty(&meta).map_err(|e| IndexError::Build(format!("index meta: {e}")))?;
     index.directory().sync_directory().map_err(|e| IndexError::Build(format!("sync: {e}")))?;
     index
         .directory()
         .atomic_write(Path::new(META_FILE), &json)
         .map_err(|e| IndexError::Build(format!("cannot write meta.json: {e}")))?;
-    Ok(())
+    Ok(by_release)
 }
 
 /// Copies the files of a scratch index's segments into `index`, and returns the segments'

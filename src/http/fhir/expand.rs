@@ -116,6 +116,7 @@ async fn filtered(
     let page = match engine.cached_search(&search) {
         Some(page) => page,
         None => {
+            engine.wait_for_index(&search).await.map_err(|_| FhirError::Loading)?;
             let span = tracing::Span::current();
             state
                 .cpu()

@@ -6,12 +6,12 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod common;
-
-use std::time::Duration;
+mod own_server;
 
 use codify::codes::{CodeSystem, Date};
 use codify::engine::Engine;
 use codify::index::{IndexError, SearchPage, SearchRequest};
+use own_server::RunningServer;
 
 /// A day the bundled FY2026 releases are in force and the FY2025 ones have ended.
 fn today() -> Date {
@@ -76,13 +76,9 @@ fn ended_releases_are_indexed_after_the_current_ones_and_then_answer_as_a_whole_
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_search_dated_in_an_ended_release_waits_for_it_over_grpc() {
-    let (listener, address) = common::bind_local().await;
     let config = codify::config::ServerConfig { admin_listen: None, ..common::real_config() };
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(codify::serve(config, listener, async {
-        let _ = stopped.await;
-    }));
-    common::wait_until_serving(address, Duration::from_secs(120)).await.expect("serving");
+    let server = RunningServer::start(config).await;
+    let address = server.address;
     let channel = common::channel(address).await.expect("connect");
     let mut client = codify::grpc::proto::code_service_client::CodeServiceClient::new(channel);
     // Asked as soon as the service is SERVING: FY2025 (ended) is answered once it is indexed.
@@ -92,6 +88,5 @@ async fn a_search_dated_in_an_ended_release_waits_for_it_over_grpc() {
     let response = client.search_codes(asked).await.expect("search dated in FY2025").into_inner();
     assert_eq!(common::codes(&response).first().map(String::as_str), Some("E11.9"));
     assert!(response.results.iter().all(|result| common::summary(result).release_version == "FY2025"));
-    let _ = stop.send(());
-    server.await.expect("server task").expect("clean stop");
+    server.stop().await;
 }

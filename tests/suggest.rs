@@ -7,21 +7,12 @@
 mod common;
 
 use codify::grpc::proto::{self, Assertion, CodeSystem, SuggestCodesRequest};
-use common::{assert_invalid_fields, expect_ok};
+use common::{assert_invalid_fields, code_list, judged_lines, suggest, suggested_codes};
 
 const DOS: &str = "2025-11-01";
 
 fn request(text: &str) -> SuggestCodesRequest {
     SuggestCodesRequest { text: text.into(), date_of_service: DOS.into(), max_suggestions: 30, ..Default::default() }
-}
-
-async fn suggest(request: SuggestCodesRequest) -> proto::SuggestCodesResponse {
-    let mut client = common::client().await;
-    expect_ok(client.suggest_codes(request).await, "SuggestCodes")
-}
-
-fn codes(response: &proto::SuggestCodesResponse) -> Vec<String> {
-    response.suggestions.iter().filter_map(|s| s.code.as_ref().map(|c| c.code.clone())).collect()
 }
 
 /// One judged note: id, expected codes, forbidden codes, text.
@@ -33,21 +24,15 @@ struct JudgedNote {
 }
 
 fn judged_notes() -> Vec<JudgedNote> {
-    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/suggest-notes.tsv");
-    let list = |field: &str| -> Vec<String> {
-        field.split(',').map(str::trim).filter(|code| !code.is_empty()).map(str::to_string).collect()
-    };
-    std::fs::read_to_string(file)
-        .unwrap()
-        .lines()
-        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+    judged_lines("suggest-notes.tsv")
+        .iter()
         .map(|line| {
             let fields: Vec<&str> = line.split('\t').collect();
             assert_eq!(fields.len(), 4, "{line}");
             JudgedNote {
                 id: fields[0].to_string(),
-                expected: list(fields[1]),
-                forbidden: list(fields[2]),
+                expected: code_list(fields[1]),
+                forbidden: code_list(fields[2]),
                 text: fields[3].replace(" | ", "\n"),
             }
         })
@@ -66,7 +51,7 @@ async fn judged_notes_score_as_recorded() {
     let mut forbidden_found = Vec::new();
     let (mut expected_total, mut expected_found) = (0, 0);
     for note in &notes {
-        let suggested = codes(&suggest(request(&note.text)).await);
+        let suggested = suggested_codes(&suggest(request(&note.text)).await);
         let found = note.expected.iter().filter(|code| suggested.contains(code)).count();
         expected_total += note.expected.len();
         expected_found += found;
@@ -98,7 +83,7 @@ async fn combination_codes_with_evidence_in_code_points() {
     let text =
         "Patient: Zoë Müller.\nAssessment: type 2 diabetes mellitus with diabetic chronic kidney disease stage 3a.";
     let response = suggest(request(text)).await;
-    let found = codes(&response);
+    let found = suggested_codes(&response);
     let mut top_two = found[..2].to_vec();
     top_two.sort();
     assert_eq!(top_two, ["E11.22", "N18.31"], "{found:?}");
@@ -122,7 +107,7 @@ async fn negated_family_and_history_mentions() {
     let mut with_mentions = request(text);
     with_mentions.include_uncodable = true;
     let response = suggest(with_mentions).await;
-    let found = codes(&response);
+    let found = suggested_codes(&response);
     assert!(found.contains(&"I10".to_string()) && found.contains(&"I25.2".to_string()), "{found:?}");
     for absent in ["R07.9", "I21.9", "C50.919", "C50.911"] {
         assert!(!found.contains(&absent.to_string()), "{absent} in {found:?}");
@@ -154,7 +139,7 @@ async fn negated_family_and_history_mentions() {
 async fn unspecified_codes_say_what_they_lack() {
     let response = suggest(request("Fracture of the neck of femur.")).await;
     let first = &response.suggestions[0];
-    assert!(first.code.as_ref().unwrap().code.starts_with("S72.00"), "{:?}", codes(&response));
+    assert!(first.code.as_ref().unwrap().code.starts_with("S72.00"), "{:?}", suggested_codes(&response));
     assert!(first.lacks.contains(&(proto::SpecificityGap::Encounter as i32)), "{:?}", first.lacks);
     assert!(first.query_hint.contains("encounter"), "{}", first.query_hint);
 }
@@ -191,9 +176,9 @@ async fn no_release_in_force_is_not_found() {
 /// "chest pain" is not R52 beside R07.9.
 #[tokio::test]
 async fn contained_mentions_give_way_to_the_longer_one() {
-    let found = codes(&suggest(request("Chest pain since this morning. Abdominal pain.")).await);
+    let found = suggested_codes(&suggest(request("Chest pain since this morning. Abdominal pain.")).await);
     assert!(found.contains(&"R07.9".to_string()) && found.contains(&"R10.9".to_string()), "{found:?}");
     assert!(!found.contains(&"R52".to_string()), "{found:?}");
-    let alone = codes(&suggest(request("Pain all over.")).await);
+    let alone = suggested_codes(&suggest(request("Pain all over.")).await);
     assert!(alone.contains(&"R52".to_string()), "{alone:?}");
 }

@@ -8,7 +8,7 @@
 mod common;
 
 use codify::grpc::proto::{self, Assertion, CodeSystem, SpecificityGap, SuggestCodesRequest};
-use common::expect_ok;
+use common::{code_list, judged_lines, suggest, suggested_codes};
 
 /// Date of the ICD-10-PCS notes (FY2026).
 const PCS_DOS: &str = "2025-11-01";
@@ -25,15 +25,6 @@ fn request(text: &str, systems: &[CodeSystem], date: &str) -> SuggestCodesReques
     }
 }
 
-async fn suggest(request: SuggestCodesRequest) -> proto::SuggestCodesResponse {
-    let mut client = common::client().await;
-    expect_ok(client.suggest_codes(request).await, "SuggestCodes")
-}
-
-fn codes(response: &proto::SuggestCodesResponse) -> Vec<String> {
-    response.suggestions.iter().filter_map(|s| s.code.as_ref().map(|c| c.code.clone())).collect()
-}
-
 /// One judged note.
 struct JudgedNote {
     id: String,
@@ -44,18 +35,12 @@ struct JudgedNote {
 }
 
 fn judged_notes() -> Vec<JudgedNote> {
-    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/suggest-procedure-notes.tsv");
-    let list = |field: &str| -> Vec<String> {
-        field.split(',').map(str::trim).filter(|code| !code.is_empty()).map(str::to_string).collect()
-    };
-    std::fs::read_to_string(file)
-        .unwrap()
-        .lines()
-        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+    judged_lines("suggest-procedure-notes.tsv")
+        .iter()
         .map(|line| {
             let fields: Vec<&str> = line.split('\t').collect();
             assert_eq!(fields.len(), 5, "{line}");
-            let systems = list(fields[1])
+            let systems = code_list(fields[1])
                 .iter()
                 .map(|name| match name.as_str() {
                     "icd10pcs" => CodeSystem::Icd10pcs,
@@ -67,8 +52,8 @@ fn judged_notes() -> Vec<JudgedNote> {
             JudgedNote {
                 id: fields[0].to_string(),
                 systems,
-                expected: list(fields[2]),
-                forbidden: list(fields[3]),
+                expected: code_list(fields[2]),
+                forbidden: code_list(fields[3]),
                 text: fields[4].replace(" | ", "\n"),
             }
         })
@@ -85,7 +70,7 @@ async fn score(systems: &[CodeSystem], date: &str) -> Figures {
     let mut forbidden_found = Vec::new();
     let mut missed = Vec::new();
     for note in &notes {
-        let suggested = codes(&suggest(request(&note.text, &note.systems, date)).await);
+        let suggested = suggested_codes(&suggest(request(&note.text, &note.systems, date)).await);
         let found = note.expected.iter().filter(|code| suggested.contains(code)).count();
         expected_total += note.expected.len();
         found_total += found;
@@ -136,7 +121,7 @@ async fn pcs_codes_are_completed_from_the_axes_with_evidence_in_code_points() {
     let response = suggest(request(text, &[CodeSystem::Icd10pcs], PCS_DOS)).await;
     let first = &response.suggestions[0];
     let summary = first.code.as_ref().unwrap();
-    assert_eq!((summary.code.as_str(), summary.billable), ("0DTJ4ZZ", true), "{:?}", codes(&response));
+    assert_eq!((summary.code.as_str(), summary.billable), ("0DTJ4ZZ", true), "{:?}", suggested_codes(&response));
     assert_eq!((summary.system, summary.release_version.as_str()), (CodeSystem::Icd10pcs as i32, "FY2026"));
     assert_eq!(first.assertion, Assertion::Present as i32);
     assert!(first.lacks.is_empty() && first.query_hint.is_empty());
@@ -174,7 +159,7 @@ async fn procedures_not_done_are_returned_apart() {
     let mut asked = request(text, &[CodeSystem::Icd10pcs], PCS_DOS);
     asked.include_uncodable = true;
     let response = suggest(asked).await;
-    assert!(response.suggestions.is_empty(), "{:?}", codes(&response));
+    assert!(response.suggestions.is_empty(), "{:?}", suggested_codes(&response));
     let uncodable: Vec<(String, i32)> =
         response.mentions.iter().map(|m| (m.code.as_ref().unwrap().code.clone(), m.assertion)).collect();
     assert_eq!(

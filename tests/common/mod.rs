@@ -230,3 +230,32 @@ pub async fn search_all(
     }
     panic!("search {:?} has more than {max_pages} pages", request.query);
 }
+
+// ---- SuggestCodes helpers ---------------------------------------------------------------
+
+/// SuggestCodes on the shared server, which must answer OK.
+pub async fn suggest(request: proto::SuggestCodesRequest) -> proto::SuggestCodesResponse {
+    let mut client = client().await;
+    expect_ok(client.suggest_codes(request).await, "SuggestCodes")
+}
+
+/// Display codes of the suggestions, in order.
+pub fn suggested_codes(response: &proto::SuggestCodesResponse) -> Vec<String> {
+    response.suggestions.iter().filter_map(|s| s.code.as_ref().map(|c| c.code.clone())).collect()
+}
+
+/// The tab-separated lines of a judged-set file under `tests/data/` (no comments, no blanks).
+pub fn judged_lines(file: &str) -> Vec<String> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(file);
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// A comma-separated code list of a judged-set field.
+pub fn code_list(field: &str) -> Vec<String> {
+    field.split(',').map(str::trim).filter(|code| !code.is_empty()).map(str::to_string).collect()
+}

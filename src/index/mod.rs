@@ -117,17 +117,8 @@ impl CodeIndex {
     }
 
     /// Builds the index in memory, or opens / rebuilds it in `directory` when one is given.
-    pub fn open_or_build(
-        catalog: &Catalog,
-        alpha_indexes: &IndexReleases,
-        synonyms: Synonyms,
-        directory: Option<&Path>,
-    ) -> Result<CodeIndex, IndexError> {
-        CodeIndex::build_part(catalog, alpha_indexes, synonyms, directory, |_| true)
-    }
-
-    /// [`CodeIndex::open_or_build`], indexing in memory only the releases `first` selects;
-    /// [`CodeIndex::complete`] indexes the others later. With a directory, every release.
+    /// In memory only the releases `first` selects are indexed; [`CodeIndex::complete`]
+    /// indexes the others later. With a directory, every release.
     pub fn build_part(
         catalog: &Catalog,
         alpha_indexes: &IndexReleases,

@@ -200,9 +200,10 @@ pub async fn serve_with_listeners<K: Into<ShutdownKind>>(
     let every_release_first = config.index_ended_releases_first;
     let load = tokio::task::spawn_blocking(move || {
         load_span.in_scope(|| {
-            let engine = match every_release_first {
-                true => Engine::load(&releases, index_dir.as_ref()),
-                false => Engine::load_current_first(&releases, index_dir.as_ref(), Date::today_utc()),
+            let engine = if every_release_first {
+                Engine::load(&releases, index_dir.as_ref())
+            } else {
+                Engine::load_current_first(&releases, index_dir.as_ref(), Date::today_utc())
             };
             engine.map(|e| e.with_search_cache(cache_entries))
         })

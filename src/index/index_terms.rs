@@ -72,7 +72,9 @@ pub fn index_terms(release: &Release, alpha: &AlphaIndex, splitter: &mut WordSpl
                 || general.get(&first_part(&entry.term).to_lowercase()).is_none_or(|(_, best)| *best == main)
         })
     };
-    let mut terms: HashMap<u32, CodeTerms> = HashMap::new();
+    let mut vocabulary = Vocabulary::default();
+    let words = EntryWords::of_every_entry(alpha, splitter, &mut vocabulary);
+    let mut terms: HashMap<u32, PathTerms> = HashMap::new();
     let mut resolve = |code: &IndexCode| -> Option<u32> {
         *resolved.entry(code.code().to_string()).or_insert_with(|| billable_default(release, code.code()))
     };
@@ -89,9 +91,9 @@ pub fn index_terms(release: &Release, alpha: &AlphaIndex, splitter: &mut WordSpl
                     None => None,
                 };
                 let Some(at) = code.and_then(&mut resolve) else { continue };
-                let path = path_terms(alpha, id);
+                let path = alpha.path_ids(id);
                 let code_terms = terms.entry(at).or_default();
-                add_path(code_terms, splitter, &path, &[], false, first_part_ok(id));
+                add_path(code_terms, &words, &path, &[], false, first_part_ok(id));
                 if entry.level == 0 && entry.kind == IndexKind::Main && entry.code.is_some() {
                     let size = subtree_size(alpha, id);
                     code_terms.generality = code_terms.generality.max(size);
@@ -105,10 +107,11 @@ pub fn index_terms(release: &Release, alpha: &AlphaIndex, splitter: &mut WordSpl
                     Some(entry)
                 };
                 let Some(row) = row else { continue };
-                let path = path_terms(alpha, id);
+                let path = alpha.path_ids(id);
                 let mut first_words_seen: Vec<String> = Vec::new();
                 for column in alpha.columns(row.kind) {
                     let column_words = essential_words(column);
+                    let column_stemmed = stemmed_words(splitter, &mut vocabulary, &column_words.join(" "));
                     let first_of_its_word = column_words
                         .first()
                         .is_some_and(|first| !first_words_seen.contains(first) && column_words.len() > 1);
@@ -119,33 +122,16 @@ pub fn index_terms(release: &Release, alpha: &AlphaIndex, splitter: &mut WordSpl
                     let Some(at) = resolve(code) else { continue };
                     let code_terms = terms.entry(at).or_default();
                     let neoplasm = row.kind == IndexKind::Neoplasm;
-                    add_path(code_terms, splitter, &path, &column_words, neoplasm, true);
+                    add_path(code_terms, &words, &path, &column_stemmed, neoplasm, true);
                     if first_of_its_word {
-                        add_path(code_terms, splitter, &path, &column_words[..1], neoplasm, true);
+                        let first_word = stemmed_words(splitter, &mut vocabulary, &column_words[..1].join(" "));
+                        add_path(code_terms, &words, &path, &first_word, neoplasm, true);
                     }
                 }
             }
         }
     }
-    for code_terms in terms.values_mut() {
-        code_terms.words.sort_unstable();
-        code_terms.words.dedup();
-        code_terms.keys.sort_unstable();
-        code_terms.keys.dedup();
-        code_terms.main_term_words.sort_unstable();
-        code_terms.main_term_words.dedup();
-    }
-    terms
-}
-
-/// The terms from the main term down to `id`, each with its nonessential modifiers.
-fn path_terms(alpha: &AlphaIndex, id: EntryId) -> Vec<(String, Vec<String>)> {
-    alpha
-        .path_ids(id)
-        .into_iter()
-        .filter_map(|at| alpha.get(at))
-        .map(|entry| (entry.term.clone(), entry.nonessential.clone()))
-        .collect()
+    terms.into_iter().map(|(at, path_terms)| (at, path_terms.finish(&vocabulary))).collect()
 }
 
 /// A term's first comma-separated part: "Fracture" of "Fracture, traumatic".
@@ -163,43 +149,151 @@ fn essential_words(column: &str) -> Vec<String> {
         .collect()
 }
 
-/// Adds the words and keys of one path (and the extra words of a table column).
-fn add_path(
-    code_terms: &mut CodeTerms,
-    splitter: &mut WordSplitter,
-    path: &[(String, Vec<String>)],
-    extra: &[String],
-    also_without_main_term: bool,
-    main_first_part_ok: bool,
-) {
-    let extra_text = extra.join(" ");
-    let whole: String =
-        path.iter().map(|(term, _)| term.as_str()).chain([extra_text.as_str()]).collect::<Vec<_>>().join(" ");
-    let firsts: Vec<&str> = path
-        .iter()
-        .enumerate()
-        .map(|(at, (term, _))| if at == 0 && !main_first_part_ok { term.as_str() } else { first_part(term) })
-        .collect();
-    let first_text = firsts.iter().copied().chain([extra_text.as_str()]).collect::<Vec<_>>().join(" ");
-    code_terms.words.extend(splitter.folded_words(&whole).into_iter().map(|word| word.folded));
-    push_key(code_terms, splitter, &whole);
-    push_key(code_terms, splitter, &first_text);
-    if also_without_main_term && firsts.len() > 1 {
-        let text = firsts[1..].iter().copied().chain([extra_text.as_str()]).collect::<Vec<_>>().join(" ");
-        push_key(code_terms, splitter, &text);
-    }
-    for (_, modifiers) in path {
-        for modifier in modifiers.iter().take(MAX_MODIFIERS) {
-            let bare = modifier.trim_matches(|c: char| c == '(' || c == ')' || c.is_whitespace());
-            code_terms.words.extend(splitter.folded_words(bare).into_iter().map(|word| word.folded));
-            push_key(code_terms, splitter, &format!("{first_text} {bare}"));
+/// The folded words and stems of the Index, each stored once and known by a number while
+/// the paths are gathered: a code reached by many paths repeats the same few words.
+#[derive(Default)]
+struct Vocabulary {
+    ids: HashMap<String, u32>,
+    texts: Vec<String>,
+}
+
+impl Vocabulary {
+    fn id(&mut self, text: String) -> u32 {
+        if let Some(&id) = self.ids.get(&text) {
+            return id;
         }
+        let id = self.texts.len() as u32;
+        self.texts.push(text.clone());
+        self.ids.insert(text, id);
+        id
+    }
+
+    fn text(&self, id: u32) -> &str {
+        self.texts.get(id as usize).map_or("", String::as_str)
     }
 }
 
-fn push_key(code_terms: &mut CodeTerms, splitter: &mut WordSplitter, text: &str) {
-    if let Some(key) = order_free_key(splitter, text) {
-        code_terms.keys.push(key);
+/// A word of an Index term, folded and stemmed (as [`Vocabulary`] numbers).
+#[derive(Clone, Copy)]
+struct Stemmed {
+    folded: u32,
+    stem: u32,
+    /// Counts in keys: not a connective, not "NOS".
+    keyed: bool,
+}
+
+/// The words of one Index entry, split and stemmed once for every path through it.
+struct EntryWords {
+    /// Of the whole term.
+    whole: Vec<Stemmed>,
+    /// Of its first comma-separated part ("Fracture" of "Fracture, traumatic").
+    first: Vec<Stemmed>,
+    /// Of each of its first [`MAX_MODIFIERS`] nonessential modifiers, parentheses aside.
+    modifiers: Vec<Vec<Stemmed>>,
+}
+
+impl EntryWords {
+    /// The words of every entry of `alpha`, by entry id.
+    fn of_every_entry(alpha: &AlphaIndex, splitter: &mut WordSplitter, vocabulary: &mut Vocabulary) -> Vec<EntryWords> {
+        alpha
+            .entries()
+            .iter()
+            .map(|entry| EntryWords {
+                whole: stemmed_words(splitter, vocabulary, &entry.term),
+                first: stemmed_words(splitter, vocabulary, first_part(&entry.term)),
+                modifiers: entry
+                    .nonessential
+                    .iter()
+                    .take(MAX_MODIFIERS)
+                    .map(|modifier| {
+                        let bare = modifier.trim_matches(|c: char| c == '(' || c == ')' || c.is_whitespace());
+                        stemmed_words(splitter, vocabulary, bare)
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+}
+
+/// The words of a text, folded and stemmed.
+fn stemmed_words(splitter: &mut WordSplitter, vocabulary: &mut Vocabulary, text: &str) -> Vec<Stemmed> {
+    splitter
+        .words(text)
+        .into_iter()
+        .map(|word| {
+            let keyed = !word.is_connective() && word.folded != "nos";
+            Stemmed { folded: vocabulary.id(word.folded), stem: vocabulary.id(word.stem), keyed }
+        })
+        .collect()
+}
+
+/// What the paths leading to one code add, in [`Vocabulary`] numbers until [`PathTerms::finish`].
+#[derive(Default)]
+struct PathTerms {
+    words: Vec<u32>,
+    /// Each key's distinct stems, ascending by number.
+    keys: Vec<Vec<u32>>,
+    generality: u64,
+    main_term_words: Vec<String>,
+}
+
+impl PathTerms {
+    fn push_key<'a>(&mut self, words: impl Iterator<Item = &'a Stemmed>) {
+        let mut stems: Vec<u32> = words.filter(|word| word.keyed).map(|word| word.stem).collect();
+        stems.sort_unstable();
+        stems.dedup();
+        if !stems.is_empty() && stems.len() <= MAX_KEY_WORDS {
+            self.keys.push(stems);
+        }
+    }
+
+    /// The code's terms in words: each distinct word and key once, sorted.
+    fn finish(mut self, vocabulary: &Vocabulary) -> CodeTerms {
+        self.words.sort_unstable();
+        self.words.dedup();
+        let mut words: Vec<String> = self.words.iter().map(|&id| vocabulary.text(id).to_string()).collect();
+        words.sort_unstable();
+        self.keys.sort_unstable();
+        self.keys.dedup();
+        let mut keys: Vec<String> =
+            self.keys.iter().filter_map(|stems| key_of_stems(stems.iter().map(|&id| vocabulary.text(id)))).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        self.main_term_words.sort_unstable();
+        self.main_term_words.dedup();
+        CodeTerms { words, keys, generality: self.generality, main_term_words: self.main_term_words }
+    }
+}
+
+/// Adds the words and keys of one path (entry ids from the main term down, and the extra
+/// words of a table column).
+fn add_path(
+    code_terms: &mut PathTerms,
+    words: &[EntryWords],
+    path: &[EntryId],
+    extra: &[Stemmed],
+    also_without_main_term: bool,
+    main_first_part_ok: bool,
+) {
+    let entries: Vec<&EntryWords> = path.iter().filter_map(|&id| words.get(id)).collect();
+    let whole = entries.iter().flat_map(|entry| entry.whole.iter()).chain(extra);
+    code_terms.words.extend(whole.clone().map(|word| word.folded));
+    code_terms.push_key(whole);
+    let firsts: Vec<&[Stemmed]> = entries
+        .iter()
+        .enumerate()
+        .map(|(at, entry)| if at == 0 && !main_first_part_ok { &entry.whole[..] } else { &entry.first[..] })
+        .collect();
+    let first_words = firsts.iter().flat_map(|words| words.iter()).chain(extra);
+    code_terms.push_key(first_words.clone());
+    if also_without_main_term && firsts.len() > 1 {
+        code_terms.push_key(firsts[1..].iter().flat_map(|words| words.iter()).chain(extra));
+    }
+    for entry in &entries {
+        for modifier in &entry.modifiers {
+            code_terms.words.extend(modifier.iter().map(|word| word.folded));
+            code_terms.push_key(first_words.clone().chain(modifier));
+        }
     }
 }
 

@@ -26,7 +26,8 @@
 //! Run: `cargo bench --bench load` (CODIFY_LOAD_SECONDS per cell, default 3;
 //! CODIFY_LOAD_ONLY=search|uncached|get|validate|check|suggest|fhir for the floor and one RPC (fhir:
 //! the FHIR rows and the gRPC rows they compare with);
-//! CODIFY_LOAD_TARGET=host:port to load a server started elsewhere).
+//! CODIFY_LOAD_TARGET=host:port to load a server started elsewhere;
+//! CODIFY_LOAD_STREAMS=16 or 1,64 for only those stream counts).
 //! The servers are `codify serve` processes, the binary as deployed (its allocator and its
 //! telemetry pipeline, default settings); client and servers share the machine.
 
@@ -213,6 +214,13 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The stream counts to measure: CODIFY_LOAD_STREAMS (comma-separated) or [`CONCURRENCY`].
+fn concurrency_levels() -> Vec<usize> {
+    std::env::var("CODIFY_LOAD_STREAMS").ok().map_or(CONCURRENCY.to_vec(), |list| {
+        list.split(',').map(|n| n.trim().parse().expect("CODIFY_LOAD_STREAMS is a list of numbers")).collect()
+    })
 }
 
 /// A loopback address no one listens on now (the port the system hands out, released).
@@ -589,7 +597,7 @@ fn main() {
             "{:<22} {:>5} {:>10} {:>8} {:>8} {:>8} {:>8} {:>7} {:>9}",
             "rpc", "conc", "req/s", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "errors", "vs floor"
         );
-        for concurrency in CONCURRENCY {
+        for concurrency in concurrency_levels() {
             // The floor is measured before the first RPC and again after each one; an RPC is
             // compared with the mean of the floor runs just before and just after it, so a
             // drift of the machine's speed during the run does not land on one side only.

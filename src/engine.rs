@@ -65,7 +65,7 @@ impl Engine {
         index_dir: Option<&PathBuf>,
         check: impl FnOnce(&Catalog) -> Result<(), String>,
     ) -> Result<Engine, EngineError> {
-        let engine = Engine::build(manifest_path, index_dir, check, |_| true);
+        let engine = Engine::build(manifest_path, index_dir, check, |_| true, false);
         crate::memory::release_freed();
         engine
     }
@@ -79,8 +79,9 @@ impl Engine {
         index_dir: Option<&PathBuf>,
         today: Date,
     ) -> Result<Engine, EngineError> {
-        let engine = Engine::build(manifest_path, index_dir, |_| Ok(()), |release| indexed_first(release, today));
-        if engine.as_ref().map_or(true, |engine| engine.index.is_complete()) {
+        let first = |release: &Release| indexed_first(release, today);
+        let engine = Engine::build(manifest_path, index_dir, |_| Ok(()), first, true);
+        if engine.as_ref().map_or(true, |engine| engine.index.is_final()) {
             crate::memory::release_freed();
         }
         engine
@@ -89,7 +90,7 @@ impl Engine {
     /// Indexes the releases [`Engine::load_current_first`] left out; searches dated in them
     /// are answered from then on. Blocking.
     pub fn complete_index(&self) -> Result<(), IndexError> {
-        if self.index.is_complete() {
+        if self.index.is_final() {
             return Ok(());
         }
         let completed = self.index.complete(&self.catalog, &self.alpha_indexes);
@@ -114,6 +115,7 @@ impl Engine {
         index_dir: Option<&PathBuf>,
         check: impl FnOnce(&Catalog) -> Result<(), String>,
         indexed_first: impl Fn(&Release) -> bool + Sync,
+        split: bool,
     ) -> Result<Engine, EngineError> {
         let started = Instant::now();
         let manifest = Manifest::read(manifest_path)?;
@@ -135,8 +137,14 @@ impl Engine {
         let claim_rules = claim_rules.with_tabular_notes(&catalog);
         let load_time = started.elapsed();
         let index_started = Instant::now();
-        let index =
-            CodeIndex::build_part(&catalog, &alpha_indexes, synonyms, index_dir.map(PathBuf::as_path), indexed_first)?;
+        let index = CodeIndex::build_part(
+            &catalog,
+            &alpha_indexes,
+            synonyms,
+            index_dir.map(PathBuf::as_path),
+            indexed_first,
+            split,
+        )?;
         let index_time = index_started.elapsed();
         let suggesters = Suggesters::new(&catalog);
         Ok(Engine {

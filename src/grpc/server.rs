@@ -219,7 +219,7 @@ pub async fn serve_with_listeners<K: Into<ShutdownKind>>(
                 if let Ok(mut slot) = engine_slot.write() {
                     *slot = Some(engine.clone());
                 }
-                if !engine.index.is_complete() {
+                if !engine.index.is_final() {
                     tokio::task::spawn_blocking(move || complete_index(&engine, started));
                 }
                 health_reporter.set_service_status("", ServingStatus::Serving).await;

@@ -19,6 +19,7 @@ mod test_scorers;
 pub mod writer;
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 
 use tantivy::directory::MmapDirectory;
@@ -63,6 +64,8 @@ pub struct CodeIndex {
     segments: RwLock<Arc<Segments>>,
     /// Becomes `true` once every release is indexed.
     complete: tokio::sync::watch::Sender<bool>,
+    /// `true` once every release is one segment (no parts left to merge).
+    merged: AtomicBool,
     fields: Fields,
     synonyms: Synonyms,
     fingerprint: u64,
@@ -79,8 +82,8 @@ struct Segments {
     columns: Vec<collect::SegmentColumns>,
     /// Indexed words for spelling correction, read once.
     vocabulary: spelling::Vocabulary,
-    /// Each release's segments (one, or none when it has no codes), by release id (`None`:
-    /// not indexed here).
+    /// Each release's segments (one, none when it has no codes, or its parts when a build
+    /// split it), by release id (`None`: not indexed here).
     by_release: ReleaseSegments,
 }
 
@@ -95,6 +98,11 @@ impl Segments {
 
     fn has(&self, release: ReleaseId) -> bool {
         self.by_release.get(release as usize).is_some_and(Option::is_some)
+    }
+
+    /// Whether a release is indexed in more than one segment (parts not merged yet).
+    fn has_parts(&self) -> bool {
+        self.by_release.iter().flatten().any(|segments| segments.len() > 1)
     }
 }
 
@@ -117,14 +125,17 @@ impl CodeIndex {
     }
 
     /// Builds the index in memory, or opens / rebuilds it in `directory` when one is given.
-    /// In memory only the releases `first` selects are indexed; [`CodeIndex::complete`]
-    /// indexes the others later. With a directory, every release.
+    /// In memory only the releases `first` selects are indexed, and with `split` the large
+    /// ones in parts side by side (sooner, one segment per part); [`CodeIndex::complete`]
+    /// indexes the others later and merges the parts. With a directory, every release, one
+    /// segment each.
     pub fn build_part(
         catalog: &Catalog,
         alpha_indexes: &IndexReleases,
         synonyms: Synonyms,
         directory: Option<&Path>,
         first: impl Fn(&Release) -> bool + Sync,
+        split: bool,
     ) -> Result<CodeIndex, IndexError> {
         let (schema, fields) = build_schema();
         let fingerprint = catalog_fingerprint(catalog, alpha_indexes);
@@ -133,36 +144,42 @@ impl CodeIndex {
                 let index = Index::create_in_ram(schema);
                 register_analyzers(&index);
                 let wanted: Vec<bool> = catalog.releases().iter().map(&first).collect();
-                let by_release = writer::write_catalog(&index, &fields, catalog, alpha_indexes, &wanted, None)?;
+                let plan = writer::Plan { wanted: &wanted, split, reuse: None };
+                let by_release = writer::write_catalog(&index, &fields, catalog, alpha_indexes, plan)?;
                 (index, by_release)
             }
             Some(path) => open_or_build_in_dir(path, schema, &fields, catalog, alpha_indexes, fingerprint)?,
         };
         let segments = Segments::open(index, &fields, by_release)?;
         let complete = catalog.releases().iter().all(|release| segments.has(release.id));
+        let merged = !segments.has_parts();
         Ok(CodeIndex {
             segments: RwLock::new(Arc::new(segments)),
             complete: tokio::sync::watch::Sender::new(complete),
+            merged: AtomicBool::new(merged),
             fields,
             synonyms,
             fingerprint,
         })
     }
 
-    /// Indexes the releases left out by [`CodeIndex::build_part`] and serves the whole index
-    /// from then on (the segments already built are copied, not rebuilt). Blocking.
+    /// Indexes the releases left out by [`CodeIndex::build_part`], merges the parts of those
+    /// it split, and serves the whole index from then on (the other segments already built
+    /// are copied, not rebuilt). Blocking.
     pub fn complete(&self, catalog: &Catalog, alpha_indexes: &IndexReleases) -> Result<(), IndexError> {
         let current = self.segments();
         let wanted: Vec<bool> = catalog.releases().iter().map(|release| !current.has(release.id)).collect();
-        if wanted.iter().any(|&wanted| wanted) {
+        if wanted.iter().any(|&wanted| wanted) || current.has_parts() {
             let index = Index::create_in_ram(current.index.schema());
             register_analyzers(&index);
             let reuse = writer::Reuse { index: &current.index, segments: &current.by_release };
-            let by_release = writer::write_catalog(&index, &self.fields, catalog, alpha_indexes, &wanted, Some(reuse))?;
+            let plan = writer::Plan { wanted: &wanted, split: false, reuse: Some(reuse) };
+            let by_release = writer::write_catalog(&index, &self.fields, catalog, alpha_indexes, plan)?;
             let segments = Arc::new(Segments::open(index, &self.fields, by_release)?);
             drop(current);
             *self.segments.write().unwrap_or_else(PoisonError::into_inner) = segments;
         }
+        self.merged.store(true, Ordering::Release);
         self.complete.send_replace(true);
         Ok(())
     }
@@ -170,6 +187,12 @@ impl CodeIndex {
     /// Whether every release is indexed.
     pub fn is_complete(&self) -> bool {
         *self.complete.borrow()
+    }
+
+    /// Whether the index is built to last: every release indexed, each in one segment
+    /// ([`CodeIndex::complete`] has nothing left to do).
+    pub fn is_final(&self) -> bool {
+        self.is_complete() && self.merged.load(Ordering::Acquire)
     }
 
     /// Waits until every release is indexed (at once when it is).
@@ -192,6 +215,11 @@ impl CodeIndex {
     /// Number of indexed documents.
     pub fn doc_count(&self) -> u64 {
         self.segments().reader.searcher().num_docs()
+    }
+
+    /// Number of segments searched (one per release once built to last).
+    pub fn segment_count(&self) -> usize {
+        self.segments().reader.searcher().segment_readers().len()
     }
 
     /// Identifies the catalog the index was built from (used to scope page tokens).
@@ -249,7 +277,8 @@ fn open_or_build_in_dir(
     let index = Index::create(directory, schema, tantivy::IndexSettings::default())?;
     register_analyzers(&index);
     let every = vec![true; catalog.releases().len()];
-    let by_release = writer::write_catalog(&index, fields, catalog, alpha_indexes, &every, None)?;
+    let plan = writer::Plan { wanted: &every, split: false, reuse: None };
+    let by_release = writer::write_catalog(&index, fields, catalog, alpha_indexes, plan)?;
     std::fs::write(&fingerprint_path, format!("{fingerprint:016x}\n"))
         .map_err(|e| dir_error(format!("cannot write fingerprint: {e}")))?;
     tracing::info!(path = %path.display(), "index built in directory");

@@ -27,7 +27,7 @@
 use std::collections::HashMap;
 
 use super::analyzer::WordSplitter;
-use super::writer::is_unspecified_child;
+use super::document::is_unspecified_child;
 use crate::alpha_index::{split_modifiers, AlphaIndex, EntryId, IndexCode, IndexKind};
 use crate::codes::{Child, EntryKind, Release};
 

@@ -6,6 +6,7 @@ pub mod any_of;
 pub mod at_least;
 pub mod cache;
 pub mod collect;
+mod document;
 pub mod highlight;
 pub mod index_terms;
 pub mod query;

@@ -72,8 +72,8 @@ pub fn index_terms(release: &Release, alpha: &AlphaIndex, splitter: &mut WordSpl
                 || general.get(&first_part(&entry.term).to_lowercase()).is_none_or(|(_, best)| *best == main)
         })
     };
-    let mut vocabulary = Vocabulary::default();
-    let words = EntryWords::of_every_entry(alpha, splitter, &mut vocabulary);
+    let mut table = WordTable::default();
+    let words = EntryWords::of_every_entry(alpha, splitter, &mut table);
     let mut terms: HashMap<u32, PathTerms> = HashMap::new();
     let mut resolve = |code: &IndexCode| -> Option<u32> {
         *resolved.entry(code.code().to_string()).or_insert_with(|| billable_default(release, code.code()))
@@ -111,7 +111,7 @@ pub fn index_terms(release: &Release, alpha: &AlphaIndex, splitter: &mut WordSpl
                 let mut first_words_seen: Vec<String> = Vec::new();
                 for column in alpha.columns(row.kind) {
                     let column_words = essential_words(column);
-                    let column_stemmed = stemmed_words(splitter, &mut vocabulary, &column_words.join(" "));
+                    let column_stemmed = stemmed_words(splitter, &mut table, &column_words.join(" "));
                     let first_of_its_word = column_words
                         .first()
                         .is_some_and(|first| !first_words_seen.contains(first) && column_words.len() > 1);
@@ -124,14 +124,14 @@ pub fn index_terms(release: &Release, alpha: &AlphaIndex, splitter: &mut WordSpl
                     let neoplasm = row.kind == IndexKind::Neoplasm;
                     add_path(code_terms, &words, &path, &column_stemmed, neoplasm, true);
                     if first_of_its_word {
-                        let first_word = stemmed_words(splitter, &mut vocabulary, &column_words[..1].join(" "));
+                        let first_word = stemmed_words(splitter, &mut table, &column_words[..1].join(" "));
                         add_path(code_terms, &words, &path, &first_word, neoplasm, true);
                     }
                 }
             }
         }
     }
-    terms.into_iter().map(|(at, path_terms)| (at, path_terms.finish(&vocabulary))).collect()
+    terms.into_iter().map(|(at, path_terms)| (at, path_terms.finish(&table))).collect()
 }
 
 /// A term's first comma-separated part: "Fracture" of "Fracture, traumatic".
@@ -152,12 +152,12 @@ fn essential_words(column: &str) -> Vec<String> {
 /// The folded words and stems of the Index, each stored once and known by a number while
 /// the paths are gathered: a code reached by many paths repeats the same few words.
 #[derive(Default)]
-struct Vocabulary {
+struct WordTable {
     ids: HashMap<String, u32>,
     texts: Vec<String>,
 }
 
-impl Vocabulary {
+impl WordTable {
     fn id(&mut self, text: String) -> u32 {
         if let Some(&id) = self.ids.get(&text) {
             return id;
@@ -173,7 +173,7 @@ impl Vocabulary {
     }
 }
 
-/// A word of an Index term, folded and stemmed (as [`Vocabulary`] numbers).
+/// A word of an Index term, folded and stemmed (as [`WordTable`] numbers).
 #[derive(Clone, Copy)]
 struct Stemmed {
     folded: u32,
@@ -194,20 +194,20 @@ struct EntryWords {
 
 impl EntryWords {
     /// The words of every entry of `alpha`, by entry id.
-    fn of_every_entry(alpha: &AlphaIndex, splitter: &mut WordSplitter, vocabulary: &mut Vocabulary) -> Vec<EntryWords> {
+    fn of_every_entry(alpha: &AlphaIndex, splitter: &mut WordSplitter, table: &mut WordTable) -> Vec<EntryWords> {
         alpha
             .entries()
             .iter()
             .map(|entry| EntryWords {
-                whole: stemmed_words(splitter, vocabulary, &entry.term),
-                first: stemmed_words(splitter, vocabulary, first_part(&entry.term)),
+                whole: stemmed_words(splitter, table, &entry.term),
+                first: stemmed_words(splitter, table, first_part(&entry.term)),
                 modifiers: entry
                     .nonessential
                     .iter()
                     .take(MAX_MODIFIERS)
                     .map(|modifier| {
                         let bare = modifier.trim_matches(|c: char| c == '(' || c == ')' || c.is_whitespace());
-                        stemmed_words(splitter, vocabulary, bare)
+                        stemmed_words(splitter, table, bare)
                     })
                     .collect(),
             })
@@ -216,18 +216,18 @@ impl EntryWords {
 }
 
 /// The words of a text, folded and stemmed.
-fn stemmed_words(splitter: &mut WordSplitter, vocabulary: &mut Vocabulary, text: &str) -> Vec<Stemmed> {
+fn stemmed_words(splitter: &mut WordSplitter, table: &mut WordTable, text: &str) -> Vec<Stemmed> {
     splitter
         .words(text)
         .into_iter()
         .map(|word| {
             let keyed = !word.is_connective() && word.folded != "nos";
-            Stemmed { folded: vocabulary.id(word.folded), stem: vocabulary.id(word.stem), keyed }
+            Stemmed { folded: table.id(word.folded), stem: table.id(word.stem), keyed }
         })
         .collect()
 }
 
-/// What the paths leading to one code add, in [`Vocabulary`] numbers until [`PathTerms::finish`].
+/// What the paths leading to one code add, in [`WordTable`] numbers until [`PathTerms::finish`].
 #[derive(Default)]
 struct PathTerms {
     words: Vec<u32>,
@@ -248,15 +248,15 @@ impl PathTerms {
     }
 
     /// The code's terms in words: each distinct word and key once, sorted.
-    fn finish(mut self, vocabulary: &Vocabulary) -> CodeTerms {
+    fn finish(mut self, table: &WordTable) -> CodeTerms {
         self.words.sort_unstable();
         self.words.dedup();
-        let mut words: Vec<String> = self.words.iter().map(|&id| vocabulary.text(id).to_string()).collect();
+        let mut words: Vec<String> = self.words.iter().map(|&id| table.text(id).to_string()).collect();
         words.sort_unstable();
         self.keys.sort_unstable();
         self.keys.dedup();
         let mut keys: Vec<String> =
-            self.keys.iter().filter_map(|stems| key_of_stems(stems.iter().map(|&id| vocabulary.text(id)))).collect();
+            self.keys.iter().filter_map(|stems| key_of_stems(stems.iter().map(|&id| table.text(id)))).collect();
         keys.sort_unstable();
         keys.dedup();
         self.main_term_words.sort_unstable();

@@ -20,7 +20,6 @@ mod test_scorers;
 pub mod writer;
 
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 
 use tantivy::directory::MmapDirectory;
@@ -65,8 +64,6 @@ pub struct CodeIndex {
     segments: RwLock<Arc<Segments>>,
     /// Becomes `true` once every release is indexed.
     complete: tokio::sync::watch::Sender<bool>,
-    /// `true` once every release is one segment (no parts left to merge).
-    merged: AtomicBool,
     fields: Fields,
     synonyms: Synonyms,
     fingerprint: u64,
@@ -153,11 +150,9 @@ impl CodeIndex {
         };
         let segments = Segments::open(index, &fields, by_release)?;
         let complete = catalog.releases().iter().all(|release| segments.has(release.id));
-        let merged = !segments.has_parts();
         Ok(CodeIndex {
             segments: RwLock::new(Arc::new(segments)),
             complete: tokio::sync::watch::Sender::new(complete),
-            merged: AtomicBool::new(merged),
             fields,
             synonyms,
             fingerprint,
@@ -180,7 +175,6 @@ impl CodeIndex {
             drop(current);
             *self.segments.write().unwrap_or_else(PoisonError::into_inner) = segments;
         }
-        self.merged.store(true, Ordering::Release);
         self.complete.send_replace(true);
         Ok(())
     }
@@ -193,7 +187,7 @@ impl CodeIndex {
     /// Whether the index is built to last: every release indexed, each in one segment
     /// ([`CodeIndex::complete`] has nothing left to do).
     pub fn is_final(&self) -> bool {
-        self.is_complete() && self.merged.load(Ordering::Acquire)
+        self.is_complete() && !self.segments().has_parts()
     }
 
     /// Waits until every release is indexed (at once when it is).

@@ -60,6 +60,22 @@ pub struct Plan<'a> {
     pub reuse: Option<Reuse<'a>>,
 }
 
+impl Plan<'_> {
+    /// Whether the release at `at` is to be indexed.
+    fn wants(&self, at: usize) -> bool {
+        self.wanted.get(at).copied().unwrap_or(false)
+    }
+
+    /// The segments `reuse` has of the release at `at`, when it is not to be indexed.
+    fn reused(&self, at: usize) -> Option<&Vec<SegmentMeta>> {
+        self.reuse
+            .as_ref()
+            .and_then(|reuse| reuse.segments.get(at))
+            .and_then(Option::as_ref)
+            .filter(|_| !self.wants(at))
+    }
+}
+
 /// Largest part of a release indexed on one thread when a build splits releases: small
 /// enough that the last parts end together, large enough that each segment's term
 /// dictionary is not mostly repeated.
@@ -80,6 +96,14 @@ impl Job {
             Job::Index { at, .. } | Job::Merge { at } => *at,
         }
     }
+
+    /// The release's first entry the job's segment holds.
+    fn first_entry(&self) -> usize {
+        match self {
+            Job::Index { entries, .. } => entries.start,
+            Job::Merge { .. } => 0,
+        }
+    }
 }
 
 /// Adds the entries of the releases the plan wants to an empty index, and the segments its
@@ -97,20 +121,16 @@ pub fn write_catalog(
     plan: Plan<'_>,
 ) -> Result<ReleaseSegments, IndexError> {
     let releases = catalog.releases();
-    let wanted_at = |at: usize| plan.wanted.get(at).copied().unwrap_or(false);
     let threads = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, MAX_INDEXING_THREADS);
     let part_entries = if plan.split && threads > 1 { PART_ENTRIES } else { usize::MAX };
-    let reused = |at: usize| {
-        plan.reuse.as_ref().and_then(|reuse| reuse.segments.get(at)).and_then(Option::as_ref).filter(|_| !wanted_at(at))
-    };
     let mut jobs: Vec<Job> = Vec::new();
     for (at, release) in releases.iter().enumerate() {
-        if wanted_at(at) {
+        if plan.wants(at) {
             let count = release.entries.len();
             let parts = count.div_ceil(part_entries).max(1);
             let size = count.div_ceil(parts).max(1);
             jobs.extend((0..parts).map(|part| Job::Index { at, entries: part * size..((part + 1) * size).min(count) }));
-        } else if reused(at).is_some_and(|segments| segments.len() > 1) {
+        } else if plan.reused(at).is_some_and(|segments| segments.len() > 1) {
             jobs.push(Job::Merge { at });
         }
     }
@@ -128,20 +148,7 @@ pub fn write_catalog(
                         let number = next.fetch_add(1, Ordering::Relaxed);
                         let Some(job) = jobs.get(number) else { break };
                         let started = std::time::Instant::now();
-                        let scratch = match job {
-                            Job::Index { at, entries } => {
-                                let release = &releases[*at];
-                                let code_terms = terms.get(*at, release, alpha_indexes);
-                                let scratch = index_entries(index, fields, release, entries.clone(), &code_terms);
-                                drop(code_terms);
-                                terms.part_done(*at);
-                                scratch
-                            }
-                            Job::Merge { at } => match (&plan.reuse, reused(*at)) {
-                                (Some(reuse), Some(segments)) => merge_segments(reuse.index, segments),
-                                _ => Err(IndexError::Build("a merge without its segments".into())),
-                            },
-                        };
+                        let scratch = run_job(job, index, fields, releases, alpha_indexes, &terms, &plan);
                         done.push((number, scratch.and_then(|scratch| copy_segments(&scratch, index))));
                         let release = &releases[job.release()].info;
                         tracing::debug!(
@@ -162,36 +169,20 @@ pub fn write_catalog(
         return Err(IndexError::Build("an indexing thread stopped before its jobs were done".into()));
     }
     // A release's parts in entry order, so that its documents keep the catalog's order.
-    let mut parts: Vec<(usize, usize, Vec<SegmentMeta>)> = Vec::new();
-    for (number, segments) in built {
-        let job = &jobs[number];
-        let first_entry = match job {
-            Job::Index { entries, .. } => entries.start,
-            Job::Merge { .. } => 0,
-        };
-        parts.push((job.release(), first_entry, segments?));
-    }
-    parts.sort_by_key(|(at, first_entry, _)| (*at, *first_entry));
+    let mut built = built;
+    built.sort_by_key(|(number, _)| (jobs[*number].release(), jobs[*number].first_entry()));
     let mut by_release: ReleaseSegments = vec![None; releases.len()];
-    for (at, _, segments) in parts {
-        by_release[at].get_or_insert_with(Vec::new).extend(segments);
+    for (number, segments) in built {
+        by_release[jobs[number].release()].get_or_insert_with(Vec::new).extend(segments?);
     }
     if let Some(reuse) = &plan.reuse {
         let mut copied: Vec<String> = Vec::new();
         for (at, slot) in by_release.iter_mut().enumerate() {
-            let Some(segments) = reused(at).filter(|segments| segments.len() <= 1) else { continue };
+            let Some(segments) = plan.reused(at).filter(|segments| segments.len() <= 1) else { continue };
             copied.extend(segments.iter().map(|segment| segment.id().uuid_string()));
             *slot = Some(segments.clone());
         }
-        // The list names every file a segment may have (deletes, positions): copy those it
-        // has, of the segments kept as they are.
-        for file in reuse.index.load_metas()?.list_segment_files() {
-            let name = file.to_string_lossy();
-            let kept = copied.iter().any(|id| name.starts_with(id.as_str()));
-            if kept && reuse.index.directory().exists(&file).unwrap_or(false) {
-                copy_file(reuse.index, index, &file)?;
-            }
-        }
+        copy_segment_files(reuse.index, index, |file| copied.iter().any(|id| file.starts_with(id.as_str())))?;
     }
     // Segments in catalog order.
     let mut meta = index.load_metas()?;
@@ -204,17 +195,50 @@ pub fn write_catalog(
         .map_err(|e| IndexError::Build(format!("cannot write meta.json: {e}")))?;
     Ok(by_release)
 }
+
 /// Copies the files of a scratch index's segments into `index`, and returns the segments'
 /// metadata for `index`'s list.
 fn copy_segments(scratch: &Index, index: &Index) -> Result<Vec<SegmentMeta>, IndexError> {
-    let scratch_meta = scratch.load_metas()?;
+    copy_segment_files(scratch, index, |_| true)
+}
+
+/// Copies the files of `from`'s segments whose names `keep` selects into `to`; returns all
+/// of `from`'s segments.
+fn copy_segment_files(from: &Index, to: &Index, keep: impl Fn(&str) -> bool) -> Result<Vec<SegmentMeta>, IndexError> {
+    let meta = from.load_metas()?;
     // The list names every file a segment may have (deletes, positions): copy those it has.
-    for file in scratch_meta.list_segment_files() {
-        if scratch.directory().exists(&file).unwrap_or(false) {
-            copy_file(scratch, index, &file)?;
+    for file in meta.list_segment_files() {
+        if keep(&file.to_string_lossy()) && from.directory().exists(&file).unwrap_or(false) {
+            copy_file(from, to, &file)?;
         }
     }
-    Ok(scratch_meta.segments)
+    Ok(meta.segments)
+}
+
+/// Runs one job: a scratch in-memory index holding its one segment.
+fn run_job(
+    job: &Job,
+    index: &Index,
+    fields: &Fields,
+    releases: &[Release],
+    alpha_indexes: &IndexReleases,
+    terms: &ReleaseTerms,
+    plan: &Plan<'_>,
+) -> Result<Index, IndexError> {
+    match job {
+        Job::Index { at, entries } => {
+            let release = &releases[*at];
+            let code_terms = terms.get(*at, release, alpha_indexes);
+            let scratch = index_entries(index, fields, release, entries.clone(), &code_terms);
+            drop(code_terms);
+            terms.part_done(*at);
+            scratch
+        }
+        Job::Merge { at } => match (&plan.reuse, plan.reused(*at)) {
+            (Some(reuse), Some(segments)) => merge_segments(reuse.index, segments),
+            _ => Err(IndexError::Build("a merge without its segments".into())),
+        },
+    }
 }
 
 /// Orders the jobs so that the threads finish together: first the first part of each

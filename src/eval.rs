@@ -187,8 +187,10 @@ impl EvalReport {
                 let index = ((self.latencies.len() as f64 * share).ceil() as usize).clamp(1, self.latencies.len()) - 1;
                 self.latencies[index].as_micros()
             };
+            let mean = self.latencies.iter().sum::<std::time::Duration>() / self.latencies.len() as u32;
             text.push_str(&format!(
-                "in-process search latency: p50 {} µs  p90 {} µs  p99 {} µs  max {} µs\n",
+                "in-process search latency: mean {} µs  p50 {} µs  p90 {} µs  p99 {} µs  max {} µs\n",
+                mean.as_micros(),
                 at(0.5),
                 at(0.9),
                 at(0.99),

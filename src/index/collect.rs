@@ -10,7 +10,7 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::Column;
+use tantivy::columnar::{Column, ColumnIndex};
 use tantivy::index::SegmentId;
 use tantivy::query::Weight;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
@@ -86,8 +86,13 @@ impl SegmentColumns {
         searcher.segment_readers().iter().map(SegmentColumns::open).collect()
     }
 
+    /// The value of `doc` in a column (0 when it has none). Every document has a value in
+    /// these columns, so the values are read straight, without the column index's lookup.
     fn read(column: &Column<u64>, doc: DocId) -> u64 {
-        column.first(doc).unwrap_or(0)
+        match column.index {
+            ColumnIndex::Full => column.values.get_val(doc),
+            _ => column.first(doc).unwrap_or(0),
+        }
     }
 }
 
@@ -106,6 +111,9 @@ impl Taken {
     }
 
     fn absorb(&mut self, ordinal: SegmentOrdinal, bits: Vec<u64>) {
+        if bits.is_empty() {
+            return;
+        }
         let index = ordinal as usize;
         if self.segments.len() <= index {
             self.segments.resize_with(index + 1, Vec::new);
@@ -149,11 +157,13 @@ impl Collector for RankCollector<'_> {
             Some(columns) if columns.segment == segment.segment_id() => columns.clone(),
             _ => SegmentColumns::open(segment)?,
         };
+        let every_release = columns.releases.iter().all(|release| self.scope.releases.contains(release));
         Ok(RankSegmentCollector {
             ordinal,
             taken: self.taken.segment(ordinal, segment.max_doc()),
             columns,
             releases: self.scope.releases.clone(),
+            every_release,
             day: self.scope.as_of_day,
             ranking: self.ranking,
             keep: self.keep,
@@ -169,8 +179,18 @@ impl Collector for RankCollector<'_> {
         ordinal: SegmentOrdinal,
         segment: &SegmentReader,
     ) -> tantivy::Result<SegmentFruit> {
+        let in_scope =
+            |columns: &SegmentColumns| columns.releases.iter().any(|release| self.scope.releases.contains(release));
+        // A segment of other releases is skipped before its bits and columns are set up.
+        if self
+            .columns
+            .get(ordinal as usize)
+            .is_some_and(|columns| columns.segment == segment.segment_id() && !in_scope(columns))
+        {
+            return Ok(SegmentFruit { ordinal, count: 0, keys: Vec::new(), taken: Vec::new() });
+        }
         let mut collector = self.for_segment(ordinal, segment)?;
-        if !collector.columns.releases.iter().any(|release| self.scope.releases.contains(release)) {
+        if !in_scope(&collector.columns) {
             return Ok(collector.harvest());
         }
         let alive = segment.alive_bitset();
@@ -223,6 +243,8 @@ pub struct RankSegmentCollector {
     taken: Vec<u64>,
     columns: SegmentColumns,
     releases: Vec<u32>,
+    /// Every release with documents in the segment is searched.
+    every_release: bool,
     day: i32,
     ranking: Ranking,
     keep: usize,
@@ -232,44 +254,42 @@ pub struct RankSegmentCollector {
 }
 
 impl RankSegmentCollector {
-    fn in_scope(&self, doc: DocId) -> Option<u64> {
-        let reference = SegmentColumns::read(&self.columns.entry_ref, doc);
-        let in_release = self.releases.contains(&split_entry_ref(reference).0);
-        (in_release && span_contains(SegmentColumns::read(&self.columns.in_force_span, doc), self.day))
-            .then_some(reference)
+    /// Whether a document is in scope: in force on the day, and (unless every release of
+    /// the segment is searched) of a release searched.
+    fn in_scope(&self, doc: DocId) -> bool {
+        let in_release = self.every_release
+            || self.releases.contains(&split_entry_ref(SegmentColumns::read(&self.columns.entry_ref, doc)).0);
+        in_release && span_contains(SegmentColumns::read(&self.columns.in_force_span, doc), self.day)
     }
 
-    fn key(&self, doc: DocId, score: Score, reference: u64) -> RankKey {
-        let read = |column: &Column<u64>| SegmentColumns::read(column, doc);
-        let order = -(read(&self.columns.code_order).min(i64::MAX as u64) as i64);
-        if self.ranking == Ranking::Code {
-            let preference = read(&self.columns.preference) as u8;
-            return (0, 0, 0, 0, -(read(&self.columns.code_length) as i64), 0, preference, order, reference);
-        }
+    /// The first parts of a text match's key, read from its score and title length only:
+    /// when they rank below the worst key kept, the rest need not be read.
+    fn key_start(&self, doc: DocId, score: Score) -> (u8, u8, i64, i64) {
         let matched = MatchScore::decode(score);
-        let length = read(&self.columns.title_length) as i64;
+        let length = SegmentColumns::read(&self.columns.title_length, doc) as i64;
         let tier = match (self.ranking, matched.near_words, matched.elsewhere_words) {
-            (Ranking::Loose, _, _) => 0,
+            (Ranking::Loose, _, _) | (Ranking::Code, _, _) => 0,
             _ if matched.phrase || matched.index => 3,
             (_, 0, 0) if length == matched.content_words => 3,
             (_, 0, 0) => 2,
             (_, _, 0) => 1,
             _ => 0,
         };
+        let index = u8::from(matched.index && self.ranking == Ranking::Text);
+        (tier, index, -matched.elsewhere_words, length)
+    }
+
+    fn key(&self, doc: DocId, score: Score) -> RankKey {
+        let read = |column: &Column<u64>| SegmentColumns::read(column, doc);
+        let order = -(read(&self.columns.code_order).min(i64::MAX as u64) as i64);
+        let reference = read(&self.columns.entry_ref);
         let preference = read(&self.columns.preference) as u8;
-        let index = u8::from(matched.index && self.ranking != Ranking::Loose);
-        let generality = read(&self.columns.generality);
-        (
-            tier,
-            index,
-            -matched.elsewhere_words,
-            generality,
-            -length,
-            u8::from(matched.head),
-            preference,
-            order,
-            reference,
-        )
+        if self.ranking == Ranking::Code {
+            return (0, 0, 0, 0, -(read(&self.columns.code_length) as i64), 0, preference, order, reference);
+        }
+        let (tier, index, elsewhere, length) = self.key_start(doc, score);
+        let head = MatchScore::decode(score).head;
+        (tier, index, elsewhere, read(&self.columns.generality), -length, u8::from(head), preference, order, reference)
     }
 }
 
@@ -277,20 +297,27 @@ impl SegmentCollector for RankSegmentCollector {
     type Fruit = SegmentFruit;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        let Some(reference) = self.in_scope(doc) else {
-            return;
-        };
         let (word, bit) = (doc as usize / 64, 1u64 << (doc % 64));
-        match self.taken.get_mut(word) {
-            Some(bits) if *bits & bit != 0 => return,
-            Some(bits) => *bits |= bit,
-            None => return,
+        match self.taken.get(word) {
+            Some(bits) if *bits & bit == 0 => {}
+            _ => return,
         }
+        if !self.in_scope(doc) {
+            return;
+        }
+        self.taken[word] |= bit;
         self.count += 1;
         if self.keep == 0 {
             return;
         }
-        let key = self.key(doc, score, reference);
+        // A full list: a text match whose first key parts rank below the worst kept is out.
+        if self.ranking != Ranking::Code && self.best.len() >= self.keep {
+            let (tier, index, elsewhere, _) = self.key_start(doc, score);
+            if self.best.peek().is_some_and(|Reverse(worst)| (tier, index, elsewhere) < (worst.0, worst.1, worst.2)) {
+                return;
+            }
+        }
+        let key = self.key(doc, score);
         if self.best.len() < self.keep {
             self.best.push(Reverse(key));
         } else if self.best.peek().is_some_and(|Reverse(worst)| key > *worst) {

@@ -17,6 +17,7 @@ pub mod synonyms;
 pub mod term_docs;
 #[cfg(test)]
 mod test_scorers;
+pub mod word_docs;
 pub mod writer;
 
 use std::path::Path;

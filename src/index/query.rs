@@ -28,6 +28,7 @@ use super::at_least::AtLeastQuery;
 use super::index_terms::key_of_stems;
 use super::schema::{cpt_category_ordinal, Fields};
 use super::term_docs::TermDocsQuery;
+use super::word_docs::WordDocsQuery;
 use crate::codes::{CptCategory, Date, ReleaseId};
 
 const VARIANT_BASE: f32 = 1_000_000.0;
@@ -127,11 +128,6 @@ fn term_query(field: Field, text: &str) -> Box<dyn Query> {
 
 fn scored_term_query(field: Field, text: &str, score: Score) -> Box<dyn Query> {
     Box::new(TermDocsQuery::scored(Term::from_field_text(field, text), score))
-}
-
-/// Documents with a word starting with `prefix`, through the indexed word prefixes.
-fn word_prefix_query(prefix_field: Field, prefix: &str, score: Score) -> Box<dyn Query> {
-    scored_term_query(prefix_field, indexed_prefix(prefix), score)
 }
 
 /// The indexed prefix that stands for `prefix`: longer prefixes are cut to
@@ -293,29 +289,30 @@ fn phrasing_query(fields: &Fields, words: &[Word], matching: Matching) -> Box<dy
 }
 
 /// One word: `offset` plus 100 when its stem is a title word, 99 when near one, 0 when only
-/// elsewhere. One union of every way it can match, scored by the best.
+/// elsewhere. One union of every way it can match, scored by the best: the terms as one
+/// remembered list ([`WordDocsQuery`]), typo tolerance's fuzzy terms beside it.
 fn word_query(fields: &Fields, word: &Word, matching: Matching, offset: Score) -> Box<dyn Query> {
     let allow_prefix = word.folded.chars().count() >= MIN_PREFIX_CHARS;
     let mut ways = Vec::new();
     if !word.partial {
-        ways.push(scored_term_query(fields.title, &word.stem, offset + WORD_IN_TITLE));
-        ways.push(scored_term_query(fields.other_text, &word.stem, offset + WORD_ELSEWHERE));
+        ways.push((Term::from_field_text(fields.title, &word.stem), offset + WORD_IN_TITLE));
+        ways.push((Term::from_field_text(fields.other_text, &word.stem), offset + WORD_ELSEWHERE));
     }
-    if allow_prefix {
-        ways.push(word_prefix_query(fields.title_prefixes, &word.folded, offset + WORD_NEAR_TITLE));
-        ways.push(word_prefix_query(fields.other_prefixes, &word.folded, offset + WORD_ELSEWHERE));
-    } else if word.open_prefix {
-        // A one-letter word being typed: the words it starts, through its indexed prefix.
-        ways.push(word_prefix_query(fields.title_prefixes, &word.folded, offset + WORD_NEAR_TITLE));
-        ways.push(word_prefix_query(fields.other_prefixes, &word.folded, offset + WORD_ELSEWHERE));
+    // A one-letter word being typed matches the words it starts, through its indexed prefix.
+    if allow_prefix || word.open_prefix {
+        let prefix = indexed_prefix(&word.folded);
+        ways.push((Term::from_field_text(fields.title_prefixes, prefix), offset + WORD_NEAR_TITLE));
+        ways.push((Term::from_field_text(fields.other_prefixes, prefix), offset + WORD_ELSEWHERE));
     }
-    if let Matching::Near(distance) = matching {
-        if long_enough_for_typos(word) {
-            ways.push(constant(near_query(fields.title_words, &word.folded, distance), offset + WORD_NEAR_TITLE));
-            ways.push(constant(near_query(fields.other_words, &word.folded, distance), offset + WORD_ELSEWHERE));
-        }
+    let terms: Box<dyn Query> = Box::new(WordDocsQuery::new(ways));
+    match matching {
+        Matching::Near(distance) if long_enough_for_typos(word) => any_of(vec![
+            terms,
+            constant(near_query(fields.title_words, &word.folded, distance), offset + WORD_NEAR_TITLE),
+            constant(near_query(fields.other_words, &word.folded, distance), offset + WORD_ELSEWHERE),
+        ]),
+        _ => terms,
     }
-    any_of(ways)
 }
 
 #[cfg(test)]

@@ -25,7 +25,7 @@ const MAX_REMEMBERED_TERMS: usize = 20_000;
 const MAX_REMEMBERED_DOCS: usize = 1 << 21;
 
 /// The documents of one term in one segment (ascending); `None` when the segment lacks it.
-type TermDocs = Option<Arc<[DocId]>>;
+pub(crate) type TermDocs = Option<Arc<[DocId]>>;
 
 /// The terms of one field of one segment, by their text.
 type FieldTerms = foldhash::HashMap<Box<[u8]>, TermDocs>;
@@ -53,11 +53,7 @@ fn term_docs(segment: &SegmentReader, term: &Term) -> tantivy::Result<TermDocs> 
     if let Some(known) = known {
         return Ok(known);
     }
-    let index = segment.inverted_index(term.field())?;
-    let found = match index.get_term_info(term)? {
-        Some(info) => Some(read_docs(&index, &info)?),
-        None => None,
-    };
+    let found = read_term_docs(segment, term)?;
     REMEMBERED.with_borrow_mut(|remembered| {
         let docs = found.as_ref().map_or(0, |docs| docs.len());
         if remembered.terms >= MAX_REMEMBERED_TERMS || remembered.docs + docs > MAX_REMEMBERED_DOCS {
@@ -68,6 +64,15 @@ fn term_docs(segment: &SegmentReader, term: &Term) -> tantivy::Result<TermDocs> 
         remembered.fields.entry(key).or_default().insert(text.into(), found.clone());
     });
     Ok(found)
+}
+
+/// The documents of `term` in a segment, read from its postings (not remembered).
+pub(crate) fn read_term_docs(segment: &SegmentReader, term: &Term) -> tantivy::Result<TermDocs> {
+    let index = segment.inverted_index(term.field())?;
+    Ok(match index.get_term_info(term)? {
+        Some(info) => Some(read_docs(&index, &info)?),
+        None => None,
+    })
 }
 
 /// Every document of a term's postings, block by block.
@@ -138,6 +143,18 @@ impl Weight for TermDocsWeight {
     }
 }
 
+/// The position of the first document at or after `target` in `docs` (ascending), from
+/// position `at` on: gallops from `at`, then searches the last stride.
+pub(crate) fn seek_in(docs: &[DocId], at: usize, target: DocId) -> usize {
+    let rest = &docs[at.min(docs.len())..];
+    let mut end = 1;
+    while end < rest.len() && rest[end] < target {
+        end *= 2;
+    }
+    let stride = &rest[end / 2..end.min(rest.len())];
+    at + end / 2 + stride.partition_point(|&doc| doc < target)
+}
+
 /// A scorer walking an ascending list of documents, each scored the same.
 pub(crate) struct DocListScorer {
     docs: Arc<[DocId]>,
@@ -158,15 +175,8 @@ impl DocSet for DocListScorer {
         self.doc()
     }
 
-    /// Gallops from the current document, then searches the last stride.
     fn seek(&mut self, target: DocId) -> DocId {
-        let rest = &self.docs[self.at..];
-        let mut end = 1;
-        while end < rest.len() && rest[end] < target {
-            end *= 2;
-        }
-        let stride = &rest[end / 2..end.min(rest.len())];
-        self.at += end / 2 + stride.partition_point(|&doc| doc < target);
+        self.at = seek_in(&self.docs, self.at, target);
         self.doc()
     }
 

@@ -4,12 +4,14 @@
 //!
 //! The indexed words and their document frequencies are read once, when the index is
 //! opened, into a [`Vocabulary`]; a correction then compares only the words of the same
-//! first letter and a close length, without touching the index.
+//! first letter and a close length, without touching the index. Whether a word, or a word
+//! starting so, is indexed (asked of every query word) is a walk of an FST of every word.
 
 use std::collections::HashMap;
 
 use tantivy::schema::Field;
 use tantivy::Searcher;
+use tantivy_fst::Map;
 
 use super::highlight::edit_distance_within;
 use super::query::{indexed_prefix, MIN_PREFIX_CHARS};
@@ -28,15 +30,22 @@ type Known = (String, usize, u64);
 pub struct Vocabulary {
     title: HashMap<char, Vec<Known>>,
     other: HashMap<char, Vec<Known>>,
+    /// Every word of both, as an FST (values unused).
+    words: Option<Map<Vec<u8>>>,
 }
 
 impl Vocabulary {
     /// Reads the words of the title and other-text word fields of every segment.
     pub fn read(searcher: &Searcher, fields: &Fields) -> tantivy::Result<Vocabulary> {
-        Ok(Vocabulary {
-            title: words_of(searcher, fields.title_words)?,
-            other: words_of(searcher, fields.other_words)?,
-        })
+        let title = words_of(searcher, fields.title_words)?;
+        let other = words_of(searcher, fields.other_words)?;
+        let mut every: Vec<&str> =
+            title.values().chain(other.values()).flatten().map(|(word, _, _)| word.as_str()).collect();
+        every.sort_unstable();
+        every.dedup();
+        let words = Map::from_iter(every.into_iter().map(|word| (word, 0)))
+            .map_err(|e| tantivy::TantivyError::InternalError(format!("vocabulary FST: {e}")))?;
+        Ok(Vocabulary { title, other, words: Some(words) })
     }
 
     /// Whether an indexed word (title or other text) starts with `prefix`, as the word-prefix
@@ -47,23 +56,22 @@ impl Vocabulary {
             return false;
         }
         let cut = indexed_prefix(prefix);
-        let Some(first) = cut.chars().next() else { return false };
-        [&self.title, &self.other].iter().any(|words| {
-            words.get(&first).is_some_and(|known| {
-                let at = known.partition_point(|(word, _, _)| word.as_str() < cut);
-                known.get(at).is_some_and(|(word, _, _)| word.starts_with(cut))
-            })
-        })
+        let Some(words) = &self.words else { return false };
+        // Every state of the FST leads to a word: reaching the prefix's state is enough.
+        let fst = words.as_fst();
+        let mut node = fst.root();
+        for &byte in cut.as_bytes() {
+            match node.find_input(byte) {
+                Some(at) => node = fst.node(node.transition_addr(at)),
+                None => return false,
+            }
+        }
+        true
     }
 
     /// Whether `word` is an indexed word (title or other text) itself.
     pub fn has_word(&self, word: &str) -> bool {
-        let Some(first) = word.chars().next() else { return false };
-        [&self.title, &self.other].iter().any(|words| {
-            words
-                .get(&first)
-                .is_some_and(|known| known.binary_search_by(|(known, _, _)| known.as_str().cmp(word)).is_ok())
-        })
+        self.words.as_ref().is_some_and(|words| words.contains_key(word))
     }
 
     /// The best correction of `word`, if any. Title words first: other texts hold

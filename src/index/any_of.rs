@@ -10,7 +10,9 @@
 //! the smallest: nothing to set up, and a `seek` moves only the clauses behind the target.
 
 use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
-use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, Term, TERMINATED};
+use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
+
+use super::term_docs::explain_by_seeking;
 
 /// How the scores of the clauses on a document combine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,11 +83,7 @@ impl Weight for AnyOfWeight {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let mut scorer = self.scorer(reader, 1.0)?;
-        if scorer.seek(doc) != doc {
-            return Err(TantivyError::InvalidArgument(format!("document {doc} does not match")));
-        }
-        Ok(Explanation::new("any of the clauses", scorer.score()))
+        explain_by_seeking(self.scorer(reader, 1.0)?, doc, "any of the clauses")
     }
 }
 

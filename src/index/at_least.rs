@@ -8,7 +8,9 @@
 //! place where enough of them can meet, so rare clauses carry the common ones.
 
 use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
-use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, Term, TERMINATED};
+use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
+
+use super::term_docs::explain_by_seeking;
 
 /// Documents matching at least `minimum` of `clauses`.
 #[derive(Debug)]
@@ -58,11 +60,7 @@ impl Weight for AtLeastWeight {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let mut scorer = self.scorer(reader, 1.0)?;
-        if scorer.seek(doc) != doc {
-            return Err(TantivyError::InvalidArgument(format!("document {doc} does not match")));
-        }
-        Ok(Explanation::new("at least the minimum of the clauses", scorer.score()))
+        explain_by_seeking(self.scorer(reader, 1.0)?, doc, "at least the minimum of the clauses")
     }
 }
 

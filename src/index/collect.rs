@@ -262,35 +262,44 @@ impl RankSegmentCollector {
         in_release && span_contains(SegmentColumns::read(&self.columns.in_force_span, doc), self.day)
     }
 
-    /// The first parts of a text match's key, read from its score and title length only:
-    /// when they rank below the worst key kept, the rest need not be read.
-    fn key_start(&self, doc: DocId, score: Score) -> (u8, u8, i64, i64) {
+    /// The parts of a text match's key read from its score and title length: enough to
+    /// tell, when the list is full, whether it can rank above the worst key kept.
+    fn text_rank(&self, doc: DocId, score: Score) -> TextRank {
         let matched = MatchScore::decode(score);
         let length = SegmentColumns::read(&self.columns.title_length, doc) as i64;
         let tier = match (self.ranking, matched.near_words, matched.elsewhere_words) {
-            (Ranking::Loose, _, _) | (Ranking::Code, _, _) => 0,
+            (Ranking::Loose, _, _) => 0,
             _ if matched.phrase || matched.index => 3,
             (_, 0, 0) if length == matched.content_words => 3,
             (_, 0, 0) => 2,
             (_, _, 0) => 1,
             _ => 0,
         };
-        let index = u8::from(matched.index && self.ranking == Ranking::Text);
-        (tier, index, -matched.elsewhere_words, length)
+        let index = u8::from(matched.index && self.ranking != Ranking::Loose);
+        TextRank { first: (tier, index, -matched.elsewhere_words), length, head: matched.head }
     }
 
-    fn key(&self, doc: DocId, score: Score) -> RankKey {
+    /// The whole key: a code match's, or a text match's from its [`TextRank`].
+    fn key(&self, doc: DocId, text: Option<TextRank>) -> RankKey {
         let read = |column: &Column<u64>| SegmentColumns::read(column, doc);
         let order = -(read(&self.columns.code_order).min(i64::MAX as u64) as i64);
         let reference = read(&self.columns.entry_ref);
         let preference = read(&self.columns.preference) as u8;
-        if self.ranking == Ranking::Code {
+        let Some(TextRank { first: (tier, index, elsewhere), length, head }) = text else {
             return (0, 0, 0, 0, -(read(&self.columns.code_length) as i64), 0, preference, order, reference);
-        }
-        let (tier, index, elsewhere, length) = self.key_start(doc, score);
-        let head = MatchScore::decode(score).head;
+        };
         (tier, index, elsewhere, read(&self.columns.generality), -length, u8::from(head), preference, order, reference)
     }
+}
+
+/// What a text match's score and title length tell of its key.
+struct TextRank {
+    /// Tier, Index path, words found only elsewhere (negated): the key's first parts.
+    first: (u8, u8, i64),
+    /// Title length.
+    length: i64,
+    /// A query word is the title's first.
+    head: bool,
 }
 
 impl SegmentCollector for RankSegmentCollector {
@@ -310,14 +319,14 @@ impl SegmentCollector for RankSegmentCollector {
         if self.keep == 0 {
             return;
         }
+        let text = (self.ranking != Ranking::Code).then(|| self.text_rank(doc, score));
         // A full list: a text match whose first key parts rank below the worst kept is out.
-        if self.ranking != Ranking::Code && self.best.len() >= self.keep {
-            let (tier, index, elsewhere, _) = self.key_start(doc, score);
-            if self.best.peek().is_some_and(|Reverse(worst)| (tier, index, elsewhere) < (worst.0, worst.1, worst.2)) {
+        if let (Some(text), Some(Reverse(worst))) = (&text, self.best.peek()) {
+            if self.best.len() >= self.keep && text.first < (worst.0, worst.1, worst.2) {
                 return;
             }
         }
-        let key = self.key(doc, score);
+        let key = self.key(doc, text);
         if self.best.len() < self.keep {
             self.best.push(Reverse(key));
         } else if self.best.peek().is_some_and(|Reverse(worst)| key > *worst) {

@@ -10,6 +10,7 @@ mod document;
 pub mod highlight;
 pub mod index_terms;
 pub mod query;
+mod remembered;
 pub mod schema;
 pub mod search;
 pub mod spelling;

@@ -26,12 +26,12 @@ const TWO_EDITS_CHARS: usize = 6;
 type Known = (String, usize, u64);
 
 /// Indexed words, by first letter, sorted.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Vocabulary {
     title: HashMap<char, Vec<Known>>,
     other: HashMap<char, Vec<Known>>,
     /// Every word of both, as an FST (values unused).
-    words: Option<Map<Vec<u8>>>,
+    words: Map<Vec<u8>>,
 }
 
 impl Vocabulary {
@@ -45,7 +45,7 @@ impl Vocabulary {
         every.dedup();
         let words = Map::from_iter(every.into_iter().map(|word| (word, 0)))
             .map_err(|e| tantivy::TantivyError::InternalError(format!("vocabulary FST: {e}")))?;
-        Ok(Vocabulary { title, other, words: Some(words) })
+        Ok(Vocabulary { title, other, words })
     }
 
     /// Whether an indexed word (title or other text) starts with `prefix`, as the word-prefix
@@ -56,9 +56,8 @@ impl Vocabulary {
             return false;
         }
         let cut = indexed_prefix(prefix);
-        let Some(words) = &self.words else { return false };
         // Every state of the FST leads to a word: reaching the prefix's state is enough.
-        let fst = words.as_fst();
+        let fst = self.words.as_fst();
         let mut node = fst.root();
         for &byte in cut.as_bytes() {
             match node.find_input(byte) {
@@ -71,7 +70,7 @@ impl Vocabulary {
 
     /// Whether `word` is an indexed word (title or other text) itself.
     pub fn has_word(&self, word: &str) -> bool {
-        self.words.as_ref().is_some_and(|words| words.contains_key(word))
+        self.words.contains_key(word)
     }
 
     /// The best correction of `word`, if any. Title words first: other texts hold

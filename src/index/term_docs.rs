@@ -18,6 +18,8 @@ use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Wei
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, InvertedIndexReader, Score, SegmentReader, TantivyError, Term, TERMINATED};
 
+use super::remembered::Remembered;
+
 /// Terms a thread remembers before it starts over.
 const MAX_REMEMBERED_TERMS: usize = 20_000;
 
@@ -27,20 +29,10 @@ const MAX_REMEMBERED_DOCS: usize = 1 << 21;
 /// The documents of one term in one segment (ascending); `None` when the segment lacks it.
 pub(crate) type TermDocs = Option<Arc<[DocId]>>;
 
-/// The terms of one field of one segment, by their text.
-type FieldTerms = foldhash::HashMap<Box<[u8]>, TermDocs>;
-
-/// The terms a thread has looked up, by segment and field.
-#[derive(Default)]
-struct Remembered {
-    fields: foldhash::HashMap<(SegmentId, Field), FieldTerms>,
-    terms: usize,
-    docs: usize,
-}
-
 thread_local! {
-    /// This thread's term lookups.
-    static REMEMBERED: RefCell<Remembered> = RefCell::new(Remembered::default());
+    /// This thread's term lookups, by segment and field, then the term's text.
+    static REMEMBERED: RefCell<Remembered<(SegmentId, Field), TermDocs>> =
+        RefCell::new(Remembered::new(MAX_REMEMBERED_TERMS, MAX_REMEMBERED_DOCS));
 }
 
 /// The documents of `term` in a segment, if it has the term; remembered per thread (the
@@ -48,21 +40,12 @@ thread_local! {
 fn term_docs(segment: &SegmentReader, term: &Term) -> tantivy::Result<TermDocs> {
     let key = (segment.segment_id(), term.field());
     let text = term.serialized_value_bytes();
-    let known =
-        REMEMBERED.with_borrow(|remembered| remembered.fields.get(&key).and_then(|terms| terms.get(text)).cloned());
-    if let Some(known) = known {
+    if let Some(known) = REMEMBERED.with_borrow(|remembered| remembered.get(&key, text)) {
         return Ok(known);
     }
     let found = read_term_docs(segment, term)?;
-    REMEMBERED.with_borrow_mut(|remembered| {
-        let docs = found.as_ref().map_or(0, |docs| docs.len());
-        if remembered.terms >= MAX_REMEMBERED_TERMS || remembered.docs + docs > MAX_REMEMBERED_DOCS {
-            *remembered = Remembered::default();
-        }
-        remembered.terms += 1;
-        remembered.docs += docs;
-        remembered.fields.entry(key).or_default().insert(text.into(), found.clone());
-    });
+    let docs = found.as_ref().map_or(0, |docs| docs.len());
+    REMEMBERED.with_borrow_mut(|remembered| remembered.insert(key, text, found.clone(), docs));
     Ok(found)
 }
 
@@ -135,12 +118,21 @@ impl Weight for TermDocsWeight {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let mut scorer = self.scorer(reader, 1.0)?;
-        if scorer.seek(doc) != doc {
-            return Err(TantivyError::InvalidArgument(format!("document {doc} does not have the term")));
-        }
-        Ok(Explanation::new("has the term", self.score))
+        explain_by_seeking(self.scorer(reader, 1.0)?, doc, "has the term")
     }
+}
+
+/// The explanation of the scorers of this module: `what`, with the score `scorer` gives
+/// `doc`, or an error when it does not match `doc`.
+pub(crate) fn explain_by_seeking(
+    mut scorer: Box<dyn Scorer>,
+    doc: DocId,
+    what: &'static str,
+) -> tantivy::Result<Explanation> {
+    if scorer.seek(doc) != doc {
+        return Err(TantivyError::InvalidArgument(format!("document {doc} does not match")));
+    }
+    Ok(Explanation::new(what, scorer.score()))
 }
 
 /// The position of the first document at or after `target` in `docs` (ascending), from

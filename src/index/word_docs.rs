@@ -14,9 +14,10 @@ use std::sync::Arc;
 
 use tantivy::index::SegmentId;
 use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
-use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, Term, TERMINATED};
+use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 
-use super::term_docs::{read_term_docs, seek_in};
+use super::remembered::Remembered;
+use super::term_docs::{explain_by_seeking, read_term_docs, seek_in};
 
 /// Most terms one word query can join (a byte of flags per document).
 pub const MAX_WAYS: usize = 8;
@@ -35,16 +36,10 @@ struct WordDocs {
     ways: Vec<u8>,
 }
 
-/// The unions a thread has built, by segment and the word query's terms.
-#[derive(Default)]
-struct Remembered {
-    words: foldhash::HashMap<(SegmentId, Box<[u8]>), Arc<WordDocs>>,
-    docs: usize,
-}
-
 thread_local! {
-    /// This thread's word unions.
-    static REMEMBERED: RefCell<Remembered> = RefCell::new(Remembered::default());
+    /// This thread's word unions, by segment, then the word query's terms.
+    static REMEMBERED: RefCell<Remembered<SegmentId, Arc<WordDocs>>> =
+        RefCell::new(Remembered::new(MAX_REMEMBERED_WORDS, MAX_REMEMBERED_DOCS));
 }
 
 /// Documents holding any of a word's terms, each scored by the best-scored term it holds.
@@ -108,8 +103,8 @@ struct WordDocsWeight {
 impl WordDocsWeight {
     /// The union in a segment, remembered per thread.
     fn union(&self, segment: &SegmentReader) -> tantivy::Result<Arc<WordDocs>> {
-        let key = (segment.segment_id(), self.key.clone());
-        if let Some(known) = REMEMBERED.with_borrow(|remembered| remembered.words.get(&key).cloned()) {
+        let id = segment.segment_id();
+        if let Some(known) = REMEMBERED.with_borrow(|remembered| remembered.get(&id, &self.key)) {
             return Ok(known);
         }
         let mut union = WordDocs::default();
@@ -119,14 +114,7 @@ impl WordDocsWeight {
             }
         }
         let union = Arc::new(union);
-        REMEMBERED.with_borrow_mut(|remembered| {
-            let docs = union.docs.len();
-            if remembered.words.len() >= MAX_REMEMBERED_WORDS || remembered.docs + docs > MAX_REMEMBERED_DOCS {
-                *remembered = Remembered::default();
-            }
-            remembered.docs += docs;
-            remembered.words.insert(key, union.clone());
-        });
+        REMEMBERED.with_borrow_mut(|remembered| remembered.insert(id, &self.key, union.clone(), union.docs.len()));
         Ok(union)
     }
 }
@@ -173,11 +161,7 @@ impl Weight for WordDocsWeight {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let mut scorer = self.scorer(reader, 1.0)?;
-        if scorer.seek(doc) != doc {
-            return Err(TantivyError::InvalidArgument(format!("document {doc} does not have the word")));
-        }
-        Ok(Explanation::new("has the word", scorer.score()))
+        explain_by_seeking(self.scorer(reader, 1.0)?, doc, "has the word")
     }
 }
 

@@ -413,3 +413,35 @@ async fn and_between_words_does_not_change_the_first_result() {
     let code_and = expect_ok(client.search_codes(dated("E11.9 AND", IN_FORCE)).await, "code then AND");
     assert_eq!(codes(&code_and).first().map(String::as_str), Some("E11.9"));
 }
+
+/// A long phrasing may miss a word when next to nothing matches all of them, but not its
+/// most specific word: the neighbours of "warfarin adverse effect" are warfarin's other rows
+/// in the Table of Drugs (the rodenticide), not the adverse effect of every other drug
+/// (over a thousand codes hold "adverse effect"), and those of "acetaminophen poisoning
+/// accidental" are the same drug's other intents.
+#[tokio::test]
+async fn a_relaxed_phrasing_keeps_its_most_specific_word() {
+    let mut client = common::client().await;
+    let warfarin = expect_ok(client.search_codes(dated("warfarin adverse effect", IN_FORCE)).await, "warfarin");
+    assert_eq!(codes(&warfarin)[0], "T45.515A");
+    assert_eq!(sorted(codes(&warfarin)[1..].to_vec()), ["T60.4X1A", "T60.4X2A", "T60.4X3A", "T60.4X4A"]);
+    assert_eq!(warfarin.total_size, 5);
+    let acetaminophen =
+        expect_ok(client.search_codes(dated("acetaminophen poisoning accidental", IN_FORCE)).await, "acetaminophen");
+    assert_eq!(codes(&acetaminophen)[0], "T39.1X1A");
+    assert_eq!(sorted(codes(&acetaminophen)[1..].to_vec()), ["T39.1X2A", "T39.1X3A", "T39.1X4A"]);
+    assert_eq!(acetaminophen.total_size, 4);
+    let relaxed: Vec<MatchType> = acetaminophen.results[1..].iter().map(match_type).collect();
+    assert_eq!(relaxed, [MatchType::OtherText; 3]);
+}
+
+/// When nothing matches every word, not even with the most specific word kept, any word
+/// may be the one missed: "average" is in no colonoscopy screening code.
+#[tokio::test]
+async fn with_nothing_found_a_relaxed_phrasing_may_miss_any_word() {
+    let mut client = common::client().await;
+    let response =
+        expect_ok(client.search_codes(dated("screening colonoscopy average risk", IN_FORCE)).await, "screening");
+    assert_eq!(sorted(codes(&response)), ["45378", "G0105", "G0121"]);
+    assert_eq!(response.total_size, 3);
+}

@@ -169,6 +169,9 @@ pub struct Word {
     /// itself ("walke"): it matches the words it starts, not by its stem ("walk" would match
     /// "walking" and "walk-in" ahead of "walker").
     pub partial: bool,
+    /// Set by the search: documents whose titles or other texts hold this word as typed,
+    /// over every release indexed (0: none, or not looked up).
+    pub documents: u64,
 }
 
 impl Word {
@@ -246,6 +249,7 @@ impl WordSplitter {
                     unknown: false,
                     open_prefix: false,
                     partial: false,
+                    documents: 0,
                 })
                 .collect();
         }
@@ -261,6 +265,7 @@ impl WordSplitter {
                 unknown: false,
                 open_prefix: false,
                 partial: false,
+                documents: 0,
             });
         }
         words

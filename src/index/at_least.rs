@@ -17,25 +17,36 @@ use super::term_docs::explain_by_seeking;
 pub struct AtLeastQuery {
     clauses: Vec<Box<dyn Query>>,
     minimum: usize,
+    base: Score,
 }
 
 impl Clone for AtLeastQuery {
     fn clone(&self) -> AtLeastQuery {
-        AtLeastQuery { clauses: self.clauses.iter().map(|clause| clause.box_clone()).collect(), minimum: self.minimum }
+        AtLeastQuery {
+            clauses: self.clauses.iter().map(|clause| clause.box_clone()).collect(),
+            minimum: self.minimum,
+            base: self.base,
+        }
     }
 }
 
 impl AtLeastQuery {
     /// Documents matching at least `minimum` (1 or more) of `clauses`.
     pub fn new(clauses: Vec<Box<dyn Query>>, minimum: usize) -> AtLeastQuery {
-        AtLeastQuery { clauses, minimum: minimum.max(1) }
+        AtLeastQuery { clauses, minimum: minimum.max(1), base: 0.0 }
+    }
+
+    /// The same, with `base` added to every score (one scorer fewer than an intersection
+    /// with a constant).
+    pub fn with_base(self, base: Score) -> AtLeastQuery {
+        AtLeastQuery { base, ..self }
     }
 }
 
 impl Query for AtLeastQuery {
     fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
         let clauses = self.clauses.iter().map(|clause| clause.weight(enable_scoring)).collect::<Result<_, _>>()?;
-        Ok(Box::new(AtLeastWeight { clauses, minimum: self.minimum }))
+        Ok(Box::new(AtLeastWeight { clauses, minimum: self.minimum, base: self.base }))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
@@ -48,6 +59,7 @@ impl Query for AtLeastQuery {
 struct AtLeastWeight {
     clauses: Vec<Box<dyn Weight>>,
     minimum: usize,
+    base: Score,
 }
 
 impl Weight for AtLeastWeight {
@@ -56,7 +68,7 @@ impl Weight for AtLeastWeight {
         if chains.len() < self.minimum {
             return Ok(Box::new(EmptyScorer));
         }
-        Ok(Box::new(AtLeastScorer::new(chains, self.minimum)))
+        Ok(Box::new(AtLeastScorer::new(chains, self.minimum, self.base)))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
@@ -68,15 +80,16 @@ impl Weight for AtLeastWeight {
 struct AtLeastScorer {
     chains: Vec<Box<dyn Scorer>>,
     minimum: usize,
+    base: Score,
     doc: DocId,
     /// Scratch: the chains' current documents.
     docs: Vec<DocId>,
 }
 
 impl AtLeastScorer {
-    fn new(chains: Vec<Box<dyn Scorer>>, minimum: usize) -> AtLeastScorer {
+    fn new(chains: Vec<Box<dyn Scorer>>, minimum: usize, base: Score) -> AtLeastScorer {
         let docs = Vec::with_capacity(chains.len());
-        let mut scorer = AtLeastScorer { chains, minimum, doc: 0, docs };
+        let mut scorer = AtLeastScorer { chains, minimum, base, doc: 0, docs };
         scorer.doc = scorer.first_from(0);
         scorer
     }
@@ -132,7 +145,7 @@ impl DocSet for AtLeastScorer {
 impl Scorer for AtLeastScorer {
     fn score(&mut self) -> Score {
         let doc = self.doc;
-        self.chains.iter_mut().filter(|chain| chain.doc() == doc).map(|chain| chain.score()).sum()
+        self.base + self.chains.iter_mut().filter(|chain| chain.doc() == doc).map(|chain| chain.score()).sum::<Score>()
     }
 }
 
@@ -148,17 +161,17 @@ mod tests {
     #[test]
     fn matches_documents_in_enough_chains_with_summed_scores() {
         let chains = vec![chain(&[1, 2, 5, 9], 1.0), chain(&[2, 3, 5, 9, 12], 10.0), chain(&[0, 5, 9, 12], 100.0)];
-        assert_eq!(all(AtLeastScorer::new(chains, 2)), [(2, 11.0), (5, 111.0), (9, 111.0), (12, 110.0)]);
+        assert_eq!(all(AtLeastScorer::new(chains, 2, 0.0)), [(2, 11.0), (5, 111.0), (9, 111.0), (12, 110.0)]);
         let chains = vec![chain(&[1, 2, 5, 9], 1.0), chain(&[2, 3, 5, 9, 12], 10.0), chain(&[0, 5, 9, 12], 100.0)];
-        assert_eq!(all(AtLeastScorer::new(chains, 3)), [(5, 111.0), (9, 111.0)]);
+        assert_eq!(all(AtLeastScorer::new(chains, 3, 1000.0)), [(5, 1111.0), (9, 1111.0)]);
         let chains = vec![chain(&[1, 2], 1.0), chain(&[3], 10.0)];
-        assert_eq!(all(AtLeastScorer::new(chains, 1)), [(1, 1.0), (2, 1.0), (3, 10.0)]);
+        assert_eq!(all(AtLeastScorer::new(chains, 1, 0.0)), [(1, 1.0), (2, 1.0), (3, 10.0)]);
     }
 
     #[test]
     fn seeks_forward_and_terminates() {
         let chains = vec![chain(&[1, 4, 8, 20], 1.0), chain(&[4, 8, 19, 20], 1.0)];
-        let mut scorer = AtLeastScorer::new(chains, 2);
+        let mut scorer = AtLeastScorer::new(chains, 2, 0.0);
         assert_eq!(scorer.doc(), 4);
         assert_eq!(scorer.seek(5), 8);
         assert_eq!(scorer.seek(8), 8);

@@ -279,6 +279,26 @@ impl RankSegmentCollector {
         TextRank { first: (tier, index, -matched.elsewhere_words), length, head: matched.head }
     }
 
+    /// Whether a text match's key ranks below `worst`, reading its columns only as far as
+    /// the comparison needs (most matches of a long list are out at the first parts); false
+    /// when it ranks above, or when only code order and entry could tell.
+    fn ranks_below(&self, doc: DocId, text: &TextRank, worst: &RankKey) -> bool {
+        let read = |column: &Column<u64>| SegmentColumns::read(column, doc);
+        let worst_first = (worst.0, worst.1, worst.2);
+        if text.first != worst_first {
+            return text.first < worst_first;
+        }
+        let generality = read(&self.columns.generality);
+        if generality != worst.3 {
+            return generality < worst.3;
+        }
+        let rest = (-text.length, u8::from(text.head));
+        if rest != (worst.4, worst.5) {
+            return rest < (worst.4, worst.5);
+        }
+        (read(&self.columns.preference) as u8) < worst.6
+    }
+
     /// The whole key: a code match's, or a text match's from its [`TextRank`].
     fn key(&self, doc: DocId, text: Option<TextRank>) -> RankKey {
         let read = |column: &Column<u64>| SegmentColumns::read(column, doc);
@@ -320,9 +340,10 @@ impl SegmentCollector for RankSegmentCollector {
             return;
         }
         let text = (self.ranking != Ranking::Code).then(|| self.text_rank(doc, score));
-        // A full list: a text match whose first key parts rank below the worst kept is out.
+        // A full list: a text match whose key ranks below the worst kept is out, told from
+        // as few of its parts as it takes.
         if let (Some(text), Some(Reverse(worst))) = (&text, self.best.peek()) {
-            if self.best.len() >= self.keep && text.first < (worst.0, worst.1, worst.2) {
+            if self.best.len() >= self.keep && self.ranks_below(doc, text, worst) {
                 return;
             }
         }

@@ -16,7 +16,7 @@
 use std::ops::Bound;
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery, TermSetQuery,
+    BooleanQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Score;
@@ -28,7 +28,7 @@ use super::at_least::AtLeastQuery;
 use super::index_terms::key_of_stems;
 use super::schema::{cpt_category_ordinal, Fields};
 use super::term_docs::TermDocsQuery;
-use super::word_docs::WordDocsQuery;
+use super::word_docs::{WordDocsQuery, MAX_WAYS};
 use crate::codes::{CptCategory, Date, ReleaseId};
 
 const VARIANT_BASE: f32 = 1_000_000.0;
@@ -75,7 +75,8 @@ pub struct MatchScore {
 impl MatchScore {
     /// Decodes a score built by this module.
     pub fn decode(score: f32) -> MatchScore {
-        let mut total = score.round() as i64;
+        // Scores are positive whole numbers: rounding is adding a half and truncating.
+        let mut total = (f64::from(score.max(0.0)) + 0.5) as i64;
         let index = total >= INDEX_BONUS as i64;
         if index {
             total -= INDEX_BONUS as i64;
@@ -194,10 +195,19 @@ pub enum Matching {
     /// Stems and word prefixes only; every word required.
     Strict,
     /// Stems and word prefixes; phrasings of 3 or more words may miss one word in four
-    /// (at least one).
+    /// (at least one), but not their most specific word (the one fewest documents hold).
     Relaxed,
+    /// As [`Matching::Relaxed`], and the most specific word may be the one missed.
+    RelaxedAnyWord,
     /// Also words within this many edits (for unknown words long enough); every word required.
     Near(u8),
+}
+
+impl Matching {
+    /// Whether phrasings may miss a word.
+    fn is_relaxed(self) -> bool {
+        matches!(self, Matching::Relaxed | Matching::RelaxedAnyWord)
+    }
 }
 
 /// Words a relaxed phrasing may miss.
@@ -215,7 +225,7 @@ pub fn text_query(fields: &Fields, phrasings: &[&[Word]], matching: Matching) ->
     // Relaxed phrasings keep only the words that carry meaning (3+ letters, no qualifiers):
     // a union over common short words would cost more than it finds.
     let relaxed_words: Vec<Vec<Word>>;
-    let phrasings: Vec<&[Word]> = if matching == Matching::Relaxed {
+    let phrasings: Vec<&[Word]> = if matching.is_relaxed() {
         relaxed_words = phrasings
             .iter()
             .map(|words| words.iter().filter(|w| w.folded.chars().count() >= 3 && !w.is_qualifier()).cloned().collect())
@@ -231,21 +241,7 @@ pub fn text_query(fields: &Fields, phrasings: &[&[Word]], matching: Matching) ->
     let whole_texts: Vec<Box<dyn Query>> =
         phrasings.iter().map(|words| scored_term_query(fields.phrases, &phrase_key(words), PHRASE_BONUS)).collect();
     let alternatives = phrasings.iter().map(|words| phrasing_query(fields, words, matching)).collect();
-    let heads = phrasings
-        .iter()
-        .flat_map(|words| words.iter())
-        .flat_map(|word| {
-            let head = scored_term_query(fields.title_head, &word.stem, HEAD_BONUS);
-            let near = match matching {
-                Matching::Near(distance) if long_enough_for_typos(word) => {
-                    let term = Term::from_field_text(fields.title_head, &word.folded);
-                    Some(constant(Box::new(FuzzyTermQuery::new(term, distance, true)), HEAD_BONUS))
-                }
-                _ => None,
-            };
-            std::iter::once(head).chain(near)
-        })
-        .collect();
+    let heads = heads_query(fields, &phrasings, matching);
     let mut index_keys: Vec<String> = phrasings
         .iter()
         .filter_map(|words| {
@@ -255,9 +251,39 @@ pub fn text_query(fields: &Fields, phrasings: &[&[Word]], matching: Matching) ->
     index_keys.sort_unstable();
     index_keys.dedup();
     let index_paths = index_keys.iter().map(|key| scored_term_query(fields.index_keys, key, INDEX_BONUS)).collect();
-    // The bonuses add up; one SHOULD clause, so that tantivy builds no union of its own.
-    let bonuses = AnyOfQuery::sum(vec![any_of(heads), any_of(whole_texts), any_of(index_paths)]);
-    Some(Box::new(BooleanQuery::new(vec![(Occur::Must, any_of(alternatives)), (Occur::Should, Box::new(bonuses))])))
+    // Relaxed matches all rank in the lowest tier, where of the bonuses only a head word
+    // still counts (whole texts and Index paths decide tiers): it is the only one scored.
+    let bonuses: Box<dyn Query> = if matching.is_relaxed() {
+        heads
+    } else {
+        // The bonuses add up; one SHOULD clause, so that tantivy builds no union of its own.
+        Box::new(AnyOfQuery::sum(vec![heads, any_of(whole_texts), any_of(index_paths)]))
+    };
+    Some(Box::new(BooleanQuery::new(vec![(Occur::Must, any_of(alternatives)), (Occur::Should, bonuses)])))
+}
+
+/// `HEAD_BONUS` for a document whose title starts with a word of a phrasing: the words' head
+/// terms, each once, as remembered unions of up to [`MAX_WAYS`] terms, and with typo
+/// tolerance the words' near head terms beside them.
+fn heads_query(fields: &Fields, phrasings: &[&[Word]], matching: Matching) -> Box<dyn Query> {
+    let words = || phrasings.iter().flat_map(|words| words.iter());
+    let mut stems: Vec<&str> = words().map(|word| word.stem.as_str()).collect();
+    stems.sort_unstable();
+    stems.dedup();
+    let terms: Vec<(Term, Score)> =
+        stems.iter().map(|stem| (Term::from_field_text(fields.title_head, stem), HEAD_BONUS)).collect();
+    let mut heads: Vec<Box<dyn Query>> =
+        terms.chunks(MAX_WAYS).map(|ways| Box::new(WordDocsQuery::new(ways.to_vec())) as Box<dyn Query>).collect();
+    if let Matching::Near(distance) = matching {
+        for word in words().filter(|word| long_enough_for_typos(word)) {
+            let term = Term::from_field_text(fields.title_head, &word.folded);
+            heads.push(constant(Box::new(FuzzyTermQuery::new(term, distance, true)), HEAD_BONUS));
+        }
+    }
+    match heads.len() {
+        1 => heads.remove(0),
+        _ => any_of(heads),
+    }
 }
 
 /// Whether a word gets typo tolerance: long enough, and unknown to the index.
@@ -268,12 +294,31 @@ pub fn long_enough_for_typos(word: &Word) -> bool {
 fn phrasing_query(fields: &Fields, words: &[Word], matching: Matching) -> Box<dyn Query> {
     let content = content_length(words) as f32;
     let base = VARIANT_BASE + content * CONTENT_UNIT - WORD_IN_TITLE * words.len() as f32;
-    if matching == Matching::Relaxed {
+    if matching.is_relaxed() {
         let required = words.len() - relaxed_missing(words.len());
-        let word_queries = words.iter().map(|word| word_query(fields, word, matching, 0.0)).collect();
+        // Relaxed: the phrasing's most specific word, the one fewest documents hold, is not
+        // the one missed: "warfarin adverse effect" may miss "adverse" or "effect", not
+        // "warfarin" (which would match every adverse effect of every drug). A word no
+        // document holds can be missed.
+        let specific = words
+            .iter()
+            .enumerate()
+            .filter(|(_, word)| word.documents > 0 && !word.partial && !word.open_prefix)
+            .min_by_key(|(_, word)| word.documents)
+            .map(|(at, _)| at);
+        let Some(specific) = specific.filter(|_| required >= 2 && matching == Matching::Relaxed) else {
+            let word_queries = words.iter().map(|word| word_query(fields, word, matching, 0.0)).collect();
+            return Box::new(AtLeastQuery::new(word_queries, required).with_base(base));
+        };
+        let others = words
+            .iter()
+            .enumerate()
+            .filter(|(at, _)| *at != specific)
+            .map(|(_, word)| word_query(fields, word, matching, 0.0))
+            .collect();
         return Box::new(BooleanQuery::new(vec![
-            (Occur::Must, constant(Box::new(AllQuery), base)),
-            (Occur::Must, Box::new(AtLeastQuery::new(word_queries, required))),
+            (Occur::Must, word_query(fields, &words[specific], matching, 0.0)),
+            (Occur::Must, Box::new(AtLeastQuery::new(others, required - 1).with_base(base))),
         ]));
     }
     // Every word is required, so the phrasing's base rides on the first word's scores.

@@ -227,6 +227,10 @@ impl CodeIndex {
                 phrasing.retain(|word| !word.is_connective());
             }
         }
+        distinct_phrasings(&words, &mut variants);
+        for word in words.iter_mut().chain(variants.iter_mut().flatten()) {
+            word.documents = segments.vocabulary.documents(&word.folded);
+        }
 
         let mut groups: Vec<(Group, Box<dyn Query>)> = Vec::new();
         if let Some(code) = &code {
@@ -259,10 +263,15 @@ impl CodeIndex {
         for (group, query) in groups {
             collect(group, query, &mut page)?;
         }
-        // Next to nothing found: let long phrasings miss a word.
+        // Next to nothing found: let long phrasings miss a word, other than their most
+        // specific one; when still nothing is found, any word.
         if page.total < RELAXED_BELOW {
-            if let Some(relaxed) = query::text_query(fields, &phrasings, Matching::Relaxed) {
+            for matching in [Matching::Relaxed, Matching::RelaxedAnyWord] {
+                let Some(relaxed) = query::text_query(fields, &phrasings, matching) else { break };
                 collect(Group::Relaxed, relaxed, &mut page)?;
+                if page.total > 0 {
+                    break;
+                }
             }
         }
         // Typo tolerance fills a short list, for words no indexed word starts like: one
@@ -293,6 +302,32 @@ impl CodeIndex {
             .collect();
         Ok(page)
     }
+}
+
+/// Leaves out of `variants` a word a phrasing repeats ("anemia in chronic kidney disease"
+/// gives "anemia chronic chronic kidney disease" by a synonym of "kidney disease") and a
+/// phrasing that would match as the query or an earlier variant does ("self-harm" and
+/// "self harm"): each would be searched again for nothing.
+fn distinct_phrasings(words: &[Word], variants: &mut Vec<Vec<Word>>) {
+    let matched_as =
+        |word: &Word| (word.folded.clone(), word.stem.clone(), word.partial, word.open_prefix, word.unknown);
+    for variant in variants.iter_mut() {
+        let mut seen = Vec::with_capacity(variant.len());
+        variant.retain(|word| {
+            let key = matched_as(word);
+            let first = !seen.contains(&key);
+            seen.push(key);
+            first
+        });
+    }
+    let signature = |phrasing: &[Word]| phrasing.iter().map(matched_as).collect::<Vec<_>>();
+    let mut seen = vec![signature(words)];
+    variants.retain(|variant| {
+        let key = signature(variant);
+        let first = !variant.is_empty() && !seen.contains(&key);
+        seen.push(key);
+        first
+    });
 }
 
 /// Counts a group's matches in scope that no earlier group took, and keeps the best
@@ -429,6 +464,28 @@ fn code_shaped(text: &str) -> Option<CodeShape> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn phrasings_are_searched_once_and_without_repeated_words() {
+        let mut splitter = WordSplitter::default();
+        let words = splitter.words("self harm");
+        let mut variants = vec![
+            splitter.words("self harm"),
+            splitter.words("anemia chronic chronic kidney"),
+            splitter.words("anemia chronic kidney"),
+            splitter.words("intentional self harm"),
+        ];
+        distinct_phrasings(&words, &mut variants);
+        let stems: Vec<Vec<&str>> =
+            variants.iter().map(|variant| variant.iter().map(|word| word.stem.as_str()).collect()).collect();
+        assert_eq!(stems, [vec!["anemia", "chronic", "kidney"], vec!["intent", "self", "harm"]]);
+        // A word typed partially is matched otherwise: not the same phrasing.
+        let mut partial = splitter.words("self harm");
+        partial[1].partial = true;
+        let mut variants = vec![partial];
+        distinct_phrasings(&words, &mut variants);
+        assert_eq!(variants.len(), 1);
+    }
 
     #[test]
     fn recognises_code_shapes() {

@@ -30,7 +30,7 @@ type Known = (String, usize, u64);
 pub struct Vocabulary {
     title: HashMap<char, Vec<Known>>,
     other: HashMap<char, Vec<Known>>,
-    /// Every word of both, as an FST (values unused).
+    /// Every word of both, as an FST, with the documents holding it (title or other text).
     words: Map<Vec<u8>>,
 }
 
@@ -39,12 +39,20 @@ impl Vocabulary {
     pub fn read(searcher: &Searcher, fields: &Fields) -> tantivy::Result<Vocabulary> {
         let title = words_of(searcher, fields.title_words)?;
         let other = words_of(searcher, fields.other_words)?;
-        let mut every: Vec<&str> =
-            title.values().chain(other.values()).flatten().map(|(word, _, _)| word.as_str()).collect();
+        let mut every: Vec<(&str, u64)> =
+            title.values().chain(other.values()).flatten().map(|(word, _, count)| (word.as_str(), *count)).collect();
         every.sort_unstable();
-        every.dedup();
-        let words = Map::from_iter(every.into_iter().map(|word| (word, 0)))
-            .map_err(|e| tantivy::TantivyError::InternalError(format!("vocabulary FST: {e}")))?;
+        // A word in both fields: the documents of either (an upper bound: a document can
+        // hold it in both).
+        every.dedup_by(|later, kept| {
+            let same = later.0 == kept.0;
+            if same {
+                kept.1 += later.1;
+            }
+            same
+        });
+        let words =
+            Map::from_iter(every).map_err(|e| tantivy::TantivyError::InternalError(format!("vocabulary FST: {e}")))?;
         Ok(Vocabulary { title, other, words })
     }
 
@@ -71,6 +79,12 @@ impl Vocabulary {
     /// Whether `word` is an indexed word (title or other text) itself.
     pub fn has_word(&self, word: &str) -> bool {
         self.words.contains_key(word)
+    }
+
+    /// Documents holding `word` in a title or another text (at most: a document holding it
+    /// in both counts twice); 0 when no indexed word is `word`.
+    pub fn documents(&self, word: &str) -> u64 {
+        self.words.get(word).unwrap_or(0)
     }
 
     /// The best correction of `word`, if any. Title words first: other texts hold

@@ -238,24 +238,24 @@ pub fn text_query(fields: &Fields, phrasings: &[&[Word]], matching: Matching) ->
     if phrasings.is_empty() {
         return None;
     }
-    let whole_texts: Vec<Box<dyn Query>> =
-        phrasings.iter().map(|words| scored_term_query(fields.phrases, &phrase_key(words), PHRASE_BONUS)).collect();
     let alternatives = phrasings.iter().map(|words| phrasing_query(fields, words, matching)).collect();
     let heads = heads_query(fields, &phrasings, matching);
-    let mut index_keys: Vec<String> = phrasings
-        .iter()
-        .filter_map(|words| {
-            key_of_stems(words.iter().filter(|w| !w.is_connective() && w.folded != "nos").map(|w| w.stem.as_str()))
-        })
-        .collect();
-    index_keys.sort_unstable();
-    index_keys.dedup();
-    let index_paths = index_keys.iter().map(|key| scored_term_query(fields.index_keys, key, INDEX_BONUS)).collect();
     // Relaxed matches all rank in the lowest tier, where of the bonuses only a head word
     // still counts (whole texts and Index paths decide tiers): it is the only one scored.
     let bonuses: Box<dyn Query> = if matching.is_relaxed() {
         heads
     } else {
+        let whole_texts =
+            phrasings.iter().map(|words| scored_term_query(fields.phrases, &phrase_key(words), PHRASE_BONUS)).collect();
+        let mut index_keys: Vec<String> = phrasings
+            .iter()
+            .filter_map(|words| {
+                key_of_stems(words.iter().filter(|w| !w.is_connective() && w.folded != "nos").map(|w| w.stem.as_str()))
+            })
+            .collect();
+        index_keys.sort_unstable();
+        index_keys.dedup();
+        let index_paths = index_keys.iter().map(|key| scored_term_query(fields.index_keys, key, INDEX_BONUS)).collect();
         // The bonuses add up; one SHOULD clause, so that tantivy builds no union of its own.
         Box::new(AnyOfQuery::sum(vec![heads, any_of(whole_texts), any_of(index_paths)]))
     };

@@ -1,6 +1,7 @@
 //! Search evaluation over a judged query set: recall@1, recall@10 and MRR@10, and the
 //! misses. Each query is searched in its own code system, as a coder's field would.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use crate::codes::{normalize_code, CodeSystem, Date};
@@ -163,7 +164,7 @@ impl EvalReport {
     pub fn absorb_latencies(&mut self, other: EvalReport) {
         self.latencies.extend(other.latencies);
         self.latencies.sort_unstable();
-        let mut fastest: std::collections::HashMap<String, std::time::Duration> = std::collections::HashMap::new();
+        let mut fastest: HashMap<String, std::time::Duration> = HashMap::new();
         for (elapsed, query) in self.slowest.drain(..).chain(other.slowest) {
             let kept = fastest.entry(query).or_insert(elapsed);
             *kept = (*kept).min(elapsed);

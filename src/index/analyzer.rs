@@ -184,6 +184,16 @@ impl Word {
     pub fn is_qualifier(&self) -> bool {
         is_qualifier_word(&self.folded)
     }
+
+    /// Whether a query matches this word and `other` alike: same text, same stem, same way
+    /// of matching (where they were typed does not matter).
+    pub fn matches_like(&self, other: &Word) -> bool {
+        self.folded == other.folded
+            && self.stem == other.stem
+            && self.partial == other.partial
+            && self.open_prefix == other.open_prefix
+            && self.unknown == other.unknown
+    }
 }
 
 /// Byte ranges of the words of an ASCII text, split as the analyzers split it (runs of

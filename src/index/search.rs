@@ -309,25 +309,20 @@ impl CodeIndex {
 /// phrasing that would match as the query or an earlier variant does ("self-harm" and
 /// "self harm"): each would be searched again for nothing.
 fn distinct_phrasings(words: &[Word], variants: &mut Vec<Vec<Word>>) {
-    let matched_as =
-        |word: &Word| (word.folded.clone(), word.stem.clone(), word.partial, word.open_prefix, word.unknown);
-    for variant in variants.iter_mut() {
-        let mut seen = Vec::with_capacity(variant.len());
-        variant.retain(|word| {
-            let key = matched_as(word);
-            let first = !seen.contains(&key);
-            seen.push(key);
-            first
-        });
+    let alike = |a: &[Word], b: &[Word]| a.len() == b.len() && a.iter().zip(b).all(|(a, b)| a.matches_like(b));
+    let mut distinct: Vec<Vec<Word>> = Vec::with_capacity(variants.len());
+    for variant in variants.drain(..) {
+        let mut kept: Vec<Word> = Vec::with_capacity(variant.len());
+        for word in variant {
+            if !kept.iter().any(|known| known.matches_like(&word)) {
+                kept.push(word);
+            }
+        }
+        if !kept.is_empty() && !alike(words, &kept) && !distinct.iter().any(|known| alike(known, &kept)) {
+            distinct.push(kept);
+        }
     }
-    let signature = |phrasing: &[Word]| phrasing.iter().map(matched_as).collect::<Vec<_>>();
-    let mut seen = vec![signature(words)];
-    variants.retain(|variant| {
-        let key = signature(variant);
-        let first = !variant.is_empty() && !seen.contains(&key);
-        seen.push(key);
-        first
-    });
+    *variants = distinct;
 }
 
 /// Counts a group's matches in scope that no earlier group took, and keeps the best

@@ -20,6 +20,10 @@ pub struct Highlight {
 pub struct Highlighter<'q> {
     words: &'q [Word],
     query_words: Vec<&'q Word>,
+    /// First characters of the query words and their stems: without typo tolerance, a text
+    /// word matches only if it starts with one (a prefix starts alike, and a stem keeps its
+    /// word's first character), so the others are passed over without a look-up.
+    firsts: Vec<char>,
     /// Verdicts so far: text word (folded) → whether a query word matches it; without
     /// typo tolerance, then with it.
     verdicts: [foldhash::HashMap<String, bool>; 2],
@@ -30,8 +34,15 @@ pub struct Highlighter<'q> {
 impl<'q> Highlighter<'q> {
     /// A highlighter for the query's words and its synonym variants.
     pub fn new(words: &'q [Word], variants: &'q [Vec<Word>]) -> Highlighter<'q> {
-        let query_words = words.iter().chain(variants.iter().flatten()).collect();
-        Highlighter { words, query_words, verdicts: Default::default(), folded: String::new() }
+        let query_words: Vec<&Word> = words.iter().chain(variants.iter().flatten()).collect();
+        let mut firsts: Vec<char> = query_words
+            .iter()
+            .flat_map(|word| [word.folded.chars().next(), word.stem.chars().next()])
+            .flatten()
+            .collect();
+        firsts.sort_unstable();
+        firsts.dedup();
+        Highlighter { words, query_words, firsts, verdicts: Default::default(), folded: String::new() }
     }
 
     /// Highlights for an entry: the title always (when anything matched there), and the
@@ -69,6 +80,9 @@ impl<'q> Highlighter<'q> {
         if text.is_ascii() {
             // Folded in place, without a word allocated each; offsets in bytes are code points.
             for (from, to) in ascii_word_spans(text) {
+                if !fuzzy && !self.firsts.contains(&char::from(text.as_bytes()[from].to_ascii_lowercase())) {
+                    continue;
+                }
                 self.folded.clear();
                 self.folded.push_str(&text[from..to]);
                 self.folded.make_ascii_lowercase();
@@ -78,6 +92,9 @@ impl<'q> Highlighter<'q> {
             }
         } else {
             for word in splitter.folded_words(text) {
+                if !fuzzy && !word.folded.chars().next().is_some_and(|first| self.firsts.contains(&first)) {
+                    continue;
+                }
                 self.folded = word.folded;
                 if self.matches(splitter, fuzzy) {
                     let start = text[..word.byte_from].chars().count() as u32;

@@ -66,13 +66,16 @@ fn signal_endpoint(config: &TelemetryConfig, own: Option<&str>, http_path: &str)
 }
 
 /// The tracer provider: always there (spans get ids, logs get trace ids), exporting only when
-/// an endpoint is set.
+/// an endpoint is set. With nowhere to send them, spans are not recorded: they keep their ids
+/// (the caller's trace id when it sent one), and a call does not build span data nobody reads.
 pub(super) fn tracer_provider(
     config: &TelemetryConfig,
     resource: Resource,
     runtime: &Handle,
 ) -> Result<SdkTracerProvider, TelemetryError> {
-    let mut builder = SdkTracerProvider::builder().with_resource(resource).with_sampler(sampler(config)?);
+    let configured = sampler(config)?;
+    let sampler = if traces_endpoint(config).is_some() { configured } else { Sampler::AlwaysOff };
+    let mut builder = SdkTracerProvider::builder().with_resource(resource).with_sampler(sampler);
     if let Some(endpoint) = traces_endpoint(config) {
         let exporter = match config.otlp_protocol {
             OtlpProtocol::Grpc => SpanExporter::builder().with_tonic().with_endpoint(endpoint).build()?,

@@ -5,7 +5,8 @@
 //! error, with the response headers; a call dropped before that counts as CANCELLED.
 //!
 //! Only methods the server knows become labels; anything else is `_OTHER`. Health checks get
-//! metrics but no spans (probes would flood the traces).
+//! metrics but no spans (probes would flood the traces). At debug level each call also writes
+//! one log line when it ends (service, method, status, time), inside its span.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -187,7 +188,20 @@ impl RpcCall {
         if SERVER_ERRORS.contains(&code) {
             self.span.record("otel.status_code", "error");
         }
-        super::metrics::record_rpc(&self.service, &self.method, code, self.started.elapsed());
+        let elapsed = self.started.elapsed();
+        super::metrics::record_rpc(&self.service, &self.method, code, elapsed);
+        // The access line, at debug level only: the span's attributes are not log context.
+        if tracing::enabled!(tracing::Level::DEBUG) {
+            self.span.in_scope(|| {
+                tracing::debug!(
+                    rpc.service = %self.service,
+                    rpc.method = %self.method,
+                    rpc.grpc.status_code = code,
+                    elapsed_us = elapsed.as_micros() as u64,
+                    "rpc finished"
+                );
+            });
+        }
     }
 }
 

@@ -80,7 +80,7 @@ impl<'q> Highlighter<'q> {
         if text.is_ascii() {
             // Folded in place, without a word allocated each; offsets in bytes are code points.
             for (from, to) in ascii_word_spans(text) {
-                if !fuzzy && !self.firsts.contains(&char::from(text.as_bytes()[from].to_ascii_lowercase())) {
+                if !self.could_match(char::from(text.as_bytes()[from].to_ascii_lowercase()), fuzzy) {
                     continue;
                 }
                 self.folded.clear();
@@ -92,7 +92,7 @@ impl<'q> Highlighter<'q> {
             }
         } else {
             for word in splitter.folded_words(text) {
-                if !fuzzy && !word.folded.chars().next().is_some_and(|first| self.firsts.contains(&first)) {
+                if !word.folded.chars().next().map_or(fuzzy, |first| self.could_match(first, fuzzy)) {
                     continue;
                 }
                 self.folded = word.folded;
@@ -103,6 +103,11 @@ impl<'q> Highlighter<'q> {
             }
         }
         (!spans.is_empty()).then(|| Highlight { field, text: text.to_string(), spans })
+    }
+
+    /// Whether a text word starting with `first` could match a query word at all.
+    fn could_match(&self, first: char, fuzzy: bool) -> bool {
+        fuzzy || self.firsts.contains(&first)
     }
 
     /// Whether a query word matches the text word in `self.folded`, remembered per word.

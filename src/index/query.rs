@@ -238,6 +238,10 @@ pub fn text_query(fields: &Fields, phrasings: &[&[Word]], matching: Matching) ->
     if phrasings.is_empty() {
         return None;
     }
+    // Letting the most specific word be missed changes nothing when no phrasing kept one.
+    if matching == Matching::RelaxedAnyWord && phrasings.iter().all(|words| specific_word(words).is_none()) {
+        return None;
+    }
     let alternatives = phrasings.iter().map(|words| phrasing_query(fields, words, matching)).collect();
     let heads = heads_query(fields, &phrasings, matching);
     // Relaxed matches all rank in the lowest tier, where of the bonuses only a head word
@@ -291,22 +295,28 @@ pub fn long_enough_for_typos(word: &Word) -> bool {
     word.unknown && word.folded.chars().count() >= MIN_FUZZY_CHARS
 }
 
+/// The word a relaxed phrasing may not miss: its most specific one, the one fewest documents
+/// hold. "warfarin adverse effect" may miss "adverse" or "effect", not "warfarin" (which would
+/// match every adverse effect of every drug). None when the phrasing keeps fewer than two
+/// words, or holds no whole word any document holds (a word no document holds can be missed).
+fn specific_word(words: &[Word]) -> Option<usize> {
+    if words.len() - relaxed_missing(words.len()) < 2 {
+        return None;
+    }
+    words
+        .iter()
+        .enumerate()
+        .filter(|(_, word)| word.documents > 0 && !word.partial && !word.open_prefix)
+        .min_by_key(|(_, word)| word.documents)
+        .map(|(at, _)| at)
+}
+
 fn phrasing_query(fields: &Fields, words: &[Word], matching: Matching) -> Box<dyn Query> {
     let content = content_length(words) as f32;
     let base = VARIANT_BASE + content * CONTENT_UNIT - WORD_IN_TITLE * words.len() as f32;
     if matching.is_relaxed() {
         let required = words.len() - relaxed_missing(words.len());
-        // Relaxed: the phrasing's most specific word, the one fewest documents hold, is not
-        // the one missed: "warfarin adverse effect" may miss "adverse" or "effect", not
-        // "warfarin" (which would match every adverse effect of every drug). A word no
-        // document holds can be missed.
-        let specific = words
-            .iter()
-            .enumerate()
-            .filter(|(_, word)| word.documents > 0 && !word.partial && !word.open_prefix)
-            .min_by_key(|(_, word)| word.documents)
-            .map(|(at, _)| at);
-        let Some(specific) = specific.filter(|_| required >= 2 && matching == Matching::Relaxed) else {
+        let Some(specific) = specific_word(words).filter(|_| matching == Matching::Relaxed) else {
             let word_queries = words.iter().map(|word| word_query(fields, word, matching, 0.0)).collect();
             return Box::new(AtLeastQuery::new(word_queries, required).with_base(base));
         };

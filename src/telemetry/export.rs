@@ -73,10 +73,11 @@ pub(super) fn tracer_provider(
     resource: Resource,
     runtime: &Handle,
 ) -> Result<SdkTracerProvider, TelemetryError> {
-    let configured = sampler(config)?;
-    let sampler = if traces_endpoint(config).is_some() { configured } else { Sampler::AlwaysOff };
+    let configured = sampler(config)?; // checked even when unused: a bad setting is refused
+    let endpoint = traces_endpoint(config);
+    let sampler = if endpoint.is_some() { configured } else { Sampler::AlwaysOff };
     let mut builder = SdkTracerProvider::builder().with_resource(resource).with_sampler(sampler);
-    if let Some(endpoint) = traces_endpoint(config) {
+    if let Some(endpoint) = endpoint {
         let exporter = match config.otlp_protocol {
             OtlpProtocol::Grpc => SpanExporter::builder().with_tonic().with_endpoint(endpoint).build()?,
             OtlpProtocol::HttpProtobuf => SpanExporter::builder()

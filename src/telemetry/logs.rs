@@ -46,8 +46,7 @@ where
     S: Subscriber + for<'lookup> LookupSpan<'lookup>,
     W: for<'writer> MakeWriter<'writer> + Send + Sync + 'static,
 {
-    let (env, directives) = env_filter(config);
-    let filter = LogFilter { env, sees_traced_spans: selects_by_span(&directives) };
+    let filter = LogFilter::new(config);
     match config.log_format {
         LogFormat::Json => tracing_subscriber::fmt::layer()
             .json()
@@ -66,28 +65,30 @@ where
     }
 }
 
-/// `RUST_LOG` when set and valid, else `--log`, else `info`; with the directives it was made of.
-fn env_filter(config: &TelemetryConfig) -> (EnvFilter, String) {
-    let candidates = [config.rust_log.as_deref(), Some(config.log.as_str())];
-    for directives in candidates.into_iter().flatten() {
-        if let Ok(filter) = EnvFilter::try_new(directives) {
-            return (filter, directives.to_string());
-        }
-    }
-    (EnvFilter::new("info"), "info".to_string())
-}
-
-/// Whether the directives select lines by the span they are written in (`[...]`).
-fn selects_by_span(directives: &str) -> bool {
-    directives.contains('[')
-}
-
 /// The log filter, except for Codify's traced spans: the log layer sees them only when the
 /// directives select by span; the trace ids of a line come from the OpenTelemetry context the
 /// tracing layer activates while a traced span is entered, whatever the log layer sees.
 struct LogFilter {
     env: EnvFilter,
     sees_traced_spans: bool,
+}
+
+impl LogFilter {
+    /// From `RUST_LOG` when set and valid, else `--log`, else `info`.
+    fn new(config: &TelemetryConfig) -> LogFilter {
+        let candidates = [config.rust_log.as_deref(), Some(config.log.as_str())];
+        for directives in candidates.into_iter().flatten() {
+            if let Ok(env) = EnvFilter::try_new(directives) {
+                return LogFilter { env, sees_traced_spans: selects_by_span(directives) };
+            }
+        }
+        LogFilter { env: EnvFilter::new("info"), sees_traced_spans: false }
+    }
+}
+
+/// Whether the directives select lines by the span they are written in (`[...]`).
+fn selects_by_span(directives: &str) -> bool {
+    directives.contains('[')
 }
 
 fn is_traced_span(metadata: &Metadata<'_>) -> bool {

@@ -205,7 +205,11 @@ pub fn is_pcs_character(byte: u8) -> bool {
 /// Display form of a code: ICD-10-CM gets its dot after the third character.
 pub fn display_code(system: CodeSystem, code: &str) -> String {
     if system == CodeSystem::Icd10Cm && code.len() > 3 && code.is_ascii() {
-        format!("{}.{}", &code[..3], &code[3..])
+        let mut display = String::with_capacity(code.len() + 1);
+        display.push_str(&code[..3]);
+        display.push('.');
+        display.push_str(&code[3..]);
+        display
     } else {
         code.to_string()
     }

@@ -45,15 +45,31 @@ fn tag(offset: u64, fingerprint: u64) -> hmac::Tag {
     hmac::sign(key(), &message)
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+/// Appends `bytes` to `text` as lower-case hex, two digits a byte.
+fn push_hex(text: &mut String, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for byte in bytes {
+        text.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        text.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+    }
 }
 
-/// Encodes the offset of the next page for a request fingerprint.
+fn hex(bytes: &[u8]) -> String {
+    let mut text = String::with_capacity(2 * bytes.len());
+    push_hex(&mut text, bytes);
+    text
+}
+
+/// Encodes the offset of the next page for a request fingerprint: the version, the offset in
+/// 16 hex digits, the tag.
 pub fn encode(offset: usize, fingerprint: u64) -> String {
     let offset = offset as u64;
     let signed = tag(offset, fingerprint);
-    format!("{VERSION_PREFIX}{offset:016x}{}", hex(&signed.as_ref()[..TAG_BYTES]))
+    let mut token = String::with_capacity(VERSION_PREFIX.len() + 16 + 2 * TAG_BYTES);
+    token.push_str(VERSION_PREFIX);
+    push_hex(&mut token, &offset.to_be_bytes());
+    push_hex(&mut token, &signed.as_ref()[..TAG_BYTES]);
+    token
 }
 
 /// Decodes a token; `None` when malformed, forged, or made for another request or index.
@@ -93,6 +109,16 @@ mod tests {
         assert_eq!(decode("garbage", print), None);
         assert_eq!(decode("", print), None);
         assert_eq!(decode(&token[..token.len() - 1], print), None);
+    }
+
+    #[test]
+    fn a_token_is_the_version_the_offset_in_hex_and_the_tag() {
+        let print = fingerprint(("diabetes", 10));
+        let token = encode(0x1234_abcd, print);
+        assert_eq!(&token[..2 + 16], "c2000000001234abcd");
+        let tag_hex: String =
+            tag(0x1234_abcd, print).as_ref()[..TAG_BYTES].iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(&token[2 + 16..], tag_hex);
     }
 
     #[test]

@@ -86,6 +86,12 @@ impl LogFilter {
     }
 }
 
+/// Whether the configured log filter selects lines by the span they are written in, so that
+/// Codify's traced spans are log context.
+pub(super) fn sees_traced_spans(config: &TelemetryConfig) -> bool {
+    LogFilter::new(config).sees_traced_spans
+}
+
 /// Whether the directives select lines by the span they are written in (`[...]`).
 fn selects_by_span(directives: &str) -> bool {
     directives.contains('[')

@@ -37,6 +37,21 @@ const FLUSH_TIMEOUT: Duration = Duration::from_secs(5);
 /// Whether the operator allowed query text on search spans.
 static LOG_QUERY_TEXT: AtomicBool = AtomicBool::new(false);
 
+/// Whether spans inside a call (`index.search`) are worth creating: only when traces are
+/// exported or the log filter selects lines by span. Otherwise nobody reads them, and the call's
+/// own span carries the ids its log lines need. True until [`init`] decides.
+static CHILD_SPANS: AtomicBool = AtomicBool::new(true);
+
+/// Whether to create spans inside a call (see [`CHILD_SPANS`]); [`tracing::Span::none`] otherwise.
+pub fn child_spans() -> bool {
+    CHILD_SPANS.load(Ordering::Relaxed)
+}
+
+/// Spans inside a call are read when traces are exported or the log filter selects by span.
+fn wants_child_spans(config: &TelemetryConfig) -> bool {
+    export::traces_endpoint(config).is_some() || logs::sees_traced_spans(config)
+}
+
 /// The query text to record, only when `--log-query-text` is on: `None` records nothing.
 pub fn query_text(text: &str) -> Option<&str> {
     LOG_QUERY_TEXT.load(Ordering::Relaxed).then_some(text)
@@ -83,6 +98,7 @@ pub fn init(config: &TelemetryConfig) -> Result<Telemetry, TelemetryError> {
     let exporting = export::traces_endpoint(config).is_some() || export::metrics_endpoint(config).is_some();
 
     LOG_QUERY_TEXT.store(config.log_query_text, Ordering::Relaxed);
+    CHILD_SPANS.store(export::traces_endpoint(config).is_some() || logs::sees_traced_spans(config), Ordering::Relaxed);
     opentelemetry::global::set_text_map_propagator(TraceContextPropagator::new());
     opentelemetry::global::set_tracer_provider(tracer_provider.clone());
     opentelemetry::global::set_meter_provider(meter_provider.clone());
@@ -159,4 +175,22 @@ fn report(
         tracing::warn!(error = %error, step = what, "metric export failed");
     }
     traces.is_ok() && metrics.is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn child_spans_are_made_only_for_an_exporter_or_a_filter_by_span() {
+        assert!(!wants_child_spans(&TelemetryConfig::default()));
+        let exported =
+            TelemetryConfig { otlp_endpoint: Some("http://collector:4317".to_string()), ..Default::default() };
+        assert!(wants_child_spans(&exported));
+        let by_span =
+            TelemetryConfig { rust_log: Some("warn,codify[index.search]=debug".to_string()), ..Default::default() };
+        assert!(wants_child_spans(&by_span));
+        let by_level = TelemetryConfig { rust_log: Some("info,codify=debug".to_string()), ..Default::default() };
+        assert!(!wants_child_spans(&by_level));
+    }
 }

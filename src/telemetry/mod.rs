@@ -98,7 +98,7 @@ pub fn init(config: &TelemetryConfig) -> Result<Telemetry, TelemetryError> {
     let exporting = export::traces_endpoint(config).is_some() || export::metrics_endpoint(config).is_some();
 
     LOG_QUERY_TEXT.store(config.log_query_text, Ordering::Relaxed);
-    CHILD_SPANS.store(export::traces_endpoint(config).is_some() || logs::sees_traced_spans(config), Ordering::Relaxed);
+    CHILD_SPANS.store(wants_child_spans(config), Ordering::Relaxed);
     opentelemetry::global::set_text_map_propagator(TraceContextPropagator::new());
     opentelemetry::global::set_tracer_provider(tracer_provider.clone());
     opentelemetry::global::set_meter_provider(meter_provider.clone());

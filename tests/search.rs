@@ -445,3 +445,20 @@ async fn with_nothing_found_a_relaxed_phrasing_may_miss_any_word() {
     assert_eq!(sorted(codes(&response)), ["45378", "G0105", "G0121"]);
     assert_eq!(response.total_size, 3);
 }
+
+#[tokio::test]
+async fn a_word_prefix_query_ranks_the_condition_an_index_subterm_names_first() {
+    let mut client = common::client().await;
+    // "Failure, heart" → I50.9 and "Infection, urinary (tract)" → N39.0 are subterms whose path
+    // is the code's own title: for words being typed they name the condition's default, above
+    // a main term with a handful of entries ("Biventricular failure" → I50.82).
+    let diagnoses = |query: &str| SearchCodesRequest { systems: vec![ICD], ..dated(query, IN_FORCE) };
+    for (query, first) in [("heart fail", "I50.9"), ("urin tract inf", "N39.0"), ("chest p", "R07.9")] {
+        let response = expect_ok(client.search_codes(diagnoses(query)).await, query);
+        assert_eq!(codes(&response).first().map(String::as_str), Some(first), "{query}: {:?}", codes(&response));
+    }
+    // Whole words that are an Index path keep ranking by main terms: "Fever, hay" → J30.1
+    // before the allergic rhinitis default J30.9 that the subterm "Rhinitis, allergic" names.
+    let hay_fever = expect_ok(client.search_codes(diagnoses("hay fever")).await, "hay fever");
+    assert_eq!(codes(&hay_fever)[..2], ["J30.1", "J30.9"]);
+}

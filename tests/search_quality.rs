@@ -22,10 +22,11 @@ fn judged_queries_keep_their_recall_and_mrr() {
     // 0.85 / 0.98 / 0.90). Later that night, with initial encounters of placeholder codes
     // (S72.92XA) ranked as defaults, "<category> NOS" inclusion terms naming a category's
     // default, a word being typed matched as a prefix only, and two synonyms corrected:
-    // 0.889 / 0.982 / 0.927.
+    // 0.889 / 0.982 / 0.927. 2026-12-05, with Index subterms whose path is the code's title
+    // naming a condition for word-prefix queries ("Failure, heart" → I50.9): 0.903 / 0.982 / 0.936.
     assert!(report.recall_at_10 >= 0.98, "recall@10 fell:\n{summary}");
-    assert!(report.mrr_at_10 >= 0.925, "MRR@10 fell:\n{summary}");
-    assert!(report.recall_at_1 >= 0.885, "recall@1 fell:\n{summary}");
+    assert!(report.mrr_at_10 >= 0.935, "MRR@10 fell:\n{summary}");
+    assert!(report.recall_at_1 >= 0.90, "recall@1 fell:\n{summary}");
     for class in &report.classes {
         assert!(class.queries > 0, "{class:?}");
     }

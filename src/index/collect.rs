@@ -15,6 +15,7 @@ use tantivy::index::SegmentId;
 use tantivy::query::Weight;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
+use super::index_terms::generality_for;
 use super::query::MatchScore;
 use super::schema::span_contains;
 use super::writer::split_entry_ref;
@@ -24,6 +25,9 @@ use super::writer::split_entry_ref;
 /// title starts with a query word, preference (a category's billable default, other billable
 /// codes, later encounters, headers), code order, entry ref.
 pub type RankKey = (u8, u8, i64, u64, i64, u8, u8, i64, u64);
+
+/// The tier of whole-word matches of the full title, a phrase or an Index path.
+const TOP_TIER: u8 = 3;
 
 /// How a group's documents are ranked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -269,8 +273,8 @@ impl RankSegmentCollector {
         let length = SegmentColumns::read(&self.columns.title_length, doc) as i64;
         let tier = match (self.ranking, matched.near_words, matched.elsewhere_words) {
             (Ranking::Loose, _, _) => 0,
-            _ if matched.phrase || matched.index => 3,
-            (_, 0, 0) if length == matched.content_words => 3,
+            _ if matched.phrase || matched.index => TOP_TIER,
+            (_, 0, 0) if length == matched.content_words => TOP_TIER,
             (_, 0, 0) => 2,
             (_, _, 0) => 1,
             _ => 0,
@@ -288,7 +292,7 @@ impl RankSegmentCollector {
         if text.first != worst_first {
             return text.first < worst_first;
         }
-        let generality = read(&self.columns.generality);
+        let generality = generality_for(read(&self.columns.generality), text.first.0 == TOP_TIER);
         if generality != worst.3 {
             return generality < worst.3;
         }
@@ -308,7 +312,8 @@ impl RankSegmentCollector {
         let Some(TextRank { first: (tier, index, elsewhere), length, head }) = text else {
             return (0, 0, 0, 0, -(read(&self.columns.code_length) as i64), 0, preference, order, reference);
         };
-        (tier, index, elsewhere, read(&self.columns.generality), -length, u8::from(head), preference, order, reference)
+        let generality = generality_for(read(&self.columns.generality), tier == TOP_TIER);
+        (tier, index, elsewhere, generality, -length, u8::from(head), preference, order, reference)
     }
 }
 

@@ -43,7 +43,9 @@ pub struct CodeTerms {
     pub words: Vec<String>,
     /// Order-free keys of the paths (sorted distinct stems, space-separated).
     pub keys: Vec<String>,
-    /// Entries under the largest main term naming the code (0: none names it).
+    /// How general a condition the Index names the code for, packed by [`pack_generality`]:
+    /// the entries under the largest main term naming it, and for word-prefix queries also
+    /// the subterms whose path is the code's title.
     pub generality: u64,
     /// Folded words of the main terms naming the code: their prefixes count as the title's.
     pub main_term_words: Vec<String>,
@@ -94,10 +96,21 @@ pub fn index_terms(release: &Release, alpha: &AlphaIndex, splitter: &mut WordSpl
                 let path = alpha.path_ids(id);
                 let code_terms = terms.entry(at).or_default();
                 add_path(code_terms, &words, &path, &[], false, first_part_ok(id));
-                if entry.level == 0 && entry.kind == IndexKind::Main && entry.code.is_some() {
+                if entry.kind == IndexKind::Main && entry.code.is_some() {
                     let size = subtree_size(alpha, id);
-                    code_terms.generality = code_terms.generality.max(size);
-                    code_terms.main_term_words.extend(splitter.folded_words(&entry.term).into_iter().map(|w| w.folded));
+                    if entry.level == 0 {
+                        code_terms.main_generality = code_terms.main_generality.max(size);
+                        code_terms
+                            .main_term_words
+                            .extend(splitter.folded_words(&entry.term).into_iter().map(|w| w.folded));
+                    } else if size > 1
+                        && release
+                            .entries
+                            .get(at as usize)
+                            .is_some_and(|code| path_in_title(&words, &path, &table, splitter, &code.title))
+                    {
+                        code_terms.subterm_generality = code_terms.subterm_generality.max(size);
+                    }
                 }
             }
             IndexKind::Neoplasm | IndexKind::Drug => {
@@ -133,6 +146,56 @@ pub fn index_terms(release: &Release, alpha: &AlphaIndex, splitter: &mut WordSpl
     }
     terms.into_iter().map(|(at, path_terms)| (at, path_terms.finish(&table))).collect()
 }
+
+/// Whether every word of a path's terms (their first parts) is a word of `title`, by stem or
+/// as the start of a title word ("pleura" of "pleural"): the code is then what the path names
+/// as a condition, its default ("Failure, heart" for "Heart failure, unspecified").
+fn path_in_title(
+    words: &[EntryWords],
+    path: &[EntryId],
+    table: &WordTable,
+    splitter: &mut WordSplitter,
+    title: &str,
+) -> bool {
+    let title_words = splitter.words(title);
+    path.iter().filter_map(|&id| words.get(id)).flat_map(|entry| entry.first.iter()).filter(|word| word.keyed).all(
+        |word| {
+            let (folded, stem) = (table.text(word.folded), table.text(word.stem));
+            title_words.iter().any(|t| {
+                t.stem == stem
+                    || t.folded.starts_with(folded)
+                    || (t.stem.len() >= MIN_SHARED_STEM
+                        && 4 * t.stem.len() >= 3 * folded.len()
+                        && folded.starts_with(&t.stem))
+            })
+        },
+    )
+}
+
+/// Generality in one number: the main terms' in the high half (what whole-word queries rank
+/// by), and in the low half what word-prefix queries rank by, where a subterm that is the
+/// code's title also names a condition ("Failure, heart" for I50.9) but needs a subtree twice
+/// as large as a main term's to outrank it. See [`generality_for`].
+pub fn pack_generality(main: u64, subterm: u64) -> u64 {
+    let main = main.min(u64::from(u32::MAX >> 3));
+    let for_prefixes = if main > 0 { 4 * main + 1 } else { 0 }.max(2 * subterm.min(u64::from(u32::MAX >> 2)));
+    (main << 32) | for_prefixes
+}
+
+/// The generality a match ranks by: whole-word matches of the top tier by main terms only,
+/// other matches (word prefixes, partial words) by subterms too.
+pub fn generality_for(packed: u64, top_tier: bool) -> u64 {
+    if top_tier {
+        packed >> 32
+    } else {
+        packed & u64::from(u32::MAX)
+    }
+}
+
+/// Shortest title stem a path word may start with to count as that word ("myocardi" of
+/// "myocardium" and "myocardial"); the stem must also be three quarters of the word ("arteri"
+/// of "artery" is not "arteriosclerosis").
+const MIN_SHARED_STEM: usize = 5;
 
 /// A term's first comma-separated part: "Fracture" of "Fracture, traumatic".
 fn first_part(term: &str) -> &str {
@@ -233,7 +296,10 @@ struct PathTerms {
     words: Vec<u32>,
     /// Each key's distinct stems, ascending by number.
     keys: Vec<Vec<u32>>,
-    generality: u64,
+    /// Entries under the largest main term naming the code.
+    main_generality: u64,
+    /// Entries under the largest subterm naming the code whose path is the code's title.
+    subterm_generality: u64,
     main_term_words: Vec<String>,
 }
 
@@ -261,7 +327,12 @@ impl PathTerms {
         keys.dedup();
         self.main_term_words.sort_unstable();
         self.main_term_words.dedup();
-        CodeTerms { words, keys, generality: self.generality, main_term_words: self.main_term_words }
+        CodeTerms {
+            words,
+            keys,
+            generality: pack_generality(self.main_generality, self.subterm_generality),
+            main_term_words: self.main_term_words,
+        }
     }
 }
 
@@ -370,4 +441,22 @@ fn default_child(release: &Release, at: u32) -> Option<u32> {
         })
     };
     initial.or_else(unspecified).or_else(nine).or(children.first()).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_word_matches_rank_by_main_terms_and_prefixes_by_subterms_too() {
+        // A main term of 40 entries, a subterm of 100 whose path is the title.
+        let packed = pack_generality(40, 100);
+        assert_eq!(generality_for(packed, true), 40);
+        assert_eq!(generality_for(packed, false), 200);
+        // A subterm needs twice a main term's entries to outrank it for prefixes.
+        assert!(generality_for(pack_generality(40, 0), false) > generality_for(pack_generality(0, 80), false));
+        assert!(generality_for(pack_generality(40, 0), false) < generality_for(pack_generality(0, 81), false));
+        // No main term: nothing for whole words.
+        assert_eq!(generality_for(pack_generality(0, 100), true), 0);
+    }
 }

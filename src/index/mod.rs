@@ -287,7 +287,7 @@ fn open_or_build_in_dir(
 pub fn catalog_fingerprint(catalog: &Catalog, alpha_indexes: &IndexReleases) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    "codify-index-v8".hash(&mut hasher);
+    "codify-index-v9".hash(&mut hasher);
     for release in alpha_indexes.releases() {
         release.info.version.hash(&mut hasher);
         release.info.effective_from.hash(&mut hasher);

@@ -462,3 +462,13 @@ async fn a_word_prefix_query_ranks_the_condition_an_index_subterm_names_first() 
     let hay_fever = expect_ok(client.search_codes(diagnoses("hay fever")).await, "hay fever");
     assert_eq!(codes(&hay_fever)[..2], ["J30.1", "J30.9"]);
 }
+
+#[tokio::test]
+async fn flu_shot_is_the_immunization_encounter_in_icd_10_cm_and_the_administration_in_hcpcs() {
+    let mut client = common::client().await;
+    let in_system = |query: &str, system: i32| SearchCodesRequest { systems: vec![system], ..dated(query, IN_FORCE) };
+    let diagnosis = expect_ok(client.search_codes(in_system("flu shot", ICD)).await, "flu shot, ICD-10-CM");
+    assert_eq!(codes(&diagnosis)[0], "Z23");
+    let supply = expect_ok(client.search_codes(in_system("flu shot", HCPCS)).await, "flu shot, HCPCS");
+    assert_eq!(codes(&supply)[0], "G0008");
+}

@@ -21,7 +21,8 @@ use super::schema::span_contains;
 use super::writer::split_entry_ref;
 
 /// Sort key, best highest: tier, the query is an Alphabetic Index path of the code, fewer
-/// words outside the title, generality of the condition (a main term's code), shorter title,
+/// words outside the title, generality of the condition (a main term's code; below the top
+/// tier also a subterm's that is the code's title: [`generality_for`]), shorter title,
 /// title starts with a query word, preference (a category's billable default, other billable
 /// codes, later encounters, headers), code order, entry ref.
 pub type RankKey = (u8, u8, i64, u64, i64, u8, u8, i64, u64);

@@ -128,20 +128,14 @@ enum Group {
 }
 
 impl CodeIndex {
-    /// Runs a search. Blocking: call it from a blocking thread. Traced as `index.search` when
-    /// child spans are wanted ([`crate::telemetry::child_spans`]).
+    /// Runs a search. Blocking: call it from a blocking thread. Its span is recorded only when
+    /// traces are exported or the log filter selects by span (`telemetry::logs`).
+    #[tracing::instrument(
+        name = "index.search",
+        skip_all,
+        fields(query.text = crate::telemetry::query_text(&request.text), offset = request.offset, limit = request.limit)
+    )]
     pub fn search(&self, catalog: &Catalog, request: &SearchRequest) -> Result<SearchPage, IndexError> {
-        let span = if crate::telemetry::child_spans() {
-            tracing::info_span!(
-                "index.search",
-                query.text = crate::telemetry::query_text(&request.text),
-                offset = request.offset,
-                limit = request.limit
-            )
-        } else {
-            tracing::Span::none()
-        };
-        let _entered = span.enter();
         SPLITTER.with_borrow_mut(|splitter| self.search_with(splitter, catalog, request))
     }
 

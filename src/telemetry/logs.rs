@@ -26,9 +26,19 @@ const TRACED_TARGET: &str = "codify";
 /// Level of those spans.
 const TRACED_LEVEL: Level = Level::INFO;
 
-/// What the OpenTelemetry layer sees: Codify's own spans (and the events inside them).
-pub(super) fn traced() -> Targets {
-    Targets::new().with_target(TRACED_TARGET, TRACED_LEVEL)
+/// Modules whose spans detail a call's inside (`index.search`): worth recording only for an
+/// exporter. Otherwise nobody reads them, and the call's own span carries the ids its log lines
+/// need; with no layer interested, such a span is not even created.
+const CALL_DETAIL_TARGETS: [&str; 1] = ["codify::index"];
+
+/// What the OpenTelemetry layer sees: Codify's own spans (and the events inside them); the
+/// spans inside a call only when traces are exported.
+pub(super) fn traced(exporting_traces: bool) -> Targets {
+    let targets = Targets::new().with_target(TRACED_TARGET, TRACED_LEVEL);
+    if exporting_traces {
+        return targets;
+    }
+    targets.with_targets(CALL_DETAIL_TARGETS.map(|target| (target, LevelFilter::OFF)))
 }
 
 /// The stdout layer, in the configured format, behind the configured filter.
@@ -84,12 +94,6 @@ impl LogFilter {
         }
         LogFilter { env: EnvFilter::new("info"), sees_traced_spans: false }
     }
-}
-
-/// Whether the configured log filter selects lines by the span they are written in, so that
-/// Codify's traced spans are log context.
-pub(super) fn sees_traced_spans(config: &TelemetryConfig) -> bool {
-    LogFilter::new(config).sees_traced_spans
 }
 
 /// Whether the directives select lines by the span they are written in (`[...]`).
@@ -228,7 +232,7 @@ mod tests {
     fn lines_inside_and_after_a_span(config: &TelemetryConfig) -> (Vec<String>, SpanContext) {
         // As when nothing exports: spans are not recorded, and still have ids.
         let provider = SdkTracerProvider::builder().with_sampler(Sampler::AlwaysOff).build();
-        let spans = tracing_opentelemetry::layer().with_tracer(provider.tracer("test")).with_filter(traced());
+        let spans = tracing_opentelemetry::layer().with_tracer(provider.tracer("test")).with_filter(traced(false));
         let captured = Captured::default();
         let subscriber = tracing_subscriber::registry().with(spans).with(layer_to(config, false, captured.clone()));
         let ids = tracing::subscriber::with_default(subscriber, || {
@@ -262,6 +266,22 @@ mod tests {
         assert_eq!(first.get("span"), None, "{first}");
         let second: serde_json::Value = serde_json::from_str(&lines[1]).unwrap();
         assert_eq!(second.get("trace_id"), None, "{second}");
+    }
+
+    #[test]
+    fn spans_inside_a_call_are_made_only_for_an_exporter_or_a_filter_by_span() {
+        let search = "codify::index::search";
+        let call = "codify::telemetry::rpc";
+        assert!(!traced(false).would_enable(search, &Level::INFO));
+        assert!(traced(false).would_enable(call, &Level::INFO));
+        assert!(traced(true).would_enable(search, &Level::INFO));
+        let sees = |directives: &str| {
+            let config = TelemetryConfig { rust_log: Some(directives.to_string()), ..Default::default() };
+            LogFilter::new(&config).sees_traced_spans
+        };
+        assert!(!sees("info"));
+        assert!(sees("warn,codify[index.search]=debug"));
+        assert!(!sees("info,codify=debug"));
     }
 
     #[test]

@@ -37,21 +37,6 @@ const FLUSH_TIMEOUT: Duration = Duration::from_secs(5);
 /// Whether the operator allowed query text on search spans.
 static LOG_QUERY_TEXT: AtomicBool = AtomicBool::new(false);
 
-/// Whether spans inside a call (`index.search`) are worth creating: only when traces are
-/// exported or the log filter selects lines by span. Otherwise nobody reads them, and the call's
-/// own span carries the ids its log lines need. True until [`init`] decides.
-static CHILD_SPANS: AtomicBool = AtomicBool::new(true);
-
-/// Whether to create spans inside a call (see [`CHILD_SPANS`]); [`tracing::Span::none`] otherwise.
-pub fn child_spans() -> bool {
-    CHILD_SPANS.load(Ordering::Relaxed)
-}
-
-/// Spans inside a call are read when traces are exported or the log filter selects by span.
-fn wants_child_spans(config: &TelemetryConfig) -> bool {
-    export::traces_endpoint(config).is_some() || logs::sees_traced_spans(config)
-}
-
 /// The query text to record, only when `--log-query-text` is on: `None` records nothing.
 pub fn query_text(text: &str) -> Option<&str> {
     LOG_QUERY_TEXT.load(Ordering::Relaxed).then_some(text)
@@ -95,10 +80,10 @@ pub fn init(config: &TelemetryConfig) -> Result<Telemetry, TelemetryError> {
     let tracer_provider = export::tracer_provider(config, resource.clone(), &runtime)?;
     let prometheus = PrometheusReader::new();
     let meter_provider = export::meter_provider(config, resource, prometheus.clone(), &runtime)?;
-    let exporting = export::traces_endpoint(config).is_some() || export::metrics_endpoint(config).is_some();
+    let traces_endpoint = export::traces_endpoint(config);
+    let exporting = traces_endpoint.is_some() || export::metrics_endpoint(config).is_some();
 
     LOG_QUERY_TEXT.store(config.log_query_text, Ordering::Relaxed);
-    CHILD_SPANS.store(wants_child_spans(config), Ordering::Relaxed);
     opentelemetry::global::set_text_map_propagator(TraceContextPropagator::new());
     opentelemetry::global::set_tracer_provider(tracer_provider.clone());
     opentelemetry::global::set_meter_provider(meter_provider.clone());
@@ -109,13 +94,13 @@ pub fn init(config: &TelemetryConfig) -> Result<Telemetry, TelemetryError> {
         .with_tracked_inactivity(false)
         .with_threads(false)
         .with_location(false)
-        .with_filter(logs::traced());
+        .with_filter(logs::traced(traces_endpoint.is_some()));
     let installed = tracing_subscriber::registry().with(spans).with(logs::layer(config)).try_init();
     if installed.is_err() {
         tracing::warn!("a tracing subscriber is already installed; logs and spans go to it");
     }
     tracing::info!(
-        traces_endpoint = export::traces_endpoint(config).as_deref().unwrap_or("off"),
+        traces_endpoint = traces_endpoint.as_deref().unwrap_or("off"),
         metrics_endpoint = export::metrics_endpoint(config).as_deref().unwrap_or("off"),
         protocol = ?config.otlp_protocol,
         service_name = %export::service_name(config),
@@ -175,22 +160,4 @@ fn report(
         tracing::warn!(error = %error, step = what, "metric export failed");
     }
     traces.is_ok() && metrics.is_ok()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn child_spans_are_made_only_for_an_exporter_or_a_filter_by_span() {
-        assert!(!wants_child_spans(&TelemetryConfig::default()));
-        let exported =
-            TelemetryConfig { otlp_endpoint: Some("http://collector:4317".to_string()), ..Default::default() };
-        assert!(wants_child_spans(&exported));
-        let by_span =
-            TelemetryConfig { rust_log: Some("warn,codify[index.search]=debug".to_string()), ..Default::default() };
-        assert!(wants_child_spans(&by_span));
-        let by_level = TelemetryConfig { rust_log: Some("info,codify=debug".to_string()), ..Default::default() };
-        assert!(!wants_child_spans(&by_level));
-    }
 }

@@ -26,7 +26,7 @@
 
 use std::collections::HashMap;
 
-use super::analyzer::WordSplitter;
+use super::analyzer::{Word, WordSplitter};
 use super::document::is_unspecified_child;
 use crate::alpha_index::{split_modifiers, AlphaIndex, EntryId, IndexCode, IndexKind};
 use crate::codes::{Child, EntryKind, Release};
@@ -77,6 +77,8 @@ pub fn index_terms(release: &Release, alpha: &AlphaIndex, splitter: &mut WordSpl
     let mut table = WordTable::default();
     let words = EntryWords::of_every_entry(alpha, splitter, &mut table);
     let mut terms: HashMap<u32, PathTerms> = HashMap::new();
+    // A code's title split into words once, for every subterm that names it.
+    let mut titles: HashMap<u32, Option<Vec<Word>>> = HashMap::new();
     let mut resolve = |code: &IndexCode| -> Option<u32> {
         *resolved.entry(code.code().to_string()).or_insert_with(|| billable_default(release, code.code()))
     };
@@ -103,12 +105,12 @@ pub fn index_terms(release: &Release, alpha: &AlphaIndex, splitter: &mut WordSpl
                         code_terms
                             .main_term_words
                             .extend(splitter.folded_words(&entry.term).into_iter().map(|w| w.folded));
-                    } else if size > 1
-                        && release
-                            .entries
-                            .get(at as usize)
-                            .is_some_and(|code| path_in_title(&words, &path, &table, splitter, &code.title))
-                    {
+                    } else if size > 1 && {
+                        let title = titles.entry(at).or_insert_with(|| {
+                            release.entries.get(at as usize).map(|code| splitter.words(&code.title))
+                        });
+                        title.as_deref().is_some_and(|title| path_in_title(&words, &path, &table, title))
+                    } {
                         code_terms.subterm_generality = code_terms.subterm_generality.max(size);
                     }
                 }
@@ -147,17 +149,11 @@ pub fn index_terms(release: &Release, alpha: &AlphaIndex, splitter: &mut WordSpl
     terms.into_iter().map(|(at, path_terms)| (at, path_terms.finish(&table))).collect()
 }
 
-/// Whether every word of a path's terms (their first parts) is a word of `title`, by stem or
-/// as the start of a title word ("pleura" of "pleural"): the code is then what the path names
-/// as a condition, its default ("Failure, heart" for "Heart failure, unspecified").
-fn path_in_title(
-    words: &[EntryWords],
-    path: &[EntryId],
-    table: &WordTable,
-    splitter: &mut WordSplitter,
-    title: &str,
-) -> bool {
-    let title_words = splitter.words(title);
+/// Whether every word of a path's terms (their first parts) is a word of a code's title (its
+/// `title_words`), by stem or as the start of a title word ("pleura" of "pleural"): the code
+/// is then what the path names as a condition, its default ("Failure, heart" for "Heart
+/// failure, unspecified").
+fn path_in_title(words: &[EntryWords], path: &[EntryId], table: &WordTable, title_words: &[Word]) -> bool {
     path.iter().filter_map(|&id| words.get(id)).flat_map(|entry| entry.first.iter()).filter(|word| word.keyed).all(
         |word| {
             let (folded, stem) = (table.text(word.folded), table.text(word.stem));
